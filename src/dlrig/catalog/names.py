@@ -1,0 +1,127 @@
+"""Name resolution shared by every command: forgiving, but never silently wrong.
+
+"EVGA GeForce GTX TITAN X 12GB", "gtx titan x" and "GeForce GTX TITAN X" all find the
+same chip: case, spacing, punctuation, vendor prefixes and memory suffixes are ignored.
+When several parts remain equally good, the caller gets them all (AmbiguousPart), and an
+unknown name gets the closest catalog names (UnknownPart).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
+from dlrig.errors import AmbiguousPart, UnknownPart
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Part
+
+# Words that name a maker or a brand line, not a part: dropped from the match key.
+VENDOR_WORDS = frozenset(
+    """
+nvidia geforce amd radeon intel evga asus rog tuf strix msi gigabyte aorus zotac pny palit
+gainward inno3d galax kfa2 colorful sapphire xfx powercolor asrock biostar corsair gskill
+g.skill kingston crucial samsung seagate western digital wd rosewill seasonic evga nzxt fractal
+design lian li cooler master be quiet thermaltake noctua deepcool phanteks supermicro ryzen
+processor graphics card video desktop
+""".split()  # noqa: SIM905  (a word list reads better as text)
+)
+MEMORY_SUFFIX = re.compile(r"\b\d+\s?(gb|g|tb)\b")
+
+
+def normalize(text: str) -> str:
+    """Lower case, punctuation to spaces, one space between words."""
+    text = text.lower().replace("g.skill", "gskill")
+    text = re.sub(r"[^a-z0-9.+]+", " ", text)
+    return " ".join(text.split())
+
+
+def key(text: str) -> str:
+    """The forgiving match key: normalized, without vendor words or a memory size."""
+    words = [w for w in MEMORY_SUFFIX.sub(" ", normalize(text)).split() if w not in VENDOR_WORDS]
+    return " ".join(words)
+
+
+class NameIndex:
+    """Exact names and ids, then match keys, then all-words containment, then fuzzy hints."""
+
+    def __init__(self, parts: Iterable[Part]) -> None:
+        self.names: dict[str, str] = {}
+        self.exact: dict[str, list[str]] = defaultdict(list)
+        self.keys: dict[str, list[str]] = defaultdict(list)
+        self.words: dict[str, set[str]] = {}
+        self.is_chip: dict[str, bool] = {}
+        for p in parts:
+            self.names[p.id] = p.name
+            self.is_chip[p.id] = getattr(p, "chip_id", "x") is None
+            for spelling in (p.name, *p.aliases):
+                self.exact[normalize(spelling)].append(p.id)
+                k = key(spelling)
+                if k:
+                    self.keys[k].append(p.id)
+            self.words[p.id] = set(key(p.name).split()) | set(normalize(p.name).split())
+
+    def resolve(self, name: str, category: str | None = None) -> str:
+        for table, probe in ((self.exact, normalize(name)), (self.keys, key(name))):
+            found = _unique(table.get(probe, []))
+            if found:
+                if table is self.keys and category is None:
+                    found = self._across_categories(name, found)
+                return self._pick(name, found)
+        contained = self._contained(name)
+        if contained:
+            return self._pick(name, contained)
+        raise UnknownPart(name, category, self.closest(name))
+
+    def _contained(self, name: str) -> list[str]:
+        wanted = set(key(name).split())
+        return [pid for pid, words in self.words.items() if wanted <= words] if wanted else []
+
+    def _across_categories(self, name: str, found: list[str]) -> list[str]:
+        """Without a category, "H100" must not quietly pick a cooler over the GPUs of that name."""
+        cats = {f.split("/")[0] for f in found}
+        others = [pid for pid in self._contained(name) if pid.split("/")[0] not in cats]
+        return found + others
+
+    def _pick(self, name: str, ids: list[str]) -> str:
+        """One id, or the only chip among them (a chip's name beats its cards'), else ambiguous."""
+        if len(ids) == 1:
+            return ids[0]
+        chips = [i for i in ids if self.is_chip.get(i)]
+        if len(chips) == 1 and any(not self.is_chip.get(i) for i in ids):
+            return chips[0]
+        shortest = min(len(self.names[i]) for i in ids)
+        best = [i for i in ids if len(self.names[i]) == shortest]
+        if len(best) == 1 and key(self.names[best[0]]) == key(name):
+            return best[0]
+        raise AmbiguousPart(name, sorted({self.names[i] for i in ids}))
+
+    def closest(self, name: str, limit: int = 5) -> list[str]:
+        from rapidfuzz import fuzz, process, utils
+
+        choices = {pid: n for pid, n in self.names.items()}
+        hits = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit * 3,
+                               processor=utils.default_process)
+        seen: list[str] = []
+        for matched_name, _score, _pid in hits:
+            if matched_name not in seen:
+                seen.append(matched_name)
+        return seen[:limit]
+
+    def search(self, text: str, limit: int = 20) -> list[str]:
+        wanted = set(key(text).split()) or set(normalize(text).split())
+        hits = [pid for pid, words in self.words.items() if wanted <= words]
+        if not hits:
+            from rapidfuzz import fuzz, process, utils
+
+            found = process.extract(text, self.names, scorer=fuzz.WRatio, limit=limit,
+                                    processor=utils.default_process)
+            return [pid for _n, _s, pid in found]
+        hits.sort(key=lambda pid: (not self.is_chip.get(pid), len(self.names[pid])))
+        return hits[:limit]
+
+
+def _unique(ids: list[str]) -> list[str]:
+    return list(dict.fromkeys(ids))

@@ -1,0 +1,152 @@
+"""The packaged catalog: parts and price books, loaded on first use, never at import.
+
+Data lives under ``data/v1/`` as one JSON-Lines file per category (written by
+``scripts/build_catalog.py``); ``Catalog`` reads a category only when asked for it, so
+``dlrig gpus`` never parses motherboards.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from functools import cache, cached_property
+from pathlib import Path
+
+from dlrig.catalog.models import CATEGORIES, MODEL_BY_CATEGORY, Gpu, Part, PriceBookInfo
+from dlrig.catalog.names import NameIndex
+from dlrig.catalog.prices import PriceBook, load_book_file
+from dlrig.errors import BadInput
+
+DATA_DIR = Path(__file__).parent / "data" / "v1"
+GPU_CHIPS_FILE = "gpu_chips.jsonl"
+
+
+class Catalog:
+    """Queries over the parts and price books of one data folder."""
+
+    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+        self.data_dir = data_dir
+        self._parts: dict[str, tuple[Part, ...]] = {}
+        self._by_id: dict[str, Part] = {}
+        self._indexes: dict[str | None, NameIndex] = {}
+        self._books: dict[str, PriceBook] = {}
+
+    # -- parts --------------------------------------------------------------------------
+    def parts(self, category: str) -> tuple[Part, ...]:
+        """All parts of a category; GPUs are chips first, then board-partner cards."""
+        if category not in self._parts:
+            if category not in CATEGORIES:
+                raise BadInput(f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}")
+            files = [GPU_CHIPS_FILE, "gpu.jsonl"] if category == "gpu" else [f"{category}.jsonl"]
+            loaded = tuple(p for f in files for p in self._read(f, category))
+            self._parts[category] = loaded
+            self._by_id.update((p.id, p) for p in loaded)
+        return self._parts[category]
+
+    def gpu_chips(self) -> tuple[Gpu, ...]:
+        """GPU chips only (reference figures), without loading the thousands of cards."""
+        if "gpu" in self._parts:
+            return tuple(p for p in self._parts["gpu"] if isinstance(p, Gpu) and p.chip_id is None)
+        key = "gpu-chips"
+        if key not in self._parts:
+            self._parts[key] = tuple(self._read(GPU_CHIPS_FILE, "gpu"))
+            self._by_id.update((p.id, p) for p in self._parts[key])
+        return self._parts[key]  # type: ignore[return-value]
+
+    def all_parts(self) -> Iterable[Part]:
+        for category in CATEGORIES:
+            yield from self.parts(category)
+
+    def get(self, part_id: str) -> Part:
+        if part_id not in self._by_id:
+            category = part_id.split("/", 1)[0]
+            if category in CATEGORIES:
+                if category == "gpu" and part_id.count("/") == 1:
+                    self.gpu_chips()
+                if part_id not in self._by_id:
+                    self.parts(category)
+        try:
+            return self._by_id[part_id]
+        except KeyError:
+            raise BadInput(f"no part with id {part_id!r}") from None
+
+    def chip_of(self, gpu: Gpu) -> Gpu:
+        """A board-partner card with its chip's figures filled in where the card has none."""
+        if gpu.chip_id is None:
+            return gpu
+        chip = self.get(gpu.chip_id)
+        assert isinstance(chip, Gpu)
+        merged = chip.model_dump(exclude={"id", "name", "vendor", "aliases", "chip_id", "src",
+                                          "field_src", "notes"})
+        own = gpu.model_dump(exclude_none=True, exclude_defaults=True)
+        field_src = {k: chip.source_of(k) for k in merged if merged[k] is not None}
+        field_src.update({k: gpu.source_of(k) for k in own if k in merged})
+        field_src.update(gpu.field_src)
+        merged.update(own)
+        merged.update(field_src=field_src, notes=tuple(chip.notes) + tuple(gpu.notes))
+        return Gpu.model_validate(merged)
+
+    # -- names ----------------------------------------------------------------------------
+    def index(self, category: str | None = None) -> NameIndex:
+        if category not in self._indexes:
+            if category == "gpu-chips":
+                parts: Iterable[Part] = self.gpu_chips()
+            elif category is None:
+                parts = self.all_parts()
+            else:
+                parts = self.parts(category)
+            self._indexes[category] = NameIndex(parts)
+        return self._indexes[category]
+
+    def resolve(self, name: str, category: str | None = None) -> Part:
+        """Find a part by id or forgiving name; raise UnknownPart or AmbiguousPart."""
+        if "/" in name and name.split("/", 1)[0] in CATEGORIES:
+            try:
+                return self.get(name)
+            except BadInput:
+                pass
+        label = "gpu" if category == "gpu-chips" else category
+        return self.get(self.index(category).resolve(name, label))
+
+    def search(self, text: str, category: str | None = None, limit: int = 20) -> list[Part]:
+        return [self.get(i) for i in self.index(category).search(text, limit)]
+
+    # -- price books ------------------------------------------------------------------------
+    @cached_property
+    def book_infos(self) -> dict[str, PriceBookInfo]:
+        raw = json.loads((self.data_dir / "prices" / "books.json").read_text())
+        return {b["name"]: PriceBookInfo.model_validate(b) for b in raw}
+
+    def price_book(self, name: str) -> PriceBook:
+        """A packaged book by name, ``latest`` (the newest price of each part), or a CSV path."""
+        if name in self._books:
+            return self._books[name]
+        if name.endswith(".csv") or Path(name).is_file():
+            from dlrig.catalog.prices import load_csv_book
+
+            book = load_csv_book(Path(name), self)
+        elif name == "latest":
+            book = PriceBook.latest_of([self.price_book(n) for n in self.book_infos])
+        elif name in self.book_infos:
+            book = load_book_file(self.data_dir / "prices" / f"{name}.jsonl", self.book_infos[name])
+        else:
+            names = ", ".join(["latest", *self.book_infos])
+            raise BadInput(f"unknown price book {name!r}; one of: {names}, or a CSV file path")
+        self._books[name] = book
+        return book
+
+    def import_report(self) -> dict:
+        return json.loads((self.data_dir / "import_report.json").read_text())
+
+    def _read(self, filename: str, category: str) -> list[Part]:
+        model = MODEL_BY_CATEGORY[category]
+        path = self.data_dir / filename
+        if not path.exists():
+            return []
+        with path.open(encoding="utf-8") as fh:
+            return [model.model_validate_json(line) for line in fh if line.strip()]
+
+
+@cache
+def default_catalog() -> Catalog:
+    return Catalog()

@@ -1,0 +1,37 @@
+"""The command line: thin commands that parse, call one core function and render.
+
+Each command group lives in its own module and registers itself on ``app``; modules import
+only Typer at the top so that ``dlrig --help`` stays fast, and load the core lazily.
+"""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="dlrig",
+    help="Plan, check and verify deep-learning machines: parts, workloads, costs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _register() -> None:
+    import importlib
+
+    from dlrig.cli import catalog_cmds, gpus_cmd  # noqa: F401  (modules register on import)
+
+    for optional in ("check_cmds", "estimate_cmds", "plan_cmds", "cost_cmds",
+                     "machine_cmds", "export_cmds", "serve_cmd"):
+        try:
+            importlib.import_module(f"dlrig.cli.{optional}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"dlrig.cli.{optional}":
+                raise
+
+
+def main() -> None:
+    _register()
+    app()

@@ -1,0 +1,47 @@
+"""``dlrig gpus``: rank GPUs by FLOP/s per dollar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from dlrig.cli import app
+from dlrig.cli.common import console, emit_json, handle_errors
+
+
+@app.command()
+@handle_errors
+def gpus(
+    precision: str = typer.Option("fp32", help="fp32, tf32, fp16, bf16 or fp8 (dense; tensor cores where used)"),
+    prices: str = typer.Option("latest", help="price book: latest, street-2025-07, launch, seed-2015, or a CSV"),
+    sort: str = typer.Option(None, help="perf-per-dollar (default), tflops, vram, price, perf-per-watt, book"),
+    min_vram: float = typer.Option(None, "--min-vram", help="only GPUs with at least this many GB"),
+    max_price: float = typer.Option(None, "--max-price", help="only GPUs costing at most this many USD"),
+    kind: list[str] = typer.Option([], help="consumer, workstation or datacenter (repeatable)"),
+    names: list[str] = typer.Option([], "--names", help="only these GPUs (repeatable)"),
+    limit: int = typer.Option(0, help="show only the first N (0: all)"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON document"),
+    plot: Path = typer.Option(None, help="also write a chart (SVG or PNG) of throughput against price"),
+) -> None:
+    """Rank GPUs by FLOP/s per dollar, with VRAM, power, and each price's date and source."""
+    from dataclasses import replace
+
+    from dlrig.catalog.ranking import Filters, rank_gpus
+    from dlrig.catalog.store import default_catalog
+
+    catalog = default_catalog()
+    filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
+    result = rank_gpus(catalog, catalog.price_book(prices), precision, sort, filters)
+    if limit > 0:
+        result = replace(result, rows=result.rows[:limit])
+    if plot is not None:
+        from dlrig.report.plots import write_gpu_plot
+
+        write_gpu_plot(result, plot)
+    if json_out:
+        emit_json(result.as_json())
+        return
+    from dlrig.render.catalog import ranking
+
+    ranking(console(), result)

@@ -1,0 +1,67 @@
+"""The seed post's own price book (``seed-2015``): its GPU table, as written, and its parts.
+
+The post is undated; its table prices the GTX 980 Ti, launched 2015-05-31 (GamersNexus), so
+its prices are dated that day, the earliest the table could have been written. The TFLOPS
+the post quotes are kept beside each price ("quoted"), so ``dlrig gpus --prices seed-2015``
+reproduces the table to the decimal while ``catalog show`` keeps TechPowerUp's figures.
+Parts the post gives no price for are filled from ``curated/seed_prices.yaml`` (dated
+sources near 2015) and marked so; a part with no dated source stays unpriced.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dlrig.catalog.models import Part
+from dlrig.catalog.names import key
+from dlrig.sources import curated
+from dlrig.sources.common import ChipIndex
+
+SEED_URL = "seed post: neural-networks-on-gpus.md"
+SEED_DATE = "2015-05-31"
+SEED_BOOK_INFO = {
+    "name": "seed-2015", "source": SEED_URL,
+    "description": "the 2015 seed post's GPU table (prices and TFLOPS as quoted) and its parts",
+    "date": SEED_DATE, "ordered": True,
+}
+
+# (the post's label, catalog chip, price USD, TFLOPS as quoted), in the post's order.
+SEED_TABLE = [
+    ("GTX TITAN X", "GeForce GTX TITAN X", 1000, 6.9),
+    ("GTX 980 Ti", "GeForce GTX 980 Ti", 670, 5.6),
+    ("GTX 980", "GeForce GTX 980", 500, 4.1),
+    ("Tesla K40", "Tesla K40c", 3000, 4.3),
+    ("Tesla K80", "Tesla K80", 5000, 8.7),
+]
+SEED_PARTS = {  # the post's parts, as DESIGN.md's seed build names them
+    "EVGA GeForce GTX TITAN X 12GB": 1000,
+}
+
+
+def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
+    rows = []
+    for label, chip_name, usd, tflops in SEED_TABLE:
+        chip = chips[chip_name]
+        rows.append({"part_id": chip.id, "usd": float(usd), "date": SEED_DATE, "source": SEED_URL,
+                     "label": label, "quoted": {"fp32_tflops": tflops},
+                     "note": "the post's table; dated at the GTX 980 Ti launch (the post is undated)"})
+    by_key = _index(parts)
+    for name, usd in SEED_PARTS.items():
+        rows.append({"part_id": by_key[key(name)], "usd": float(usd), "date": SEED_DATE,
+                     "source": SEED_URL, "note": "the post: 'only $1,000'"})
+    for e in curated.load("seed_prices.yaml"):
+        pid = by_key.get(key(e["part"]))
+        if pid is None or any(r["part_id"] == pid for r in rows):
+            continue
+        rows.append({"part_id": pid, "usd": float(e["price_usd"]), "date": str(e["date"]),
+                     "source": str(e["source"]).split()[0],
+                     "note": "the post gives no price: filled from the nearest dated source"})
+    return rows
+
+
+def _index(parts: dict[str, Part]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for p in parts.values():
+        for spelling in (p.name, *p.aliases):
+            out.setdefault(key(spelling), p.id)
+    return out
