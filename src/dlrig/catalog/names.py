@@ -99,15 +99,15 @@ class NameIndex:
         raise AmbiguousPart(name, sorted({self.names[i] for i in ids}))
 
     def closest(self, name: str, limit: int = 5) -> list[str]:
-        from rapidfuzz import fuzz, process, utils
+        """Closest names by edit distance of the match keys ("RTX 4909" -> "GeForce RTX 4090")."""
+        from rapidfuzz import fuzz, process
 
-        choices = {pid: n for pid, n in self.names.items()}
-        hits = process.extract(name, choices, scorer=fuzz.WRatio, limit=limit * 3,
-                               processor=utils.default_process)
+        keys = {pid: key(n) or normalize(n) for pid, n in self.names.items()}
+        hits = process.extract(key(name) or normalize(name), keys, scorer=fuzz.ratio, limit=limit * 4)
         seen: list[str] = []
-        for matched_name, _score, _pid in hits:
-            if matched_name not in seen:
-                seen.append(matched_name)
+        for _k, _score, pid in hits:
+            if self.names[pid] not in seen:
+                seen.append(self.names[pid])
         return seen[:limit]
 
     def search(self, text: str, limit: int = 20) -> list[str]:

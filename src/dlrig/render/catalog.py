@@ -50,15 +50,21 @@ def part(console: Console, p: Part, price_lines: list[str]) -> None:
     table.add_column("field")
     table.add_column("value")
     table.add_column("source")
-    data = p.model_dump(exclude={"id", "name", "src", "field_src", "notes"})
+    data = p.model_dump(exclude={"id", "name", "src", "field_src", "notes", "category"})
+    used: list[str] = []
     for field, value in data.items():
         shown = _show(value)
         if shown is None:
-            shown, src = "unknown", "no source gives it"
-        else:
-            src = describe(p.source_of(field))
-        table.add_row(field, shown, src)
+            table.add_row(field, "unknown", "-")
+            continue
+        src = p.source_of(field)
+        if src not in used:
+            used.append(src)
+        table.add_row(field, shown, f"[{used.index(src) + 1}]")
     console.print(table)
+    for i, src in enumerate(used, start=1):
+        console.print(f"[{i}] {describe(src)}", soft_wrap=True)
+    console.print("unknown: no source gives it (dlrig never guesses a spec)")
     for line in price_lines:
         console.print(line)
     for note in p.notes:

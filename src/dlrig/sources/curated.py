@@ -74,8 +74,8 @@ def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> di
         fields["aliases"] = tuple(str(a) for a in fields["aliases"])
     if category == "motherboard" and "slots" in fields:
         fields["slots"] = tuple(Slot.model_validate(s) for s in fields["slots"])
-    if category == "gpu" and entry.get("chip") and chips is not None:
-        chip = chips[entry["chip"]]
+    chip = chips.get(entry["chip"]) if category == "gpu" and entry.get("chip") and chips is not None else None
+    if chip is not None:
         fields["chip_id"] = chip.id
         fields.setdefault("kind", chip.kind)
     return fields

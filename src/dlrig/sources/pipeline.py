@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from dlrig.catalog.models import Gpu, Part, Price
-from dlrig.sources import buildcores, curated, docyx, gpus
 from dlrig.catalog.names import normalize
+from dlrig.sources import buildcores, curated, docyx, gpus
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport
 from dlrig.sources.seed import SEED_BOOK_INFO, seed_rows
 
@@ -75,7 +75,9 @@ def _apply_curated(parts: dict[str, list[Part]], chips: ChipIndex, report: Impor
 def _curated_launch(chips: ChipIndex) -> list[dict[str, Any]]:
     rows = []
     for e in curated.load("launch_prices.yaml"):
-        chip = chips[e["chip"]]
+        chip = chips.get(e["chip"])
+        if chip is None:
+            continue
         rows.append({"part_id": chip.id, "usd": float(e["usd"]), "date": str(e["date"]),
                      "source": e["source"], "note": e.get("note") or "launch price"})
     return rows

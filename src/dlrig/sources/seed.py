@@ -41,12 +41,16 @@ SEED_PARTS = {  # the post's parts, as DESIGN.md's seed build names them
 def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
     rows = []
     for label, chip_name, usd, tflops in SEED_TABLE:
-        chip = chips[chip_name]
+        chip = chips.get(chip_name)
+        if chip is None:
+            continue
         rows.append({"part_id": chip.id, "usd": float(usd), "date": SEED_DATE, "source": SEED_URL,
                      "label": label, "quoted": {"fp32_tflops": tflops},
                      "note": "the post's table; dated at the GTX 980 Ti launch (the post is undated)"})
     by_key = _index(parts)
     for name, usd in SEED_PARTS.items():
+        if key(name) not in by_key:
+            continue
         rows.append({"part_id": by_key[key(name)], "usd": float(usd), "date": SEED_DATE,
                      "source": SEED_URL, "note": "the post: 'only $1,000'"})
     for e in curated.load("seed_prices.yaml"):

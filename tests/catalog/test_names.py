@@ -1,0 +1,65 @@
+"""Name resolution: forgiving of spelling, never silently wrong."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlrig.catalog.models import Cpu, Gpu
+from dlrig.catalog.names import NameIndex, key, normalize
+from dlrig.errors import AmbiguousPart, UnknownPart
+
+
+def gpu(pid: str, name: str, chip_id: str | None = None) -> Gpu:
+    return Gpu(id=pid, name=name, src="test", chip_id=chip_id)
+
+
+@pytest.fixture
+def index() -> NameIndex:
+    return NameIndex([
+        gpu("gpu/titan-x", "GeForce GTX TITAN X"),
+        gpu("gpu/titan-x-pascal", "TITAN X Pascal"),
+        gpu("gpu/card/evga-titan-x", "EVGA GeForce GTX TITAN X 12GB Black", chip_id="gpu/titan-x"),
+        gpu("gpu/4090", "GeForce RTX 4090"),
+        gpu("gpu/4080", "GeForce RTX 4080"),
+        gpu("gpu/4080s", "GeForce RTX 4080 SUPER"),
+        Cpu(id="cpu/5820k", name="Intel Core i7-5820K", src="test", aliases=("BX80648I75820K",)),
+    ])
+
+
+@pytest.mark.parametrize("asked", ["GeForce GTX TITAN X", "gtx titan x", "  GTX   Titan X ",
+                                   "NVIDIA GeForce GTX TITAN X", "GeForce GTX TITAN X 12GB"])
+def test_forgiving_spellings_find_the_chip(index, asked):
+    assert index.resolve(asked) == "gpu/titan-x"
+
+
+def test_vendor_prefix_and_memory_suffix_find_the_card_or_chip(index):
+    # the card's own full name finds the card; the design doc's spelling finds the chip
+    assert index.resolve("EVGA GeForce GTX TITAN X 12GB Black") == "gpu/card/evga-titan-x"
+    assert index.resolve("EVGA GeForce GTX TITAN X 12GB") == "gpu/titan-x"
+
+
+def test_part_numbers_resolve(index):
+    assert index.resolve("bx80648i75820k") == "cpu/5820k"
+    assert index.resolve("intel core i7 5820k") == "cpu/5820k"
+
+
+def test_ambiguous_name_lists_candidates(index):
+    with pytest.raises(AmbiguousPart) as exc:
+        index.resolve("titan x")  # the Maxwell and the Pascal TITAN X
+    assert {"GeForce GTX TITAN X", "TITAN X Pascal"} <= set(exc.value.candidates)
+
+
+def test_a_full_name_is_not_ambiguous_with_its_longer_siblings(index):
+    assert index.resolve("RTX 4080") == "gpu/4080"
+
+
+def test_unknown_name_suggests_closest(index):
+    with pytest.raises(UnknownPart) as exc:
+        index.resolve("RTX 4909")
+    assert "GeForce RTX 4090" in exc.value.closest[:3]
+    assert "closest" in exc.value.message
+
+
+def test_key_drops_vendor_words_and_sizes():
+    assert key("EVGA GeForce GTX TITAN X 12GB") == "gtx titan x"
+    assert normalize("G.SKILL Ripjaws-4") == "gskill ripjaws 4"

@@ -1,0 +1,79 @@
+"""Price books: the user's CSV book, and the latest price across books."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dlrig.catalog.models import Gpu, Price, PriceBookInfo
+from dlrig.catalog.prices import PriceBook, is_stale, load_csv_book, parse_usd
+from dlrig.errors import MalformedFile
+
+
+class TinyCatalog:
+    def __init__(self) -> None:
+        from dlrig.catalog.names import NameIndex
+
+        self.parts = {p.id: p for p in (Gpu(id="gpu/4090", name="GeForce RTX 4090", src="t"),
+                                        Gpu(id="gpu/5090", name="GeForce RTX 5090", src="t"))}
+        self.index = NameIndex(self.parts.values())
+
+    def resolve(self, name: str, category: str | None = None) -> Gpu:
+        return self.parts[self.index.resolve(name, category)]
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "quotes.csv"
+    path.write_text(text)
+    return path
+
+
+def test_csv_book_loads_names_dollars_and_dates(tmp_path):
+    path = write(tmp_path, "part,price_usd,date,source,retailer\n"
+                           "GeForce RTX 4090,\"$1,599.99\",2026-11-01,my quote,Shop\n"
+                           "rtx 5090,1999,2026-11-02,,\n")
+    book = load_csv_book(path, TinyCatalog())  # type: ignore[arg-type]
+    assert book.price("gpu/4090").usd == 1599.99  # type: ignore[union-attr]
+    assert book.price("gpu/4090").retailer == "Shop"  # type: ignore[union-attr]
+    assert book.price("gpu/5090").source == "quotes.csv"  # type: ignore[union-attr]
+    assert book.info.date == dt.date(2026, 11, 2)
+
+
+@pytest.mark.parametrize(("text", "line", "column"), [
+    ("part,price_usd,date\nGeForce RTX 4090,cheap,2026-01-01\n", 2, "price_usd"),
+    ("part,price_usd,date\nGeForce RTX 4090,10,2026-13-01\n", 2, "date"),
+    ("part,price_usd,date\nGeForce RTX 4090,10,2026-01-01\nRTX 9999,10,2026-01-01\n", 3, "part"),
+    ("part,price_usd,date\nGeForce RTX 4090,-5,2026-01-01\n", 2, "price_usd"),
+])
+def test_malformed_csv_names_line_and_column(tmp_path, text, line, column):
+    with pytest.raises(MalformedFile) as exc:
+        load_csv_book(write(tmp_path, text), TinyCatalog())  # type: ignore[arg-type]
+    assert exc.value.line == line and exc.value.column == column
+    assert f"line {line}" in exc.value.message and column in exc.value.message
+
+
+def test_missing_column_is_named(tmp_path):
+    with pytest.raises(MalformedFile) as exc:
+        load_csv_book(write(tmp_path, "name,price\nx,1\n"), TinyCatalog())  # type: ignore[arg-type]
+    assert "price_usd" in exc.value.message and exc.value.line == 1
+
+
+def test_latest_keeps_the_newest_price_of_each_part():
+    info = PriceBookInfo(name="a", description="", source="t")
+    old = Price(part_id="gpu/4090", usd=1599, date=dt.date(2022, 10, 12), source="launch")
+    new = Price(part_id="gpu/4090", usd=1820, date=dt.date(2025, 7, 23), source="street")
+    latest = PriceBook.latest_of([PriceBook(info, {"gpu/4090": old}), PriceBook(info, {"gpu/4090": new})])
+    assert latest.price("gpu/4090") == new
+
+
+def test_stale_after_a_year():
+    p = Price(part_id="x", usd=1, date=dt.date(2025, 1, 1), source="t")
+    assert is_stale(p, today=dt.date(2026, 1, 2)) and not is_stale(p, today=dt.date(2025, 12, 31))
+
+
+def test_parse_usd():
+    assert parse_usd("$1,599.99") == 1599.99
+    with pytest.raises(ValueError):
+        parse_usd("1.599,99 €")

