@@ -45,9 +45,17 @@ def key(text: str) -> str:
 
 
 class NameIndex:
-    """Exact names and ids, then match keys, then all-words containment, then fuzzy hints."""
+    """Exact names and ids, then match keys, then all-words containment, then fuzzy hints.
 
-    def __init__(self, parts: Iterable[Part]) -> None:
+    This in-memory index serves small and user catalogs; the packaged catalog uses the same
+    logic over a precomputed SQLite file (:mod:`dlrig.catalog.name_db`), so resolving a name
+    does not normalize sixty thousand names first.
+    """
+
+    def __init__(self, parts: Iterable[Part] = ()) -> None:
+        self.load(parts)
+
+    def load(self, parts: Iterable[Part]) -> None:
         self.names: dict[str, str] = {}
         self.exact: dict[str, list[str]] = defaultdict(list)
         self.keys: dict[str, list[str]] = defaultdict(list)
@@ -64,10 +72,10 @@ class NameIndex:
             self.words[p.id] = set(key(p.name).split()) | set(normalize(p.name).split())
 
     def resolve(self, name: str, category: str | None = None) -> str:
-        for table, probe in ((self.exact, normalize(name)), (self.keys, key(name))):
-            found = _unique(table.get(probe, []))
+        for column, probe in (("norm", normalize(name)), ("key", key(name))):
+            found = _unique(self.lookup(column, probe))
             if found:
-                if table is self.keys and category is None:
+                if column == "key" and category is None:
                     found = self._across_categories(name, found)
                 return self._pick(name, found)
         contained = self._contained(name)
@@ -75,9 +83,25 @@ class NameIndex:
             return self._pick(name, contained)
         raise UnknownPart(name, category, self.closest(name))
 
+    # -- lookups: the in-memory tables; name_db.SqlNameIndex answers the same from SQLite --
+    def lookup(self, column: str, value: str) -> list[str]:
+        return (self.exact if column == "norm" else self.keys).get(value, [])
+
+    def containing(self, words: set[str]) -> list[str]:
+        return [pid for pid, have in self.words.items() if words <= have]
+
+    def name_of(self, pid: str) -> str:
+        return self.names[pid]
+
+    def chip(self, pid: str) -> bool:
+        return bool(self.is_chip.get(pid))
+
+    def all_keys(self) -> dict[str, str]:
+        return {pid: key(n) or normalize(n) for pid, n in self.names.items()}
+
     def _contained(self, name: str) -> list[str]:
         wanted = set(key(name).split())
-        return [pid for pid, words in self.words.items() if wanted <= words] if wanted else []
+        return self.containing(wanted) if wanted else []
 
     def _across_categories(self, name: str, found: list[str]) -> list[str]:
         """Without a category, "H100" must not quietly pick a cooler over the GPUs of that name."""
@@ -89,37 +113,36 @@ class NameIndex:
         """One id, or the only chip among them (a chip's name beats its cards'), else ambiguous."""
         if len(ids) == 1:
             return ids[0]
-        chips = [i for i in ids if self.is_chip.get(i)]
-        if len(chips) == 1 and any(not self.is_chip.get(i) for i in ids):
+        chips = [i for i in ids if self.chip(i)]
+        if len(chips) == 1 and any(not self.chip(i) for i in ids):
             return chips[0]
-        shortest = min(len(self.names[i]) for i in ids)
-        best = [i for i in ids if len(self.names[i]) == shortest]
-        if len(best) == 1 and key(self.names[best[0]]) == key(name):
+        names = {i: self.name_of(i) for i in ids}
+        shortest = min(len(n) for n in names.values())
+        best = [i for i in ids if len(names[i]) == shortest]
+        if len(best) == 1 and key(names[best[0]]) == key(name):
             return best[0]
-        raise AmbiguousPart(name, sorted({self.names[i] for i in ids}))
+        raise AmbiguousPart(name, sorted(set(names.values())))
 
     def closest(self, name: str, limit: int = 5) -> list[str]:
         """Closest names by edit distance of the match keys ("RTX 4909" -> "GeForce RTX 4090")."""
         from rapidfuzz import fuzz, process
 
-        keys = {pid: key(n) or normalize(n) for pid, n in self.names.items()}
-        hits = process.extract(key(name) or normalize(name), keys, scorer=fuzz.ratio, limit=limit * 4)
+        hits = process.extract(key(name) or normalize(name), self.all_keys(), scorer=fuzz.ratio, limit=limit * 4)
         seen: list[str] = []
         for _k, _score, pid in hits:
-            if self.names[pid] not in seen:
-                seen.append(self.names[pid])
+            if self.name_of(pid) not in seen:
+                seen.append(self.name_of(pid))
         return seen[:limit]
 
     def search(self, text: str, limit: int = 20) -> list[str]:
         wanted = set(key(text).split()) or set(normalize(text).split())
-        hits = [pid for pid, words in self.words.items() if wanted <= words]
+        hits = self.containing(wanted) if wanted else []
         if not hits:
-            from rapidfuzz import fuzz, process, utils
+            from rapidfuzz import fuzz, process
 
-            found = process.extract(text, self.names, scorer=fuzz.WRatio, limit=limit,
-                                    processor=utils.default_process)
+            found = process.extract(key(text) or normalize(text), self.all_keys(), scorer=fuzz.ratio, limit=limit)
             return [pid for _n, _s, pid in found]
-        hits.sort(key=lambda pid: (not self.is_chip.get(pid), len(self.names[pid])))
+        hits.sort(key=lambda pid: (not self.chip(pid), len(self.name_of(pid))))
         return hits[:limit]
 
 

@@ -7,7 +7,9 @@ Data lives under ``data/v1/`` as one JSON-Lines file per category (written by
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
@@ -19,6 +21,14 @@ from dlrig.errors import BadInput
 
 DATA_DIR = Path(__file__).parent / "data" / "v1"
 GPU_CHIPS_FILE = "gpu_chips.jsonl"
+
+
+def cache_dir() -> Path:
+    """Where dlrig keeps derived files: $DLRIG_CACHE, else the XDG cache folder."""
+    if os.environ.get("DLRIG_CACHE"):
+        return Path(os.environ["DLRIG_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "dlrig"
 
 
 class Catalog:
@@ -88,15 +98,40 @@ class Catalog:
 
     # -- names ----------------------------------------------------------------------------
     def index(self, category: str | None = None) -> NameIndex:
+        """The name index of a category ("gpu-chips": chips only; None: every part)."""
         if category not in self._indexes:
-            if category == "gpu-chips":
-                parts: Iterable[Part] = self.gpu_chips()
-            elif category is None:
-                parts = self.all_parts()
-            else:
-                parts = self.parts(category)
-            self._indexes[category] = NameIndex(parts)
+            if category not in (None, "gpu-chips") and category not in CATEGORIES:
+                raise BadInput(f"unknown category {category!r}; one of: {', '.join(CATEGORIES)}")
+            path = self._name_db()
+            if path is not None:
+                from dlrig.catalog.name_db import SqlNameIndex
+
+                self._indexes[category] = SqlNameIndex(path, category)
+            else:  # no writable cache: the in-memory index (slower to build, same answers)
+                parts: Iterable[Part] = (self.gpu_chips() if category == "gpu-chips" else
+                                         self.all_parts() if category is None else self.parts(category))
+                self._indexes[category] = NameIndex(parts)
         return self._indexes[category]
+
+    def _name_db(self) -> Path | None:
+        """The SQLite name index, built once per catalog version in the user's cache folder."""
+        from dlrig.catalog import name_db
+
+        report = self.data_dir / "import_report.json"
+        if not report.exists():  # a hand-made data folder: small, the in-memory index serves
+            return None
+        stamp = hashlib.sha1(report.read_bytes()).hexdigest()[:12]
+        path = cache_dir() / f"names-{stamp}.sqlite"
+        if path.exists():
+            return path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            name_db.write(tmp, self.all_parts())
+            tmp.replace(path)
+        except OSError:
+            return None
+        return path
 
     def resolve(self, name: str, category: str | None = None) -> Part:
         """Find a part by id or forgiving name; raise UnknownPart or AmbiguousPart."""

@@ -1,0 +1,215 @@
+"""Cost of ownership: purchase + running cost, against prebuilt boxes and cloud rental.
+
+``cost_report`` is the one core function ``dlrig cost`` calls. It takes the build, its price
+book, the cloud offers, the prebuilt table and a map from GPU chip names (as the cloud and
+prebuilt tables spell them) to catalog GPUs; it reads no files of its own and prints nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from dlrig.build import Build
+from dlrig.catalog.models import Gpu, Precision
+from dlrig.catalog.prices import PriceBook
+from dlrig.cost import cloud
+from dlrig.cost.assumptions import (
+    DAYS_PER_MONTH,
+    DEFAULT_HOURS_PER_DAY,
+    DEFAULT_UTILIZATION,
+    DEFAULT_YEARS,
+    DEPRECIATION_PER_YEAR,
+    US_RESIDENTIAL_KWH,
+    Figure,
+)
+from dlrig.cost.cloud import CloudMatch, CloudOffer
+from dlrig.cost.prebuilt import Prebuilt, find_prebuilt, prebuilt_names
+from dlrig.cost.purchase import Purchase, check_rate, purchase_cost
+from dlrig.cost.running import Running, running_cost
+from dlrig.errors import BadInput
+from dlrig.regions import Region
+
+CLOUD = "cloud"
+
+
+@dataclass(frozen=True)
+class CostOptions:
+    """What the user may set; None means "the documented default" (assumptions.py, regions.py)."""
+
+    tax_rate: float | None = None
+    shipping_usd: float = 0.0
+    kwh_price_usd: float | None = None
+    utilization: float = DEFAULT_UTILIZATION
+    hours_per_day: float = DEFAULT_HOURS_PER_DAY
+    depreciation_per_year: float | None = None
+    years: float = DEFAULT_YEARS
+    vs: tuple[str, ...] = (CLOUD,)
+
+
+@dataclass(frozen=True)
+class PrebuiltComparison:
+    box: Prebuilt
+    difference_usd: float  # box price minus this build's total; positive: the build is cheaper
+    peak_tflops_build: float | None
+    peak_tflops_box: float | None
+    precision: str
+    throughput_note: str
+
+
+@dataclass(frozen=True)
+class CloudComparison:
+    match: CloudMatch
+    stale: bool | None
+    resale_usd: float
+    break_even_hours: float | None  # None: renting never costs more than owning's power
+    break_even_months: float | None
+
+    @property
+    def offer(self) -> CloudOffer:
+        return self.match.offer
+
+
+@dataclass(frozen=True)
+class CostReport:
+    build: str
+    purchase: Purchase
+    running: Running
+    depreciation: Figure
+    years: float
+    comparisons: tuple[PrebuiltComparison | CloudComparison, ...]
+    notes: tuple[str, ...] = ()
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+# -- defaults with their sources -------------------------------------------------------------------
+def resolve_tax(given: float | None, build: Build, region: Region) -> tuple[float, str]:
+    """--tax-rate, else the build file's, else the region's default, else 0 (and say so)."""
+    if given is not None:
+        return check_rate("--tax-rate", given), "--tax-rate"
+    if build.tax_rate is not None:
+        return check_rate("tax_rate", build.tax_rate), f"build file {build.origin or build.name}"
+    if region.tax_rate is not None:
+        return region.tax_rate, f"region {region.key} default ({region.tax_note})"
+    return 0.0, f"none given: {region.tax_note or 'pass --tax-rate'}"
+
+
+def resolve_kwh(given: float | None, region: Region) -> Figure:
+    if given is not None:
+        if given < 0:
+            raise BadInput(f"--kwh-price must be zero or more USD per kWh, got {given:g}")
+        return Figure(value=given, source="--kwh-price", date_text="given")
+    if region.kwh_price_usd is None:
+        note = f"no sourced price for region {region.key}; the US average stands in: pass --kwh-price"
+        return replace(US_RESIDENTIAL_KWH, note=note)
+    if region.kwh_source == US_RESIDENTIAL_KWH.source:
+        return US_RESIDENTIAL_KWH
+    return Figure(value=region.kwh_price_usd, source=region.kwh_source, date_text=region.kwh_date)
+
+
+def resolve_depreciation(given: float | None) -> Figure:
+    if given is None:
+        return DEPRECIATION_PER_YEAR
+    check_rate("--depreciation", given)
+    return Figure(value=given, source="--depreciation", date_text="given")
+
+
+# -- comparisons ---------------------------------------------------------------------------------
+def peak_tflops(gpus: Sequence[Gpu], precision: Precision) -> float | None:
+    values = [g.tflops(precision) for g in gpus]
+    return None if not values or None in values else float(sum(values))  # type: ignore[arg-type]
+
+
+def compare_prebuilt(box: Prebuilt, build: Build, total_usd: float, chips: Mapping[str, Gpu | None],
+                     precision: Precision, throughput_note: str) -> PrebuiltComparison:
+    chip = chips.get(box.gpu_chip) if box.gpu_chip else None
+    box_tflops = chip.tflops(precision) if chip and box.gpu_count else None
+    return PrebuiltComparison(
+        box=box, difference_usd=box.price_usd - total_usd,
+        peak_tflops_build=peak_tflops(build.gpus, precision),
+        peak_tflops_box=box_tflops * box.gpu_count if box_tflops and box.gpu_count else None,
+        precision=precision, throughput_note=throughput_note)
+
+
+def compare_cloud(match: CloudMatch, purchase: Purchase, running: Running, depreciation: float,
+                  years: float, today: dt.date) -> CloudComparison:
+    resale = cloud.resale_usd(purchase.parts_usd, depreciation, years)
+    hours = cloud.break_even_hours(purchase.total_usd, resale, match.offer.usd_per_hour, running.usd_per_hour)
+    months = None if hours is None else cloud.hours_to_months(hours, running.hours_per_day, DAYS_PER_MONTH)
+    return CloudComparison(match=match, stale=match.offer.stale(today), resale_usd=resale,
+                           break_even_hours=hours, break_even_months=months)
+
+
+def _cloud_match(name: str, build: Build, offers: Sequence[CloudOffer], chips: Mapping[str, Gpu | None],
+                 precision: Precision) -> CloudMatch | None:
+    if name.lower() == CLOUD:
+        return cloud.nearest_offer(build.gpus, offers, chips, precision)
+    return CloudMatch(cloud.find_offer(name, offers), "named")
+
+
+def _comparison(name: str, ctx: _Context) -> PrebuiltComparison | CloudComparison | str:
+    """One --vs: a prebuilt box, 'cloud' (nearest instance) or an instance type; str = a note."""
+    box = find_prebuilt(name, ctx.boxes)
+    if box is not None:
+        return compare_prebuilt(box, ctx.build, ctx.purchase.total_usd, ctx.chips, ctx.precision,
+                                ctx.throughput_note)
+    if name.lower() != CLOUD and not any(o.instance_type.lower() == name.lower() for o in ctx.offers):
+        raise BadInput(f"unknown comparison {name!r}; one of: {', '.join(prebuilt_names(ctx.boxes))}, "
+                       f"'cloud' (the nearest instance), or an instance type such as "
+                       f"{ctx.offers[0].instance_type if ctx.offers else 'gpu_1x_a10'}")
+    match = _cloud_match(name, ctx.build, ctx.offers, ctx.chips, ctx.precision)
+    if match is None:
+        return ("no cloud instance matches this build's GPUs by model or by peak "
+                f"{ctx.precision} TFLOPS and VRAM (GPU figures missing from the catalog?)")
+    return compare_cloud(match, ctx.purchase, ctx.running, ctx.depreciation.value, ctx.years, ctx.today)
+
+
+@dataclass(frozen=True)
+class _Context:
+    build: Build
+    purchase: Purchase
+    running: Running
+    depreciation: Figure
+    years: float
+    offers: Sequence[CloudOffer]
+    boxes: tuple[Prebuilt, ...]
+    chips: Mapping[str, Gpu | None]
+    precision: Precision
+    throughput_note: str
+    today: dt.date
+
+
+def workload_precision(build: Build) -> Precision:
+    """The workload's precision where it names a known one; FP32 otherwise (the seed's metric)."""
+    p = (build.workload.precision if build.workload else None) or "fp32"
+    return p if p in ("fp32", "tf32", "fp16", "bf16", "fp8") else "fp32"  # type: ignore[return-value]
+
+
+def cost_report(build: Build, book: PriceBook, region: Region, options: CostOptions,
+                offers: Sequence[CloudOffer], boxes: tuple[Prebuilt, ...],
+                chips: Mapping[str, Gpu | None], catalog: object = None,
+                throughput_note: str = "workload throughput unavailable",
+                today: dt.date | None = None) -> CostReport:
+    """Purchase, running cost and each comparison in ``options.vs``, every figure sourced."""
+    today = today or dt.date.today()
+    if options.years < 0:
+        raise BadInput(f"--years must be zero or more, got {options.years:g}")
+    tax_rate, tax_source = resolve_tax(options.tax_rate, build, region)
+    purchase = purchase_cost(build, book, tax_rate, tax_source, options.shipping_usd, today)
+    running = running_cost(build, resolve_kwh(options.kwh_price_usd, region), options.utilization,
+                           options.hours_per_day, catalog)
+    ctx = _Context(build, purchase, running, resolve_depreciation(options.depreciation_per_year),
+                   options.years, offers, boxes, chips, workload_precision(build), throughput_note, today)
+    results = [_comparison(name, ctx) for name in dict.fromkeys(options.vs)]
+    comparisons = tuple(r for r in results if not isinstance(r, str))
+    notes = tuple(r for r in results if isinstance(r, str))
+    if purchase.unpriced:
+        notes += (f"{purchase.total_note} ({', '.join(purchase.unpriced)}): the total, the differences "
+                  "and the break-even understate this build's cost",)
+    if running.kwh.note:
+        notes += (running.kwh.note,)
+    if running.power.unknown:
+        notes += (f"power unknown for {', '.join(running.power.unknown)} (counted as 0 W)",)
+    return CostReport(build=build.name, purchase=purchase, running=running, depreciation=ctx.depreciation,
+                      years=options.years, comparisons=comparisons, notes=notes, today=today)

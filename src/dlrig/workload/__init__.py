@@ -1,0 +1,28 @@
+"""The workload model: model zoo, FLOPs, memory, throughput, data pipeline and power.
+
+Entry points (imported lazily, so ``import dlrig.workload`` loads nothing heavy):
+``run_estimate(...)``, ``fit_gpus(...)`` and (from the submodule, whose name it shares)
+``estimate(WorkloadRequest, Machine)`` in :mod:`dlrig.workload.estimate`, and
+``estimate_power_w(...)`` in :mod:`dlrig.workload.power_draw`.
+The formulas, their sources and the model's measured error are in docs/workload.md.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_EXPORTS = {
+    "run_estimate": "dlrig.workload.estimate",
+    "fit_gpus": "dlrig.workload.estimate", "WorkloadRequest": "dlrig.workload.estimate",
+    "Machine": "dlrig.workload.estimate", "estimate_power_w": "dlrig.workload.power_draw",
+    "get_model": "dlrig.workload.zoo",
+}
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    if name in _EXPORTS:
+        import importlib
+
+        return getattr(importlib.import_module(_EXPORTS[name]), name)
+    raise AttributeError(f"module 'dlrig.workload' has no attribute {name!r}")

@@ -1,0 +1,378 @@
+"""A workload on a build: memory, FLOPs, throughput, time to train, pipeline, power.
+
+``estimate`` is the one core function the CLI and the web app call; ``fit_gpus`` answers
+"which GPUs hold this model". Both return frozen results and print nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from dlrig.catalog.models import PRECISIONS, Cpu, Gpu, Precision, Storage
+from dlrig.errors import BadInput
+from dlrig.workload import memory as mem
+from dlrig.workload import pipeline as pipe
+from dlrig.workload import throughput as thr
+from dlrig.workload.flops import TRAIN_FLOPS_FACTOR, forward_flops_per_sample
+from dlrig.workload.power_draw import power_draw
+from dlrig.workload.zoo import ModelSpec, get_model
+
+if TYPE_CHECKING:
+    from dlrig.build import Build
+    from dlrig.catalog.store import Catalog
+
+DEFAULT_BATCH = {"cnn": 64, "transformer": 8, "large": 1}  # per GPU; "large" = over 1B parameters
+LORA_TRAIN_FACTOR = 2.0  # frozen weights: forward + input gradients, no weight gradients
+FIT_COUNTS = (1, 2, 4, 8)
+
+
+@dataclass(frozen=True)
+class WorkloadRequest:
+    """What to estimate; ``None`` means the model's default."""
+
+    model: str
+    precision: str | None = None
+    batch: int | None = None
+    seq: int | None = None
+    optimizer: str = "adamw"
+    sharding: str = "none"
+    lora: bool = False
+    qlora: bool = False
+    lora_rank: int = mem.LORA_RANK
+    recompute: str = "none"
+    attention: str = "flash"
+    epochs: float | None = None
+    dataset: str | None = None
+    samples: int | None = None
+    tokens: float | None = None
+    bytes_per_sample: float | None = None
+
+
+@dataclass(frozen=True)
+class Machine:
+    """The hardware an estimate runs on: a build's parts, or a bare GPU and count."""
+
+    gpu: Gpu
+    gpus: int = 1
+    power_limit_w: float | None = None
+    cpu: Cpu | None = None
+    storage: tuple[Storage, ...] = ()
+    pcie_gen: float | None = None
+    pcie_lanes: int | None = None  # per GPU
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Estimate:
+    model: ModelSpec
+    precision: Precision
+    batch: int
+    seq: int | None
+    machine: Machine
+    memory: mem.MemoryEstimate
+    forward_flops_per_sample: float
+    train_flops_per_sample: float
+    throughput: thr.Throughput
+    pipeline: pipe.Pipeline
+    samples_total: float | None
+    time_to_train_h: float | None
+    time_to_train_h_range: tuple[float, float] | None
+    power_w: float
+    power_unknown: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``--json`` document (DESIGN.md 3 contract plus detail)."""
+        from dataclasses import asdict
+
+        m = self.memory
+        return {
+            "model": {"key": self.model.key, "name": self.model.name, "family": self.model.family,
+                      "params": self.model.params, "active_params": self.model.active_params,
+                      "reference": self.model.reference, "source": self.model.source},
+            "precision": self.precision, "batch": self.batch, "seq": self.seq,
+            "gpu": self.machine.gpu.name, "gpus": self.machine.gpus,
+            "memory": {"per_gpu_gb": m.per_gpu_gb, "per_gpu_gb_range": list(m.per_gpu_gb_range),
+                       "breakdown": m.breakdown_gb, "fits": m.fits, "max_batch": m.max_batch,
+                       "vram_gb": m.vram_gb, "recipe_bytes_per_param": m.recipe,
+                       "trainable_params": m.trainable_params, "assumptions": list(m.assumptions)},
+            "flops": {"forward_per_sample": self.forward_flops_per_sample,
+                      "train_per_sample": self.train_flops_per_sample,
+                      "train_total": self.train_flops_per_sample * self.samples_total if self.samples_total else None,
+                      "convention": "FLOPs = 2 x multiply-accumulates, attention included; train = 3 x forward"},
+            "throughput": {"samples_per_s": self.throughput.samples_per_s, "range": list(self.throughput.range),
+                           "source": self.throughput.source, "detail": self.throughput.detail,
+                           "per_gpu_samples_per_s": self.throughput.per_gpu_samples_per_s,
+                           "scaling": asdict(self.throughput.scaling) if self.throughput.scaling else None,
+                           "notes": list(self.throughput.notes)},
+            "samples_total": self.samples_total,
+            "time_to_train_h": self.time_to_train_h,
+            "time_to_train_h_range": list(self.time_to_train_h_range) if self.time_to_train_h_range else None,
+            "pipeline": {"stages": [asdict(s) for s in self.pipeline.stages],
+                         "bottleneck": self.pipeline.bottleneck, "factor": self.pipeline.factor,
+                         "demand_samples_per_s": self.pipeline.demand_samples_per_s,
+                         "demand_mb_s": self.pipeline.demand_mb_s,
+                         "achieved_samples_per_s": self.pipeline.achieved_samples_per_s,
+                         "unknown": list(self.pipeline.unknown)},
+            "power_w": self.power_w, "power_unknown": list(self.power_unknown),
+            "notes": list(self.notes),
+        }
+
+
+def parse_precision(text: str) -> Precision:
+    value = text.strip().lower()
+    if value not in PRECISIONS:
+        raise BadInput(f"unknown precision {text!r}; one of: {', '.join(PRECISIONS)}")
+    return value  # type: ignore[return-value]
+
+
+def _choice(name: str, value: str, choices: Iterable[str]) -> str:
+    choices = tuple(choices)
+    if value not in choices:
+        raise BadInput(f"unknown {name} {value!r}; one of: {', '.join(choices)}")
+    return value
+
+
+def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
+    _choice("optimizer", req.optimizer, mem.OPTIMIZERS)
+    _choice("sharding", req.sharding, mem.SHARDINGS)
+    _choice("recompute", req.recompute, mem.RECOMPUTES)
+    _choice("attention", req.attention, ("flash", "eager"))
+    for label, value in (("batch", req.batch), ("seq", req.seq), ("samples", req.samples),
+                         ("lora rank", req.lora_rank)):
+        if value is not None and value < 1:
+            raise BadInput(f"{label} must be at least 1, not {value}")
+    for label, value in (("epochs", req.epochs), ("tokens", req.tokens), ("bytes per sample", req.bytes_per_sample)):
+        if value is not None and value <= 0:
+            raise BadInput(f"{label} must be positive, not {value}")
+    if req.seq is not None and model.transformer is None:
+        raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+    if req.lora and req.qlora:
+        raise BadInput("give --lora or --qlora, not both")
+    if req.dataset is not None and req.dataset not in pipe.DATASETS:
+        raise BadInput(f"unknown dataset {req.dataset!r}; one of: {', '.join(pipe.DATASETS)} (or --samples N)")
+
+
+def default_precision(model: ModelSpec) -> Precision:
+    return "bf16" if model.family == "transformer" else "fp16"
+
+
+def default_batch(model: ModelSpec) -> int:
+    if model.family == "transformer":
+        return DEFAULT_BATCH["large"] if model.params > 1e9 else DEFAULT_BATCH["transformer"]
+    return DEFAULT_BATCH["cnn"]
+
+
+def memory_request(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int,
+                   gpus: int) -> mem.MemoryRequest:
+    return mem.MemoryRequest(precision=precision, batch=batch, seq=req.seq, optimizer=req.optimizer,  # type: ignore[arg-type]
+                             sharding=req.sharding, gpus=gpus, lora=req.lora, qlora=req.qlora,  # type: ignore[arg-type]
+                             lora_rank=req.lora_rank, recompute=req.recompute, attention=req.attention)  # type: ignore[arg-type]
+
+
+def _train_factor(req: WorkloadRequest) -> float:
+    factor = LORA_TRAIN_FACTOR if (req.lora or req.qlora) else TRAIN_FLOPS_FACTOR
+    return factor + (1.0 if req.recompute == "full" else 0.0)  # full recomputation: one more forward
+
+
+def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int, machine: Machine,
+                train_flops: float, act_bytes: float, grad_bytes: float) -> thr.Throughput:
+    plain = not (req.lora or req.qlora) and req.recompute == "none" and (
+        req.seq is None or model.transformer is None or req.seq == _lambda_seq(model))
+    n = machine.gpus
+    if plain:
+        hit = thr.measured(machine.gpu, model.key, precision, n)
+        if hit is not None:
+            return hit
+    single = (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
+        model, machine.gpu, precision, train_flops, act_bytes)
+    if n == 1:
+        return single
+    link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
+    return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link))
+
+
+def _lambda_seq(model: ModelSpec) -> int | None:
+    from dlrig.workload.calibration import bench
+
+    return bench()["reference_inputs"].get(model.key, {}).get("seq")
+
+
+def _pipeline(req: WorkloadRequest, model: ModelSpec, machine: Machine, tp: thr.Throughput,
+              seq: int | None) -> tuple[pipe.Pipeline, pipe.Dataset | None]:
+    n, gpu_supply, gpu_range = machine.gpus, tp.samples_per_s, tp.range
+    if model.transformer is not None:
+        token_bytes = 2 if model.transformer.vocab < 65536 else 4  # uint16/uint32 token ids on disk
+        per_sample = req.bytes_per_sample or (seq or model.transformer.seq) * token_bytes
+        stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=False),
+                  pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes,
+                                  model.input_bytes)]
+        return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), None
+    dataset = pipe.DATASETS[req.dataset or "imagenet"]
+    per_sample = req.bytes_per_sample or dataset.bytes_per_sample
+    stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=True),
+              pipe.cpu_stage(machine.cpu, n),
+              pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes, model.input_bytes)]
+    return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), dataset
+
+
+def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int | None) -> float | None:
+    if req.samples is not None:
+        return float(req.samples) * (req.epochs or 1)
+    if req.tokens is not None:
+        if seq is None:
+            raise BadInput("--tokens applies to transformers; give --samples or --epochs for a CNN")
+        return req.tokens / seq
+    if req.epochs is not None:
+        if dataset is None and req.dataset is None:
+            raise BadInput("--epochs needs a dataset size: --dataset NAME or --samples N")
+        d = dataset or pipe.DATASETS[req.dataset]  # type: ignore[index]
+        return req.epochs * d.samples
+    return None
+
+
+def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
+    """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine."""
+    model = get_model(req.model)
+    _validate(req, model)
+    if machine.gpus < 1:
+        raise BadInput(f"GPU count must be at least 1, not {machine.gpus}")
+    precision = parse_precision(req.precision) if req.precision else default_precision(model)
+    batch = req.batch or default_batch(model)
+    seq = (req.seq or model.transformer.seq) if model.transformer else None
+    mreq = memory_request(req, model, precision, batch, machine.gpus)
+    memory = mem.estimate_memory(model, mreq, machine.gpu.vram_gb)
+    fwd = forward_flops_per_sample(model, seq)
+    train = fwd * _train_factor(req)
+    act = mem.activation_bytes_per_sample(model, replace(mreq, attention="eager", recompute="none"))
+    grad_bytes = memory.trainable_params * mem.recipe(precision, mreq.optimizer).gradients
+    tp = _throughput(req, model, precision, batch, machine, train, act, grad_bytes)
+    pl, dataset = _pipeline(req, model, machine, tp, seq)
+    total = _samples_total(req, dataset, seq)
+    hours = hours_range = None
+    if total is not None and pl.achieved_samples_per_s > 0:
+        hours = total / pl.achieved_samples_per_s / 3600
+        ratio = pl.achieved_samples_per_s / tp.samples_per_s
+        lo, hi = tp.range
+        hours_range = (total / (hi * ratio) / 3600, total / (lo * ratio) / 3600)
+    util = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
+    power = power_draw([(machine.gpu, machine.power_limit_w)] * machine.gpus, machine.cpu, util)
+    return Estimate(model=model, precision=precision, batch=batch, seq=seq, machine=machine, memory=memory,
+                    forward_flops_per_sample=fwd, train_flops_per_sample=train, throughput=tp, pipeline=pl,
+                    samples_total=total, time_to_train_h=hours, time_to_train_h_range=hours_range,
+                    power_w=power.dc_w, power_unknown=power.unknown, notes=_notes(model, precision, machine))
+
+
+def _notes(model: ModelSpec, precision: Precision, machine: Machine) -> tuple[str, ...]:
+    out = list(machine.notes)
+    if precision == "fp32" and model.family == "cnn" and machine.gpu.tf32_tflops:
+        out.append("fp32 here is IEEE FP32; stock PyTorch lets cuDNN convolutions use TF32 on this GPU, "
+                   "so a default-settings run is closer to --precision tf32")
+    if precision == "tf32":
+        out.append("tf32: FP32 tensors with TF32 tensor-core matmuls/convolutions "
+                   "(torch.backends.cuda.matmul.allow_tf32 = True; NGC containers enable it by default)")
+    return tuple(out)
+
+
+def machine_from_build(build: Build) -> Machine:
+    """The estimate's view of a build: first GPU line, CPU, drives, PCIe width per GPU."""
+    lines = build.lines("gpu")
+    if not lines:
+        raise BadInput(f"{build.origin or build.name}: the build has no GPU")
+    first = lines[0]
+    notes = []
+    if len({i.part.id for i in lines}) > 1:
+        notes.append(f"mixed GPUs: estimated as {build.gpu_count} x {first.part.name}")
+    cpu = build.cpu
+    gpus = build.gpu_count
+    lanes = None
+    if cpu is not None and cpu.pcie_lanes:
+        lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
+        notes.append(f"{cpu.pcie_lanes} CPU PCIe lanes for {gpus} GPU(s): the slowest GPU link taken as x{lanes}")
+    gens = [g for g in (cpu.pcie_gen if cpu else None, first.part.pcie_gen) if g]  # type: ignore[union-attr]
+    return Machine(gpu=first.part, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,  # type: ignore[arg-type]
+                   storage=tuple(build.storage), pcie_gen=min(gens) if gens else None, pcie_lanes=lanes,
+                   notes=tuple(notes))
+
+
+def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:
+    """The build file's workload with the command line's options laid over it."""
+    base: dict[str, Any] = {}
+    if build.workload is not None:
+        base = {k: v for k, v in build.workload.model_dump().items() if v is not None}
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    if "model" not in base:
+        raise BadInput(f"{build.origin or build.name}: no workload in the build file; give --model")
+    known = set(WorkloadRequest.__dataclass_fields__)
+    unknown = sorted(set(base) - known)
+    if unknown:
+        raise BadInput(f"unknown workload key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return WorkloadRequest(**base)
+
+
+@dataclass(frozen=True)
+class FitRow:
+    gpu: str
+    vram_gb: float
+    gpus: int | None  # smallest count that fits; None = not even at the largest count
+    per_gpu_gb: float
+    samples_per_s: float | None
+
+
+def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...] = FIT_COUNTS) -> list[FitRow]:
+    """For each GPU chip with a known VRAM, the smallest count in ``counts`` whose memory fits."""
+    model = get_model(req.model)
+    _validate(req, model)
+    precision = parse_precision(req.precision) if req.precision else default_precision(model)
+    batch = req.batch or default_batch(model)
+    rows = []
+    for gpu in chips:
+        if not gpu.vram_gb:
+            continue
+        found, last = None, None
+        for n in counts:
+            last = mem.estimate_memory(model, memory_request(req, model, precision, batch, n), gpu.vram_gb)
+            if last.fits:
+                found = n
+                break
+        speed = None
+        if found is not None:
+            try:
+                speed = estimate(req, Machine(gpu=gpu, gpus=found)).throughput.samples_per_s
+            except BadInput:
+                speed = None
+        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found, per_gpu_gb=last.per_gpu_gb,  # type: ignore[union-attr]
+                           samples_per_s=speed))
+    rows.sort(key=lambda r: (r.gpus is None, r.gpus or 0, -(r.samples_per_s or 0.0), r.vram_gb))
+    return rows
+
+
+def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int | None,
+                 options: dict[str, Any], catalog: Catalog | None = None) -> Estimate:
+    """Resolve a build file (its workload overridden by ``options``) or a bare GPU, then estimate."""
+    from dlrig.build import load_build
+    from dlrig.catalog.store import default_catalog
+
+    catalog = catalog or default_catalog()
+    if gpus is not None and gpus < 1:
+        raise BadInput(f"--gpus must be at least 1, not {gpus}")
+    if build_path is not None:
+        if gpu_name is not None:
+            raise BadInput("give a build file or --gpu, not both (edit the build to change its GPU)")
+        build = load_build(build_path, catalog)
+        machine = machine_from_build(build)
+        if gpus is not None:
+            machine = replace(machine, gpus=gpus)
+        return estimate(request_from_build(build, **options), machine)
+    if gpu_name is None:
+        raise BadInput("give a build file, or --gpu NAME with --model")
+    if "model" not in options:
+        raise BadInput("--model is needed without a build file")
+    part = catalog.resolve(gpu_name, "gpu")
+    chip = catalog.chip_of(part)  # type: ignore[arg-type]
+    machine = Machine(gpu=chip, gpus=gpus or 1,
+                      notes=("no build file: storage and CPU stages unknown; each GPU on its own full PCIe link",))
+    return estimate(WorkloadRequest(**options), machine)

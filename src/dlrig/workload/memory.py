@@ -1,0 +1,206 @@
+"""Training memory per GPU, with its breakdown (DOMAIN.md section 3). Pure functions.
+
+Recipe bytes per parameter (weights + gradients + master weights + optimizer state):
+- mixed precision (fp16/bf16; fp8 adds an FP8 weight copy, Transformer Engine style):
+  16-bit weights 2 + 16-bit gradients 2 + FP32 master 4 + optimizer; AdamW 8 -> 16 B/param
+  (Rajbhandari et al. 2020, ZeRO, section 3.1); frameworks differ (12 to 18).
+- fp32 / tf32: FP32 weights 4 + FP32 gradients 4 + optimizer (AdamW 8, SGD momentum 4).
+- optimizer state: AdamW two FP32 moments 8; 8-bit AdamW (bitsandbytes, Dettmers et al. 2022)
+  two 8-bit moments 2; SGD with momentum 4.
+Sharding over N data-parallel GPUs: ZeRO-1 shards optimizer state and master weights,
+ZeRO-2 also gradients, ZeRO-3/FSDP also weights.
+LoRA: frozen base weights in the training precision, adapters of rank r on every linear layer
+of every block with the full recipe. QLoRA (Dettmers et al. 2023): base linear layers in NF4
+with double quantization, 4.127 bits/param; embeddings and the LM head stay 16-bit.
+Activations: transformers per layer s.b.h.(34 + 5.a.s/h) bytes at 16 bits (Korthikanti et
+al. 2022, "Reducing Activation Recomputation in Large Transformer Models", eq. 1-2), the MLP
+part (19) redone for the model's ffn width and gating; FlashAttention/SDPA does not keep the
+5.a.s/h score term; full recomputation keeps 2.s.b.h per layer. CNNs: the bytes saved for
+backward, counted by scripts/derive_cnn_figures.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dlrig.catalog.models import Precision
+from dlrig.errors import BadInput
+from dlrig.workload.zoo import ModelSpec, TransformerConfig
+
+Optimizer = Literal["adamw", "sgd", "adamw8bit"]
+OPTIMIZERS: tuple[Optimizer, ...] = ("adamw", "sgd", "adamw8bit")
+Sharding = Literal["none", "zero1", "zero2", "fsdp"]
+SHARDINGS: tuple[Sharding, ...] = ("none", "zero1", "zero2", "fsdp")
+Recompute = Literal["none", "selective", "full"]
+RECOMPUTES: tuple[Recompute, ...] = ("none", "selective", "full")
+Attention = Literal["flash", "eager"]
+
+GB = 1e9
+OPTIMIZER_BYTES = {"adamw": 8.0, "sgd": 4.0, "adamw8bit": 2.0}
+CUDA_CONTEXT_GB = (0.5, 1.0)  # DOMAIN.md 3: CUDA context and allocator, per GPU; a range
+NF4_BYTES_PER_PARAM = 4.127 / 8  # QLoRA paper, section 3: NF4 + double quantization
+LORA_RANK = 16  # default adapter rank (a common choice; the QLoRA paper uses 64 on all layers)
+LOGITS_BYTES_16BIT = 2 + 4  # 16-bit logits + the FP32 copy the loss upcasts to (Hugging Face models)
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """Bytes per parameter of each training-state component, before sharding."""
+
+    weights: float
+    gradients: float
+    master: float
+    optimizer: float
+    description: str
+
+    @property
+    def total(self) -> float:
+        return self.weights + self.gradients + self.master + self.optimizer
+
+
+@dataclass(frozen=True)
+class MemoryRequest:
+    precision: Precision
+    batch: int
+    seq: int | None = None
+    optimizer: Optimizer = "adamw"
+    sharding: Sharding = "none"
+    gpus: int = 1
+    lora: bool = False
+    qlora: bool = False
+    lora_rank: int = LORA_RANK
+    recompute: Recompute = "none"
+    attention: Attention = "flash"
+
+
+@dataclass(frozen=True)
+class MemoryEstimate:
+    per_gpu_gb: float  # central: CUDA context at the middle of its range
+    per_gpu_gb_range: tuple[float, float]
+    breakdown_gb: dict[str, float]
+    recipe: dict[str, float | str]
+    trainable_params: float
+    vram_gb: float | None
+    fits: bool | None  # judged at the high end of the range; None when VRAM is unknown
+    max_batch: int | None
+    activation_gb_per_sample: float
+    assumptions: tuple[str, ...] = field(default=())
+
+
+def recipe(precision: Precision, optimizer: Optimizer) -> Recipe:
+    opt = OPTIMIZER_BYTES[optimizer]
+    if precision in ("fp32", "tf32"):
+        return Recipe(4, 4, 0, opt, f"{precision}: weights 4 + gradients 4 + {optimizer} {opt:g}")
+    if precision == "fp8":
+        return Recipe(3, 2, 4, opt, f"fp8 mixed: bf16 weights 2 + fp8 copy 1 + bf16 gradients 2 + "
+                                    f"fp32 master 4 + {optimizer} {opt:g}")
+    return Recipe(2, 2, 4, opt, f"{precision} mixed: weights 2 + gradients 2 + fp32 master 4 + "
+                                f"{optimizer} {opt:g}")
+
+
+def lora_params(c: TransformerConfig, rank: int) -> float:
+    """Adapter parameters: r.(d_in + d_out) for every linear layer in every block (active experts too)."""
+    hd = c.hidden // c.heads
+    kv = c.kv_heads or c.heads
+    attn = 2 * (c.hidden + c.heads * hd) + 2 * (c.hidden + kv * hd)
+    per_mlp = (3 if c.gated_mlp else 2) * (c.hidden + c.ffn)
+    return float(c.layers * rank * (attn + per_mlp * (c.experts or 1)))
+
+
+def _bytes_per_activation(precision: Precision) -> float:
+    return 4.0 if precision in ("fp32", "tf32") else 2.0
+
+
+def transformer_activation_bytes(c: TransformerConfig, seq: int, precision: Precision,
+                                 recompute: Recompute = "none", attention: Attention = "flash") -> float:
+    """Per sample (b = 1): Korthikanti et al. 2022 per layer, times layers, plus the logits."""
+    h, a, s = c.hidden, c.heads, seq
+    mlp = (2 + 8 * c.ffn / h) if c.gated_mlp else (3 + 4 * c.ffn / h)  # = 19 for a 4h GELU MLP
+    per_token = 11 + 4 + mlp * (c.active_experts or 1)
+    scores = 5 * a * s / h if (attention == "eager" and recompute == "none") else 0.0
+    scale = _bytes_per_activation(precision) / 2
+    layer = s * h * (per_token + scores) * scale
+    # full recomputation: each layer's input is kept, plus one layer's activations while recomputing
+    layers_total = c.layers * 2 * s * h * scale + layer if recompute == "full" else c.layers * layer
+    logits = s * c.vocab * LOGITS_BYTES_16BIT * scale if c.lm_head else 0.0
+    return layers_total + logits
+
+
+def activation_bytes_per_sample(model: ModelSpec, req: MemoryRequest) -> float:
+    if model.transformer is not None:
+        return transformer_activation_bytes(model.transformer, req.seq or model.transformer.seq,
+                                            req.precision, req.recompute, req.attention)
+    if req.recompute != "none":
+        raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
+    return model.activation_bytes_fp32 if req.precision in ("fp32", "tf32") else model.activation_bytes_16bit
+
+
+def _state_bytes(model: ModelSpec, req: MemoryRequest) -> tuple[dict[str, float], dict[str, float | str], float]:
+    """Weights, gradients, master, optimizer per GPU (bytes), the recipe shown, trainable params."""
+    r = recipe(req.precision, req.optimizer)
+    n = model.params
+    shard = {"none": (1, 1, 1), "zero1": (1, 1, req.gpus), "zero2": (1, req.gpus, req.gpus),
+             "fsdp": (req.gpus, req.gpus, req.gpus)}[req.sharding]
+    w_div, g_div, o_div = shard
+    if not (req.lora or req.qlora):
+        state = {"weights": n * r.weights / w_div, "gradients": n * r.gradients / g_div,
+                 "master_weights": n * r.master / o_div, "optimizer_state": n * r.optimizer / o_div}
+        shown = {"weights": r.weights, "gradients": r.gradients, "master_weights": r.master,
+                 "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
+        return state, shown, n
+    if model.transformer is None:
+        raise BadInput("--lora/--qlora are modelled for transformer models only")
+    c = model.transformer
+    adapters = lora_params(c, req.lora_rank)
+    from dlrig.workload.flops import transformer_params
+
+    counts = transformer_params(c)
+    if req.qlora:
+        sixteen = counts.embedding + (c.vocab * c.hidden if c.lm_head and not c.tied_embeddings else 0)
+        base = (n - sixteen) * NF4_BYTES_PER_PARAM + sixteen * 2
+        base_desc = f"base: NF4 {NF4_BYTES_PER_PARAM:.3f} B/param, embeddings and LM head 2"
+    else:
+        base = n * r.weights
+        base_desc = f"base: frozen {r.weights:g} B/param"
+    state = {"weights": base / w_div + adapters * r.weights, "gradients": adapters * r.gradients,
+             "master_weights": adapters * r.master, "optimizer_state": adapters * r.optimizer}
+    shown = {"base_weights_gb": base / GB, "adapter_params": adapters, "adapter_bytes_per_param": r.total,
+             "description": f"{base_desc}; adapters (rank {req.lora_rank}, every linear layer): {r.description}"}
+    return state, shown, adapters
+
+
+def estimate_memory(model: ModelSpec, req: MemoryRequest, vram_gb: float | None) -> MemoryEstimate:
+    if req.batch < 1:
+        raise BadInput(f"batch must be at least 1, not {req.batch}")
+    state, shown, trainable = _state_bytes(model, req)
+    per_sample = activation_bytes_per_sample(model, req)
+    fixed = sum(state.values())
+    lo, hi = CUDA_CONTEXT_GB
+    breakdown = {k: v / GB for k, v in state.items()}
+    breakdown["activations"] = per_sample * req.batch / GB
+    breakdown["framework_overhead"] = (lo + hi) / 2
+    total = sum(breakdown.values())
+    low, high = total - (hi - lo) / 2, total + (hi - lo) / 2
+    fits = None if vram_gb is None else high <= vram_gb
+    max_batch = None if vram_gb is None else max(0, int((vram_gb - hi - fixed / GB) / (per_sample / GB)))
+    return MemoryEstimate(per_gpu_gb=total, per_gpu_gb_range=(low, high), breakdown_gb=breakdown,
+                          recipe=shown, trainable_params=trainable, vram_gb=vram_gb, fits=fits,
+                          max_batch=max_batch, activation_gb_per_sample=per_sample / GB,
+                          assumptions=_assumptions(model, req))
+
+
+def _assumptions(model: ModelSpec, req: MemoryRequest) -> tuple[str, ...]:
+    out = [f"CUDA context and allocator {CUDA_CONTEXT_GB[0]}-{CUDA_CONTEXT_GB[1]} GB per GPU; "
+           "'fits' and max batch use the high end"]
+    if model.transformer is not None:
+        att = ("FlashAttention/SDPA: the s x s scores are not stored" if req.attention == "flash"
+               else "eager attention: s x s scores stored (5.a.s/h term)")
+        out.append(f"activations: Korthikanti et al. 2022, recompute={req.recompute}; {att}")
+        if model.transformer.lm_head:
+            out.append("logits: 16-bit + FP32 copy for the loss, s x vocab per sample")
+    else:
+        out.append("activations: tensors saved for backward, counted on meta tensors at the reference input")
+    if req.sharding != "none":
+        out.append(f"{req.sharding} over {req.gpus} data-parallel GPUs")
+    return tuple(out)

@@ -1,0 +1,56 @@
+"""Power drawn by a build while it trains (DOMAIN.md 5), for the cost estimate. Pure functions.
+
+GPU watts = board power (or the user's cap) x a load factor between idle and full training
+load, weighted by how busy the data pipeline lets the GPUs be. Each factor is a named rule of
+thumb, to be checked against ``dlrig bench`` on a real machine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from dlrig.catalog.models import Cpu, Gpu
+from dlrig.power import REST_OF_SYSTEM_W, gpu_power_w
+
+GPU_TRAINING_LOAD = 0.9  # share of board power drawn by compute-bound training (rule of thumb)
+GPU_IDLE_LOAD = 0.1  # share drawn while a GPU waits for data (rule of thumb)
+CPU_TRAINING_LOAD = 0.6  # share of CPU TDP with data-loader workers busy (assumption)
+
+
+@dataclass(frozen=True)
+class PowerDraw:
+    gpus_w: float
+    cpu_w: float
+    rest_w: float
+    unknown: tuple[str, ...]
+
+    @property
+    def dc_w(self) -> float:
+        return self.gpus_w + self.cpu_w + self.rest_w
+
+
+def power_draw(gpus: Sequence[tuple[Gpu, float | None]], cpu: Cpu | None,
+               gpu_utilization: float = 1.0) -> PowerDraw:
+    """DC watts at the workload; parts without a power figure are listed in ``unknown``, not guessed."""
+    util = min(max(gpu_utilization, 0.0), 1.0)
+    load = GPU_IDLE_LOAD + (GPU_TRAINING_LOAD - GPU_IDLE_LOAD) * util
+    total, unknown = 0.0, []
+    for gpu, limit in gpus:
+        watts = gpu_power_w(gpu, limit)
+        if watts is None:
+            unknown.append(gpu.name)
+        else:
+            total += watts * load
+    cpu_w = 0.0
+    if cpu is not None and cpu.tdp_w:
+        cpu_w = cpu.tdp_w * CPU_TRAINING_LOAD
+    elif cpu is not None:
+        unknown.append(cpu.name)
+    return PowerDraw(gpus_w=total, cpu_w=cpu_w, rest_w=REST_OF_SYSTEM_W, unknown=tuple(dict.fromkeys(unknown)))
+
+
+def estimate_power_w(gpus: Sequence[tuple[Gpu, float | None]], cpu: Cpu | None = None,
+                     gpu_utilization: float = 1.0) -> float:
+    """DC watts of the build while training: the figure the cost estimate multiplies by hours."""
+    return power_draw(gpus, cpu, gpu_utilization).dc_w

@@ -1,0 +1,194 @@
+"""Training throughput: Lambda's measurement where one exists, else the calibrated model.
+
+Order of preference (DESIGN.md 4, "measured beats modelled"):
+1. a Lambda measurement for this chip, model, precision and GPU count (v1 first, then v0);
+2. for one GPU, the calibrated "compute + memory time" model (:mod:`dlrig.workload.calibration`),
+   with a range from its leave-one-GPU-out error; for transformers above
+   ``LARGE_MODEL_PARAMS`` the model is far outside what it was fitted on (BERT), so a
+   model-FLOPs-utilization rule of thumb is used instead;
+3. for N GPUs without a measurement, data-parallel scaling of (1) or (2): a ring all-reduce
+   moves 2(N-1)/N x gradient bytes over the slowest link each step, partly hidden behind the
+   backward pass.
+
+What "fp32" means: dlrig's ``fp32`` is IEEE FP32 on CUDA cores. PyTorch (>= 1.12) runs
+matmuls that way by default but lets cuDNN convolutions use TF32 on Ampere and newer, so a
+stock-PyTorch CNN in "fp32" is close to ``tf32``. Lambda's "fp32" rows ran in NGC containers,
+which enable TF32, so they count as ``tf32`` on Ampere and newer (as ``fp32`` before Ampere,
+which has no TF32).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+
+from dlrig.catalog.models import Gpu, Precision
+from dlrig.catalog.names import normalize
+from dlrig.workload import calibration as cal
+from dlrig.workload.pipeline import PCIE_X16_GB_S  # achievable GB/s for x16 (DOMAIN.md 4)
+from dlrig.workload.zoo import ModelSpec
+
+LARGE_MODEL_PARAMS = 3e9  # above this, transformers use the MFU rule of thumb below
+# Model-FLOPs utilization of large-model training, rule of thumb: Dubey et al. 2024 ("The
+# Llama 3 Herd of Models", table 4) report 38-43% BF16 MFU on H100; smaller setups reach less.
+LARGE_MODEL_MFU = (0.25, 0.45)
+OVERLAP_FRACTION = 0.5  # share of the backward pass that can hide all-reduce time (assumption)
+BACKWARD_SHARE = 2 / 3  # backward ~ 2/3 of a training step (training = 3 x forward)
+# NVLink/NVSwitch all-reduce bus bandwidth per GPU, GB/s, rule of thumb from nccl-tests
+# all_reduce_perf on DGX-class systems (check): V100 ~130, A100 ~230, H100 ~360.
+NVLINK_BUS_GB_S = {"Volta": 130.0, "Ampere": 230.0, "Hopper": 360.0, "Blackwell": 700.0}
+DEFAULT_PCIE_GEN = 4  # when neither the GPU nor the build says
+
+
+@dataclass(frozen=True)
+class Link:
+    kind: str  # "nvlink" or "pcie"
+    gb_s: float
+    description: str
+
+
+@dataclass(frozen=True)
+class Scaling:
+    gpus: int
+    link: str
+    gradient_gb: float
+    allreduce_s: float
+    exposed_s: float
+    step_s: float
+    efficiency: float  # throughput of N GPUs / (N x one GPU)
+
+
+@dataclass(frozen=True)
+class Throughput:
+    samples_per_s: float  # all GPUs together
+    range: tuple[float, float]
+    source: str  # "measured" or "model"
+    detail: str
+    per_gpu_samples_per_s: float
+    scaling: Scaling | None = None
+    notes: tuple[str, ...] = field(default=())
+
+
+def precision_class(precision: Precision) -> cal.PrecisionClass:
+    return "32-bit" if precision in ("fp32", "tf32") else "16-bit"
+
+
+FALLBACK = {"fp8": ("bf16", "fp16", "tf32", "fp32"), "bf16": ("fp16", "tf32", "fp32"),
+            "fp16": ("bf16", "tf32", "fp32"), "tf32": ("fp32",), "fp32": ()}
+
+
+def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, str | None]:
+    """The dense peak for a precision; where the GPU lacks it, the next rate down, with a note."""
+    value = gpu.tflops(precision)
+    if value:
+        return value, None
+    for other in FALLBACK[precision]:
+        value = gpu.tflops(other)  # type: ignore[arg-type]
+        if value:
+            return value, f"{gpu.name} has no {precision} rate in the catalog: modelled at its {other} rate"
+    return None, None
+
+
+def lambda_chip(gpu: Gpu) -> str | None:
+    """The Lambda chip name (TechPowerUp spelling) this GPU is, by normalized name or alias."""
+    names = {normalize(n).removeprefix("nvidia ") for n in (gpu.name, *gpu.aliases)}
+    for chip in {r["chip"] for r in cal.bench()["rows"]}:
+        if normalize(chip) in names:
+            return chip
+    return None
+
+
+def _lambda_precisions(gpu: Gpu, precision: Precision) -> str | None:
+    if precision == "fp16":
+        return "fp16"
+    has_tf32 = bool(gpu.tf32_tflops)
+    if (precision == "tf32" and has_tf32) or (precision == "fp32" and not has_tf32):
+        return "fp32"
+    return None
+
+
+def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throughput | None:
+    chip, lp = lambda_chip(gpu), _lambda_precisions(gpu, precision)
+    if chip is None or lp is None:
+        return None
+    for version in ("v1", "v0"):
+        rows = [r for r in cal.bench()["rows"] if r["chip"] == chip and r["model"] == model_key
+                and r["num_gpu"] == gpus and r["lambda_precision"] == lp and r["version"] == version]
+        if rows:
+            values = [r["samples_per_s"] for r in rows]
+            value = statistics.median(values)
+            systems = ", ".join(sorted({r["system"] for r in rows}))
+            detail = (f"Lambda {version} measurement ({systems}; Lambda '{lp}'"
+                      f"{' = AMP' if lp == 'fp16' else ''}; batch {rows[0]['batch_per_gpu']})")
+            return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
+                              detail=detail, per_gpu_samples_per_s=value / gpus)
+    return None
+
+
+def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughput:
+    lo, hi = LARGE_MODEL_MFU
+    per_s = (lo + hi) / 2 * peak * 1e12 / train_flops
+    return Throughput(samples_per_s=per_s, range=(lo * peak * 1e12 / train_flops, hi * peak * 1e12 / train_flops),
+                      source="model", per_gpu_samples_per_s=per_s,
+                      detail=f"model-FLOPs utilization {lo:.0%}-{hi:.0%} of dense peak (rule of thumb, "
+                             "Llama 3 paper: 38-43% on H100)")
+
+
+def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float,
+             activation_bytes: float) -> Throughput:
+    """One GPU, from the calibration (or the large-model MFU rule)."""
+    from dlrig.errors import BadInput
+
+    peak, note = effective_peak_tflops(gpu, precision)
+    if peak is None:
+        raise BadInput(f"{gpu.name}: the catalog has no FLOP/s figure, so throughput cannot be modelled")
+    notes = (note,) if note else ()
+    if model.family == "transformer" and model.params > LARGE_MODEL_PARAMS:
+        t = _large_model(model, train_flops, peak)
+        return Throughput(**{**t.__dict__, "notes": notes})
+    pc = precision_class(precision)
+    bw = gpu.memory_bandwidth_gb_s
+    c = cal.calibration(model.family, pc, use_memory=bw is not None)
+    seconds = c.predict_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None)
+    per_s = 1.0 / seconds
+    import math
+
+    band = math.exp(c.band)
+    detail = (f"calibrated model ({'compute + memory' if c.uses_memory else 'compute only'}, {model.family}, "
+              f"{pc}; fitted on Lambda v1 {', '.join(c.fitted_on)}; leave-one-GPU-out error: median "
+              f"{c.median_abs_error:.0%}, max {band - 1:.0%})")
+    return Throughput(samples_per_s=per_s, range=(per_s / band, per_s * band), source="model",
+                      detail=detail, per_gpu_samples_per_s=per_s, notes=notes)
+
+
+def link_for(gpu: Gpu, gpus: int, pcie_gen: float | None = None, pcie_lanes: int | None = None) -> Link:
+    """The slowest link between GPUs: NVLink on SXM parts, else PCIe gen x lanes (from the build)."""
+    arch = next((a for a in NVLINK_BUS_GB_S if (gpu.architecture or "").startswith(a)), None)
+    if arch and (gpu.form == "sxm" or "sxm" in gpu.name.lower()):
+        bw = NVLINK_BUS_GB_S[arch]
+        return Link("nvlink", bw, f"NVLink/NVSwitch ({arch} SXM), ~{bw:g} GB/s all-reduce bus bandwidth")
+    gens = [g for g in (pcie_gen, gpu.pcie_gen) if g]
+    gen = int(min(gens)) if gens else DEFAULT_PCIE_GEN
+    lanes = min(pcie_lanes or 16, gpu.pcie_lanes or 16)
+    bw = PCIE_X16_GB_S.get(gen, PCIE_X16_GB_S[3]) * lanes / 16
+    assumed = "" if gens else " (generation unknown: assumed)"
+    return Link("pcie", bw, f"PCIe Gen{gen} x{lanes}{assumed}, ~{bw:g} GB/s achievable")
+
+
+def data_parallel(single: Throughput, gpus: int, gradient_bytes: float, batch: int, link: Link) -> Scaling:
+    """Step time = compute + the all-reduce time not hidden behind the backward pass."""
+    step = batch / single.per_gpu_samples_per_s
+    allreduce = 2 * (gpus - 1) / gpus * gradient_bytes / (link.gb_s * 1e9)
+    exposed = max(0.0, allreduce - OVERLAP_FRACTION * BACKWARD_SHARE * step)
+    return Scaling(gpus=gpus, link=link.description, gradient_gb=gradient_bytes / 1e9, allreduce_s=allreduce,
+                   exposed_s=exposed, step_s=step + exposed, efficiency=step / (step + exposed))
+
+
+def scale(single: Throughput, scaling: Scaling) -> Throughput:
+    f = scaling.gpus * scaling.efficiency
+    lo, hi = single.range
+    return Throughput(samples_per_s=single.samples_per_s * f, range=(lo * f, hi * f), source=single.source,
+                      detail=f"{single.detail}; x{scaling.gpus} GPUs at {scaling.efficiency:.0%} "
+                             "data-parallel efficiency (modelled)",
+                      per_gpu_samples_per_s=single.per_gpu_samples_per_s * scaling.efficiency,
+                      scaling=scaling, notes=single.notes)

@@ -1,0 +1,102 @@
+from dataclasses import replace
+
+import pytest
+
+from dlrig.cost.assumptions import DAYS_PER_MONTH, US_RESIDENTIAL_KWH
+from dlrig.cost.cloud import load_cloud_prices
+from dlrig.cost.ownership import CloudComparison, CostOptions, PrebuiltComparison, cost_report
+from dlrig.cost.prebuilt import load_prebuilt, require_prebuilt
+from dlrig.cost.report import report_json
+from dlrig.errors import BadInput
+from dlrig.regions import get_region
+
+US = get_region("us-120v")
+
+
+@pytest.fixture
+def offers(tmp_path):
+    path = tmp_path / "quotes.csv"
+    path.write_text("instance_type,gpu,gpu_count,usd_per_hour,date,gpu_chip,source\n"
+                    "four_titan,TitanX,4,1.60,2026-01-01,Titan X,my quote\n"
+                    "old_titan,TitanX,4,1.50,2024-01-01,Titan X,old quote\n")
+    return load_cloud_prices(path)
+
+
+def report(build, book, offers, titan, today, **kw):
+    chips = {"Titan X": titan, "GeForce GTX TITAN X": titan}
+    options = CostOptions(**{"tax_rate": 0.08, "kwh_price_usd": 0.20, **kw})
+    return cost_report(build, book, US, options, offers, load_prebuilt(), chips, today=today)
+
+
+def test_break_even_end_to_end_hand_worked(build, book, offers, titan, today):
+    r = report(build, book, offers, titan, today, vs=("four_titan",))
+    (c,) = r.comparisons
+    assert isinstance(c, CloudComparison)
+    assert r.purchase.total_usd == pytest.approx(4968)  # 4,600 + 8%
+    assert c.resale_usd == pytest.approx(2355.2)  # 4,600 x 0.8^3
+    # (4,968 - 2,355.2) / (1.60 - 1.51875 kW x $0.20) = 2,612.8 / 1.29625
+    assert c.break_even_hours == pytest.approx(2015.66, abs=0.01)
+    assert c.break_even_months == pytest.approx(2015.66 / (24 * DAYS_PER_MONTH), abs=1e-3)
+    assert c.stale is False
+
+
+def test_nearest_cloud_matches_gpu_model_and_flags_old_quotes(build, book, offers, titan, today):
+    r = report(build, book, offers, titan, today)  # default --vs cloud
+    (c,) = r.comparisons
+    assert c.offer.instance_type == "old_titan" and c.match.matched_by == "gpu model"
+    assert c.stale is True  # quoted 2024-01-01, more than a year before "today"
+
+
+def test_devbox_comparison(build, book, offers, titan, today):
+    r = report(build, book, offers, titan, today, vs=("devbox",))
+    (c,) = r.comparisons
+    assert isinstance(c, PrebuiltComparison)
+    assert c.box.price_usd == 15000 and c.box.lead_time == "8-10 weeks"
+    assert c.difference_usd == pytest.approx(15000 - 4968)
+    assert c.peak_tflops_box == pytest.approx(4 * 6.6) == c.peak_tflops_build
+    assert c.box.cpu is None and c.box.unconfirmed  # not confirmed in a source: unknown
+
+
+def test_unknown_comparison_is_bad_input(build, book, offers, titan, today):
+    with pytest.raises(BadInput, match=r"unknown comparison 'dgx-9000'.*devbox"):
+        report(build, book, offers, titan, today, vs=("dgx-9000",))
+    with pytest.raises(BadInput, match="unknown prebuilt box"):
+        require_prebuilt("dgx-9000")
+
+
+def test_tax_precedence(build, book, offers, titan, today):
+    assert report(build, book, offers, titan, today).purchase.tax_source == "--tax-rate"
+    with_rate = replace(build, tax_rate=0.05, origin="b.yaml")
+    from_file = report(with_rate, book, offers, titan, today, tax_rate=None)
+    assert from_file.purchase.tax_rate == 0.05 and "b.yaml" in from_file.purchase.tax_source
+    none = report(build, book, offers, titan, today, tax_rate=None)
+    assert none.purchase.tax_rate == 0 and "pass --tax-rate" in none.purchase.tax_source
+
+
+def test_default_kwh_price_is_dated_eia_figure(build, book, offers, titan, today):
+    r = report(build, book, offers, titan, today, kwh_price_usd=None)
+    assert r.running.kwh == US_RESIDENTIAL_KWH
+    assert "EIA" in r.running.kwh.source and r.running.kwh.date_text == "2024-04"
+    eu = cost_report(build, book, get_region("eu-230v"), CostOptions(), offers, (), {}, today=today)
+    assert any("no sourced price for region eu-230v" in n for n in eu.notes)
+
+
+@pytest.mark.parametrize("kw", [{"tax_rate": -0.08}, {"depreciation_per_year": 1.5}, {"years": -1},
+                                {"kwh_price_usd": -0.1}, {"utilization": 2.0}])
+def test_bad_options(build, book, offers, titan, today, kw):
+    with pytest.raises(BadInput):
+        report(build, book, offers, titan, today, **kw)
+
+
+def test_json_shape(build, book, offers, titan, today):
+    data = report_json(report(build, book, offers, titan, today, vs=("devbox", "cloud")))
+    for key in ("total_usd", "parts_usd", "tax_usd", "power_w_wall", "power_cost_usd_per_hour",
+                "comparisons", "prices"):
+        assert key in data
+    assert data["total_note"] == "1 part unpriced" and data["unpriced"] == ["Hercules 1600W"]
+    assert any(n.startswith("1 part unpriced (Hercules 1600W)") for n in data["notes"])
+    assert data["comparisons"][0]["price_usd"] == 15000 and data["comparisons"][0]["break_even_hours"] is None
+    assert data["comparisons"][1]["usd_per_hour"] == 1.50 and data["comparisons"][1]["break_even_hours"] > 0
+    board = next(p for p in data["prices"] if p["part"] == "GA-X99-UD3P")
+    assert board == {**board, "usd": 200, "date": "2024-06-01", "source": "hand", "stale": True}
+    assert data["depreciation_per_year"] == 0.20 and "DOMAIN.md" in data["depreciation_source"]

@@ -1,0 +1,93 @@
+"""The whole estimate on hand-made builds: the seed box, JSON shape, overrides, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlrig.build import Build, Item, WorkloadSpec
+from dlrig.catalog.models import Cpu, Gpu, Storage
+from dlrig.errors import BadInput
+from dlrig.workload.estimate import (
+    Machine,
+    WorkloadRequest,
+    estimate,
+    fit_gpus,
+    machine_from_build,
+    request_from_build,
+)
+
+
+@pytest.fixture
+def seed(titan_x: Gpu, i7_5820k: Cpu, qvo: Storage) -> Build:
+    return Build(name="seed-2015", items={"gpu": (Item(titan_x, 4),), "cpu": (Item(i7_5820k),),
+                                          "storage": (Item(qvo),)},
+                 workload=WorkloadSpec(model="resnet50", precision="fp32", batch=64))
+
+
+def test_seed_build_resnet50_shows_the_disk_stage_and_what_binds(seed: Build) -> None:
+    machine = machine_from_build(seed)
+    assert machine.gpus == 4 and machine.pcie_lanes == 4  # 28 lanes over 4 GPUs
+    e = estimate(request_from_build(seed, epochs=90), machine)
+    disk = next(s for s in e.pipeline.stages if s.name == "storage read")
+    assert disk.supply_samples_per_s > e.throughput.samples_per_s  # the post's claim holds
+    assert e.pipeline.bottleneck == "GPU compute"
+    assert e.throughput.source == "model"  # no Lambda row for Maxwell
+    assert e.time_to_train_h == pytest.approx(90 * 1_281_167 / e.pipeline.achieved_samples_per_s / 3600)
+    assert 4 * 250 * 0.9 < e.power_w < 4 * 250 + 140 + 100
+
+
+def test_json_follows_the_contract(seed: Build) -> None:
+    d = estimate(request_from_build(seed), machine_from_build(seed)).to_dict()
+    assert {"model", "precision", "memory", "flops", "throughput", "time_to_train_h", "pipeline",
+            "power_w"} <= set(d)
+    assert {"per_gpu_gb", "breakdown", "fits", "max_batch"} <= set(d["memory"])
+    assert {"samples_per_s", "range", "source"} <= set(d["throughput"])
+    assert {"stages", "bottleneck"} <= set(d["pipeline"])
+    assert d["precision"] == "fp32" and d["time_to_train_h"] is None
+
+
+def test_command_line_overrides_the_build_workload(seed: Build) -> None:
+    req = request_from_build(seed, model="alexnet", batch=128)
+    assert (req.model, req.batch, req.precision) == ("alexnet", 128, "fp32")
+
+
+def test_measured_figure_is_used_on_a_lambda_gpu(h100: Gpu) -> None:
+    e = estimate(WorkloadRequest(model="resnet50", precision="fp16"), Machine(gpu=h100, gpus=8))
+    assert e.throughput.source == "measured" and "Lambda v1" in e.throughput.detail
+
+
+def test_multi_gpu_without_measurement_is_scaled(rtx4090: Gpu) -> None:
+    one = estimate(WorkloadRequest(model="resnet101", precision="bf16"), Machine(gpu=rtx4090))
+    four = estimate(WorkloadRequest(model="resnet101", precision="bf16"), Machine(gpu=rtx4090, gpus=4))
+    assert four.throughput.scaling is not None
+    assert 3 * one.throughput.samples_per_s < four.throughput.samples_per_s <= 4 * one.throughput.samples_per_s
+
+
+def test_tokens_give_time_to_train_for_transformers(rtx4090: Gpu) -> None:
+    e = estimate(WorkloadRequest(model="llama-3-8b", qlora=True, seq=2048, batch=2, recompute="full",
+                                 tokens=1e8), Machine(gpu=rtx4090))
+    assert e.memory.fits
+    assert e.samples_total == pytest.approx(1e8 / 2048)
+    assert e.time_to_train_h > 0
+
+
+@pytest.mark.parametrize(("req", "message"), [
+    (WorkloadRequest(model="resnet50", batch=0), "batch must be at least 1"),
+    (WorkloadRequest(model="resnet50", precision="fp12"), "unknown precision 'fp12'"),
+    (WorkloadRequest(model="resnet50", optimizer="lion"), "unknown optimizer"),
+    (WorkloadRequest(model="resnet50", seq=128), "--seq applies to transformers"),
+    (WorkloadRequest(model="resnet50", epochs=1, dataset="mnist"), "unknown dataset"),
+    (WorkloadRequest(model="bert-base", lora=True, qlora=True), "not both"),
+    (WorkloadRequest(model="resnet-5o"), "closest"),
+])
+def test_bad_input_is_a_clear_error(rtx4090: Gpu, req: WorkloadRequest, message: str) -> None:
+    with pytest.raises(BadInput, match=message):
+        estimate(req, Machine(gpu=rtx4090))
+
+
+def test_fit_finds_the_smallest_count(rtx4090: Gpu, h100: Gpu, titan_x: Gpu) -> None:
+    rows = {r.gpu: r for r in fit_gpus(WorkloadRequest(model="llama-3-8b", seq=2048, batch=1, recompute="full",
+                                                       sharding="fsdp"), [rtx4090, h100, titan_x])}
+    assert rows["H100 SXM5 80 GB"].gpus == 2  # 128 GB of state over 2 x 80 GB
+    assert rows["GeForce RTX 4090"].gpus == 8
+    assert rows["GeForce GTX TITAN X"].gpus is None

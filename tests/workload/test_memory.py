@@ -1,0 +1,95 @@
+"""Training memory per GPU: recipe, sharding, LoRA/QLoRA, activations, fit and max batch."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlrig.errors import BadInput
+from dlrig.workload.memory import (
+    CUDA_CONTEXT_GB,
+    MemoryRequest,
+    estimate_memory,
+    recipe,
+    transformer_activation_bytes,
+)
+from dlrig.workload.zoo import get_model
+
+LLAMA8 = get_model("llama-3-8b")
+
+
+@pytest.mark.parametrize(("precision", "optimizer", "total"), [
+    ("bf16", "adamw", 16), ("fp16", "adamw", 16), ("fp32", "adamw", 16), ("fp32", "sgd", 12),
+    ("bf16", "adamw8bit", 10), ("tf32", "sgd", 12),
+])
+def test_recipe_bytes_per_param(precision: str, optimizer: str, total: float) -> None:
+    assert recipe(precision, optimizer).total == total  # DOMAIN.md 3
+
+
+def test_llama3_8b_full_finetune_is_16_bytes_per_param_plus_activations() -> None:
+    req = MemoryRequest(precision="bf16", batch=1, seq=2048)
+    est = estimate_memory(LLAMA8, req, 80)
+    b = est.breakdown_gb
+    state = b["weights"] + b["gradients"] + b["master_weights"] + b["optimizer_state"]
+    assert state == pytest.approx(16 * LLAMA8.params / 1e9)
+    assert est.recipe["total"] == 16
+    assert est.per_gpu_gb == pytest.approx(state + b["activations"] + b["framework_overhead"])
+    assert b["activations"] > 1  # Korthikanti: s.h.(34 + ...) per layer, plus the logits
+    assert est.fits is False and est.max_batch == 0  # 128 GB of state does not fit 80 GB
+
+
+def test_qlora_8b_fits_a_24gb_card_at_batch_2_seq_2048() -> None:
+    req = MemoryRequest(precision="bf16", batch=2, seq=2048, qlora=True, recompute="full")
+    est = estimate_memory(LLAMA8, req, 24)
+    assert est.fits is True
+    assert est.per_gpu_gb_range[1] < 24
+    assert est.max_batch >= 2
+    assert est.trainable_params < 0.01 * LLAMA8.params  # adapters only
+    assert est.breakdown_gb["weights"] < 7  # ~4.1 bits per base weight + 16-bit embeddings/head
+
+
+def test_sharding_divides_the_state_over_gpus() -> None:
+    base = estimate_memory(LLAMA8, MemoryRequest(precision="bf16", batch=1, seq=1024), None).breakdown_gb
+    z1 = estimate_memory(LLAMA8, MemoryRequest(precision="bf16", batch=1, seq=1024, sharding="zero1", gpus=8),
+                         None).breakdown_gb
+    fsdp = estimate_memory(LLAMA8, MemoryRequest(precision="bf16", batch=1, seq=1024, sharding="fsdp", gpus=8),
+                           None).breakdown_gb
+    assert z1["optimizer_state"] == pytest.approx(base["optimizer_state"] / 8)
+    assert z1["weights"] == base["weights"] and z1["gradients"] == base["gradients"]
+    assert fsdp["weights"] == pytest.approx(base["weights"] / 8)
+    assert fsdp["gradients"] == pytest.approx(base["gradients"] / 8)
+
+
+def test_korthikanti_formula_eager_vs_flash_vs_recompute() -> None:
+    cfg = get_model("gpt2-xl").transformer  # a 4h GELU MLP: the paper's layer exactly
+    s, h, a, L = 1024, cfg.hidden, cfg.heads, cfg.layers
+    logits = s * cfg.vocab * 6
+    eager = transformer_activation_bytes(cfg, s, "bf16", attention="eager")
+    assert eager == pytest.approx(L * s * h * (34 + 5 * a * s / h) + logits)
+    flash = transformer_activation_bytes(cfg, s, "bf16", attention="flash")
+    assert flash == pytest.approx(L * s * h * 34 + logits)
+    full = transformer_activation_bytes(cfg, s, "bf16", recompute="full")
+    assert full == pytest.approx(L * 2 * s * h + s * h * 34 + logits)
+
+
+def test_max_batch_is_the_largest_that_fits() -> None:
+    model = get_model("resnet50")
+    est = estimate_memory(model, MemoryRequest(precision="fp16", batch=1), 24)
+    at_max = estimate_memory(model, MemoryRequest(precision="fp16", batch=est.max_batch), 24)
+    over = estimate_memory(model, MemoryRequest(precision="fp16", batch=est.max_batch + 1), 24)
+    assert at_max.fits and not over.fits
+
+
+def test_overhead_is_a_range() -> None:
+    est = estimate_memory(get_model("resnet18"), MemoryRequest(precision="fp32", batch=8), 12)
+    low, high = est.per_gpu_gb_range
+    assert high - low == pytest.approx(CUDA_CONTEXT_GB[1] - CUDA_CONTEXT_GB[0])
+
+
+@pytest.mark.parametrize("bad", [
+    MemoryRequest(precision="bf16", batch=0),
+    MemoryRequest(precision="bf16", batch=4, lora=True),  # LoRA on a CNN
+    MemoryRequest(precision="bf16", batch=4, recompute="full"),  # recompute on a CNN
+])
+def test_bad_requests_are_bad_input(bad: MemoryRequest) -> None:
+    with pytest.raises(BadInput):
+        estimate_memory(get_model("resnet50"), bad, 24)
