@@ -185,7 +185,11 @@ def parse_build_file(path: Path) -> BuildFile:
 
 def load_build(path: Path | str, catalog: Catalog) -> Build:
     path = Path(path)
-    return resolve_build(parse_build_file(path), catalog, origin=str(path))
+    spec = parse_build_file(path)
+    if spec.prices and spec.prices.endswith(".csv") and not Path(spec.prices).is_absolute():
+        # a price file named in a build file lives beside it, wherever the user runs dlrig
+        spec = spec.model_copy(update={"prices": str(path.parent / spec.prices)})
+    return resolve_build(spec, catalog, origin=str(path))
 
 
 def dump_build(build: Build | BuildFile) -> str:

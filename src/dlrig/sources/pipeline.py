@@ -92,11 +92,8 @@ def _dedupe(parts: dict[str, list[Part]], prices: list[dict[str, Any]], report: 
     """
     moved: dict[str, str] = {}
     for cat, items in parts.items():
-        groups: dict[str, list[Part]] = {}
-        for p in items:
-            groups.setdefault(normalize(p.name), []).append(p)
         kept = []
-        for group in groups.values():
+        for group in _same_part_groups(items):
             if len(group) == 1:
                 kept.append(group[0])
                 continue
@@ -105,7 +102,8 @@ def _dedupe(parts: dict[str, list[Part]], prices: list[dict[str, Any]], report: 
             kept.append(merged)
             for other in group[1:]:
                 moved[other.id] = merged.id
-            report.drop(f"dedupe:{cat}", "same name as another part: merged into the richer entry", len(group) - 1)
+            report.drop(f"dedupe:{cat}", "same part as another entry (same name, or named by its part number): merged",
+                        len(group) - 1)
         parts[cat] = kept
     best: dict[str, dict[str, Any]] = {}
     for row in prices:
@@ -113,6 +111,34 @@ def _dedupe(parts: dict[str, list[Part]], prices: list[dict[str, Any]], report: 
         if row["part_id"] not in best or row["usd"] < best[row["part_id"]]["usd"]:
             best[row["part_id"]] = row
     return list(best.values())
+
+
+def _same_part_groups(items: list[Part]) -> list[list[Part]]:
+    """Groups of entries naming one product: equal names, or a name equal to another's alias."""
+    parent = list(range(len(items)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    by_name: dict[str, int] = {}
+    for i, p in enumerate(items):
+        n = normalize(p.name)
+        if n in by_name:
+            parent[find(i)] = find(by_name[n])
+        else:
+            by_name[n] = i
+    for i, p in enumerate(items):
+        for alias in p.aliases:
+            j = by_name.get(normalize(alias))
+            if j is not None:
+                parent[find(i)] = find(j)
+    groups: dict[int, list[Part]] = {}
+    for i, p in enumerate(items):
+        groups.setdefault(find(i), []).append(p)
+    return list(groups.values())
 
 
 def _richness(p: Part) -> tuple[int, int]:
@@ -143,8 +169,17 @@ def _validate(parts: dict[str, list[Part]], report: ImportReport) -> None:
             if problem:
                 report.drop(f"validate:{cat}", problem)
                 continue
-            kept.append(p)
+            kept.append(_sanitize(p, report))
         parts[cat] = kept
+
+
+def _sanitize(p: Part, report: ImportReport) -> Part:
+    """Field values that cannot be true become unknown (the part stays)."""
+    max_mem = getattr(p, "max_memory_gb", None)
+    if max_mem is not None and max_mem < 2:
+        report.correct("validate:" + p.id.split("/")[0], "memory maximum under 2 GB (a unit slip): made unknown")
+        return p.model_copy(update={"max_memory_gb": None})
+    return p
 
 
 def _impossible(p: Part) -> str | None:

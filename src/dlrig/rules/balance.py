@@ -1,0 +1,103 @@
+"""Balance rules: system memory against GPU memory, CPU cores per GPU (DOMAIN.md sections 4, 6).
+
+Both thresholds are rules of thumb (Puget Systems); each is one named constant here, and the
+messages say that they are rules of thumb.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlrig.build import Build
+from dlrig.rules import samples as s
+from dlrig.rules.base import Outcome, Rule, distinct, example, rule
+
+# Puget Systems, "Hardware Recommendations for Machine Learning / AI": system RAM at least the
+# total GPU memory, ideally twice it; below the largest card's memory is clearly short.
+RAM_PER_VRAM_RECOMMENDED = 2.0
+# Puget Systems (same page): at least 4 CPU cores per GPU for data loading and preprocessing.
+CORES_PER_GPU = 4
+MIN_CORES_PER_GPU = 1  # one process per GPU needs at least one core to feed it
+
+
+@rule("RAM-VRAM", "warning", "System memory is at least the GPU memory", "balance",
+      good=example("128 GB of RAM for 2 x 24 GB", gpu=(s.RTX_4090, 2), memory=s.DDR5_128),
+      bad=example("16 GB of RAM for a 24 GB card", gpu=s.RTX_4090, memory=s.DDR5_16))
+def ram_vram(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: system RAM against GPU memory. Below the largest card's memory: warning. Below the
+    total GPU memory ("less RAM than VRAM", as the seed post says) or below twice the total
+    (the recommendation): note.
+
+    Why: data loaders, pinned staging buffers, checkpoints and model loading all live in system
+    memory first; a model that fills a card must pass through RAM to get there.
+
+    Bad: 16 GB of RAM for a 24 GB RTX 4090.
+
+    Fix: more RAM: at least the largest card's memory, ideally 2 x the total GPU memory.
+
+    Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (rule of thumb);
+    DOMAIN.md section 6; the seed post ("less RAM than VRAM!").
+    """
+    gpus = build.gpus
+    if not gpus or not build.memory_kits:
+        yield r.skip("needs GPUs and memory")
+        return
+    ram = build.ram_gb
+    for kit in distinct(k for k in build.memory_kits if k.total_gb is None):
+        yield r.unknown(kit, "the capacity")
+    for g in distinct(g for g in gpus if g.vram_gb is None):
+        yield r.unknown(g, "the memory size")
+    if ram is None or any(g.vram_gb is None for g in gpus):
+        return
+    largest = max(g.vram_gb or 0 for g in gpus)
+    total = sum(g.vram_gb or 0 for g in gpus)
+    want = RAM_PER_VRAM_RECOMMENDED * total
+    parts = [k.name for k in distinct(build.memory_kits)] + [g.name for g in distinct(gpus)]
+    fix = f"{want:g} GB of RAM (2 x the GPU memory; rule of thumb)"
+    vram = f"{total:g} GB of GPU memory" + (f" ({len(gpus)} x {largest:g} GB)" if len(gpus) > 1 else "")
+    if ram < largest:
+        yield r.warning(f"{ram:g} GB of RAM is less than the largest card's {largest:g} GB", parts, fix=fix)
+    elif ram < total:
+        yield r.note(f"less RAM than VRAM: {ram:g} GB of RAM for {vram}; rule of thumb "
+                     f"{want:g} GB (2 x)", parts, fix=fix)
+    elif ram < want:
+        yield r.note(f"{ram:g} GB of RAM for {vram}: below the 2 x ({want:g} GB) rule of thumb",
+                     parts, fix=fix)
+
+
+@rule("CPU-CORES-PER-GPU", "note", "Enough CPU cores to feed each GPU", "balance",
+      good=example("32 cores for 4 GPUs", gpu=(s.RTX_6000_ADA, 4), cpu=s.TR_PRO_5975WX),
+      bad=example("4 cores for 2 GPUs", gpu=(s.RTX_4090, 2), cpu=s.QUAD_CORE_AM5))
+def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: physical CPU cores per GPU. Fewer than 4 (rule of thumb): note; fewer than 1: warning.
+
+    Why: each GPU's process needs a core, and image pipelines decode and augment on the CPU
+    (a few hundred JPEGs/s per core); starved of cores, the GPUs wait on data. GPU decoding
+    (DALI, nvJPEG) lowers the need.
+
+    Bad: a 4-core CPU for two GPUs.
+
+    Fix: a CPU with more cores, or decode on the GPU (NVIDIA DALI).
+
+    Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (4 cores per
+    GPU, rule of thumb); DOMAIN.md section 4.
+    """
+    n, cpu = build.gpu_count, build.cpu
+    if n == 0 or cpu is None:
+        yield r.skip("needs GPUs and a CPU")
+        return
+    if cpu.cores is None:
+        yield r.unknown(cpu, "the core count")
+        return
+    per = cpu.cores / n
+    threads = f" ({cpu.threads} threads)" if cpu.threads else ""
+    text = (f"{cpu.name} has {cpu.cores} cores{threads} for {n} GPU(s): {per:.2g} per GPU; the rule "
+            f"of thumb is {CORES_PER_GPU}")
+    fix = f"{CORES_PER_GPU * n} or more cores, or decode images on the GPU (DALI)"
+    if per < MIN_CORES_PER_GPU:
+        yield r.warning(text, [cpu], fix=fix)
+    elif per < CORES_PER_GPU:
+        yield r.note(text, [cpu], fix=fix)
+
+
+RULES: tuple[Rule, ...] = (ram_vram, cpu_cores_per_gpu)

@@ -1,0 +1,212 @@
+"""Platform rules: CPU socket, memory type and slots, PCIe lanes (DOMAIN.md section 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from dlrig.build import Build
+from dlrig.catalog.models import Cpu
+from dlrig.rules import samples as s
+from dlrig.rules.base import Outcome, Rule, distinct, example, norm_token, rule
+from dlrig.rules.placement import Placement, placement_of
+
+# x8 per GPU is enough for data-parallel training; x4 or a chipset link is not (DOMAIN.md 6;
+# Tim Dettmers, "A Full Hardware Guide to Deep Learning": PCIe lanes matter little at x8+).
+MIN_GOOD_LANES = 8
+
+
+def _socket_key(socket: str | None) -> str:
+    """LGA 2011-3, LGA2011-v3 and lga2011-3 are one socket."""
+    return norm_token(socket).replace("V3", "3").removeprefix("SOCKET")
+
+
+@rule("SOCKET", "problem", "CPU socket matches the board and the cooler", "platform",
+      good=example("i7-5820K (LGA2011-3) on an X99 board (LGA2011-3)",
+                   cpu=s.I7_5820K, motherboard=s.X99_BOARD),
+      bad=example("Ryzen 9 7950X (AM5) on a Z790 board (LGA1700)",
+                  cpu=s.RYZEN_7950X, motherboard=s.LGA1700_BOARD))
+def socket(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the CPU's socket is the motherboard's socket, and the CPU cooler lists that socket.
+
+    Why: a CPU only fits the socket it was made for; a cooler's mounting kit covers a list of
+    sockets.
+
+    Bad: an AMD Ryzen 9 7950X (AM5) on an Intel Z790 board (LGA1700).
+
+    Fix: pick a board with the CPU's socket (or a CPU for the board); a cooler whose kit lists
+    the socket, or the maker's add-on bracket.
+
+    Source: the CPU makers' specifications (socket per model); DOMAIN.md section 6.
+    """
+    cpu, board, cooler = build.cpu, build.motherboard, build.cooler
+    if cpu is None or board is None:
+        yield r.skip("needs a CPU and a motherboard")
+        return
+    if not cpu.socket or not board.socket:
+        yield r.unknown(cpu if not cpu.socket else board, "the socket")
+    elif _socket_key(cpu.socket) != _socket_key(board.socket):
+        yield r.problem(f"{cpu.name} is a {cpu.socket} CPU; {board.name} has a {board.socket} socket",
+                        [cpu, board], fix=f"choose a {cpu.socket} board, or a {board.socket} CPU")
+    if cooler is not None and cpu.socket:
+        if not cooler.sockets:
+            yield r.unknown(cooler, "the socket list")
+        elif _socket_key(cpu.socket) not in {_socket_key(x) for x in cooler.sockets}:
+            yield r.problem(f"{cooler.name} lists {', '.join(cooler.sockets)}, not {cpu.socket}",
+                            [cooler, cpu], fix=f"a cooler with a {cpu.socket} mounting kit")
+
+
+@rule("MEMORY-TYPE", "problem", "Memory type matches the board and the CPU", "platform",
+      good=example("DDR5 kit on an AM5 board", cpu=s.RYZEN_7950X, motherboard=s.AM5_BOARD,
+                   memory=s.DDR5_64),
+      bad=example("DDR4 kit on a DDR5 board", cpu=s.RYZEN_7950X, motherboard=s.AM5_BOARD,
+                  memory=s.RIPJAWS_32))
+def memory_type(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: each memory kit's type (DDR3, DDR4, DDR5) is the board's, and one the CPU supports.
+
+    Why: DDR generations are keyed differently and do not fit each other's slots.
+
+    Bad: a DDR4 kit on a DDR5-only AM5 board.
+
+    Fix: a kit of the board's memory type.
+
+    Source: JEDEC DDR4/DDR5 module standards (different key notch); DOMAIN.md section 6.
+    """
+    kits = [i.part for i in build.lines("memory")]
+    board, cpu = build.motherboard, build.cpu
+    if not kits or (board is None and cpu is None):
+        yield r.skip("needs memory and a motherboard or CPU")
+        return
+    for kit in kits:
+        if not kit.memory_type:
+            yield r.unknown(kit, "the memory type")
+            continue
+        if board is not None and not board.memory_type:
+            yield r.unknown(board, "the memory type")
+        elif board is not None and norm_token(board.memory_type) != norm_token(kit.memory_type):
+            yield r.problem(f"{kit.name} is {kit.memory_type}; {board.name} takes {board.memory_type}",
+                            [kit, board], fix=f"a {board.memory_type} kit")
+        if cpu is not None and cpu.memory_types and norm_token(kit.memory_type) not in {
+                norm_token(t) for t in cpu.memory_types}:
+            yield r.problem(f"{cpu.name} supports {', '.join(cpu.memory_types)}, not {kit.memory_type}",
+                            [kit, cpu], fix=f"a {cpu.memory_types[0]} kit")
+
+
+@rule("MEMORY-SLOTS", "problem", "Memory modules fit the slots and the maximum", "platform",
+      good=example("4 modules, 32 GB, on a 4-channel CPU and an 8-slot board",
+                   cpu=s.I7_5820K, motherboard=s.X99_BOARD, memory=s.RIPJAWS_32),
+      bad=example("two 4-module kits on a 4-slot board", cpu=s.RYZEN_7950X,
+                  motherboard=s.AM5_BOARD, memory=(s.DDR5_128, 2)))
+def memory_slots(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the modules fit the board's slots; the total fits the board's and the CPU's maximum;
+    and the modules fill the CPU's memory channels.
+
+    Why: extra modules have nowhere to go; memory past the maximum is not addressed; fewer
+    modules than channels leaves memory bandwidth unused (a note).
+
+    Bad: two 4 x 32 GB kits (8 modules) on a board with 4 slots.
+
+    Fix: fewer, larger modules; a board with more slots (workstation boards have 8).
+
+    Source: the board's and CPU's specifications; DOMAIN.md section 6.
+    """
+    kits = build.memory_kits
+    board, cpu = build.motherboard, build.cpu
+    if not kits or board is None:
+        yield r.skip("needs memory and a motherboard")
+        return
+    unknown_kits = [k for k in kits if k.modules is None or k.module_gb is None]
+    for kit in distinct(unknown_kits):
+        yield r.unknown(kit, "the module count and size")
+    if unknown_kits:
+        return
+    modules = sum(k.modules or 0 for k in kits)
+    total_gb = build.ram_gb or 0.0
+    names = list(dict.fromkeys(k.name for k in kits))
+    if board.memory_slots is None:
+        yield r.unknown(board, "the number of memory slots")
+    elif modules > board.memory_slots:
+        yield r.problem(f"{modules} memory modules for {board.memory_slots} slots on {board.name}",
+                        [*names, board.name],
+                        fix=f"at most {board.memory_slots} modules: use larger modules")
+    for part, limit in ((board, board.max_memory_gb), (cpu, cpu.max_memory_gb if cpu else None)):
+        if part is not None and limit is not None and total_gb > limit:
+            yield r.problem(f"{total_gb:g} GB of memory; {part.name} supports at most {limit:g} GB",
+                            [*names, part.name], fix=f"at most {limit:g} GB")
+    if cpu is not None and cpu.memory_channels and modules < cpu.memory_channels:
+        yield r.note(f"{modules} module(s) on the {cpu.memory_channels}-channel {cpu.name}: "
+                     f"{cpu.memory_channels - modules} channel(s) idle, less memory bandwidth",
+                     [*names, cpu.name], fix=f"{cpu.memory_channels} smaller modules instead")
+
+
+@rule("PCIE-LANES", "warning", "Each GPU gets at least x8 from the CPU", "platform",
+      good=example("2 cards on an X99 board with a 40-lane i7-5930K: x16 and x8",
+                   cpu=s.I7_5930K, motherboard=s.X99_BOARD, gpu=(s.TITAN_X, 2)),
+      bad=example("4 cards with the 28-lane i7-5820K: x16/x8/x4 and one through the chipset",
+                  cpu=s.I7_5820K, motherboard=s.X99_BOARD, gpu=(s.TITAN_X, 4)))
+def pcie_lanes(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the electrical width each GPU gets, from the CPU's lanes and how the board wires its
+    slots (CPU or chipset, widths that depend on the CPU, slots that split when a neighbour is
+    populated). x8 or more from the CPU is fine; x4, or any slot behind the chipset, is a warning.
+
+    Why: gradients cross PCIe every step in data-parallel training; x8 Gen3 (~6 GB/s) keeps up,
+    x4 halves that, and chipset slots share one x4 link (DMI) with the disks and the network.
+    A slot's physical size says nothing of its wiring.
+
+    Bad: four cards with an i7-5820K, which has 28 lanes, not 4 x 16 = 64.
+
+    Fix: a CPU with more lanes (i7-5930K: 40; Threadripper PRO: 128), fewer GPUs, or a board
+    with a PCIe switch.
+
+    Source: AnandTech's Haswell-E review (5820K 28 lanes, 5930K 40); DOMAIN.md sections 4, 6;
+    Dettmers, "A Full Hardware Guide to Deep Learning" (x8 per GPU is fine).
+    """
+    n = build.gpu_count
+    cpu, board = build.cpu, build.motherboard
+    if n == 0 or cpu is None:
+        yield r.skip("needs GPUs and a CPU")
+        return
+    if cpu.pcie_lanes is None:
+        yield r.unknown(cpu, "the PCIe lane count")
+        return
+    gpu_names = list(dict.fromkeys(g.name for g in build.gpus))
+    placement = placement_of(build)
+    if placement is None or not placement.placed:
+        yield from _lanes_without_map(r, build, cpu, cpu.pcie_lanes, gpu_names)
+        return
+    narrow = [p for p in placement.placed if p.lanes < MIN_GOOD_LANES or p.slot.via == "chipset"]
+    if narrow:
+        where = "; ".join(f"slot {p.position} x{p.lanes}" + (" via the chipset" if p.slot.via == "chipset"
+                                                             else "") for p in narrow)
+        yield r.warning(f"{cpu.name} has {cpu.pcie_lanes} PCIe lanes for {n} GPUs "
+                        f"(not {n} x 16 = {16 * n}); on {board.name if board else 'the board'} "
+                        f"they run {_widths(placement)}: {where}",
+                        [cpu.name, *gpu_names, *([board.name] if board else [])],
+                        fix="a CPU with more lanes, fewer GPUs, or a board that gives every card x8")
+    cpu_wired = sum(p.lanes for p in placement.placed if p.slot.via == "cpu")
+    if cpu_wired > cpu.pcie_lanes:
+        yield r.warning(f"the slots holding GPUs are wired for {cpu_wired} CPU lanes but {cpu.name} "
+                        f"has {cpu.pcie_lanes}: some run narrower than the slot map says",
+                        [cpu.name, *([board.name] if board else [])],
+                        fix="check the board manual's lane table for this CPU")
+
+
+def _widths(placement: Placement) -> str:
+    return "/".join(f"x{p.lanes}" for p in placement.placed)
+
+
+def _lanes_without_map(r: Rule, build: Build, cpu: Cpu, lanes: int,
+                       gpu_names: list[str]) -> Iterator[Outcome]:
+    n = build.gpu_count
+    share = lanes // n
+    if share < MIN_GOOD_LANES:
+        yield r.warning(f"{cpu.name} has {lanes} PCIe lanes for {n} GPUs (not {n} x 16 = {16 * n}): "
+                        f"at most x{share} each on average, so some card runs at x4 or via the chipset",
+                        [cpu.name, *gpu_names],
+                        fix="a CPU with more lanes, or fewer GPUs")
+    board = build.motherboard
+    if board is not None and not board.slots:
+        yield r.note(f"no slot map for {board.name}: the width of each card's slot is unchecked",
+                     [board], fix="read the board manual's lane table")
+
+
+RULES: tuple[Rule, ...] = (socket, memory_type, memory_slots, pcie_lanes)

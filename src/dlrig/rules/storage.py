@@ -1,0 +1,204 @@
+"""Storage rules: room for the data set, disk speed for the data pipeline, a backup
+(DOMAIN.md section 4; the seed post's SSD section).
+
+The capacity and throughput rules run only when the build's workload names a data set
+(``workload: {dataset: imagenet-1k}``) or gives its size (``dataset_gb``). Throughput also
+needs the demand, ``samples_per_s`` (the estimator gives it; the seed post: ~1,000 images/s).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from dlrig.build import Build
+from dlrig.catalog.models import Storage
+from dlrig.rules import samples as s
+from dlrig.rules.base import Outcome, Rule, distinct, example, rule
+
+ROOM_FRACTION = 0.5  # above half the disk, a second (raw or preprocessed) copy will not fit
+
+
+@dataclass(frozen=True)
+class Dataset:
+    key: str
+    name: str
+    size_gb: float  # training split as distributed
+    samples: int | None
+    file_per_sample: bool  # one file per sample: reading it is random reads, not a stream
+    source: str
+
+    @property
+    def sample_kb(self) -> float | None:
+        return self.size_gb * 1e6 / self.samples if self.samples else None
+
+
+DATASETS: dict[str, Dataset] = {d.key: d for d in (
+    Dataset("imagenet-1k", "ImageNet-1k (ILSVRC2012) train", 147.9, 1_281_167, True,
+            "ILSVRC2012_img_train.tar, 147,897,477,120 bytes (image-net.org download page); "
+            "1,281,167 images (Russakovsky et al. 2015)"),
+    Dataset("coco-2017", "COCO 2017 train", 18.0, 118_287, True,
+            "cocodataset.org download page: '2017 Train images [118K/18GB]'"),
+    Dataset("cifar-10", "CIFAR-10", 0.163, 60_000, False,
+            "cs.toronto.edu/~kriz/cifar.html: 'CIFAR-10 python version, 163 MB'"),
+    Dataset("the-pile", "The Pile", 886.0, None, False,
+            "Gao et al. 2020, 'The Pile: An 800GB Dataset of Diverse Text': 825 GiB"),
+)}
+ALIASES = {"imagenet": "imagenet-1k", "ilsvrc2012": "imagenet-1k", "coco": "coco-2017",
+           "cifar10": "cifar-10", "pile": "the-pile"}
+
+
+@dataclass(frozen=True)
+class DataNeed:
+    name: str
+    size_gb: float
+    sample_kb: float | None
+    file_per_sample: bool
+    samples_per_s: float | None
+    source: str
+
+
+def data_need(build: Build) -> DataNeed | None:
+    """The workload's data set and demand, or None when the build names none (or an unknown one)."""
+    w = build.workload
+    if w is None:
+        return None
+    extra = w.model_extra or {}
+    key = str(extra.get("dataset", "")).lower()
+    ds = DATASETS.get(ALIASES.get(key, key))
+    size = _num(extra.get("dataset_gb")) or (ds.size_gb if ds else None)
+    if size is None:
+        return None
+    return DataNeed(name=ds.name if ds else key or "the data set", size_gb=size,
+                    sample_kb=_num(extra.get("sample_kb")) or (ds.sample_kb if ds else None),
+                    file_per_sample=bool(extra.get("file_per_sample", ds.file_per_sample if ds else True)),
+                    samples_per_s=_num(extra.get("samples_per_s")),
+                    source=ds.source if ds and not extra.get("dataset_gb") else "the build file")
+
+
+def _num(value: object) -> float | None:
+    try:
+        return float(value) if value is not None else None  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+
+
+IMAGENET = {"model": "resnet50", "dataset": "imagenet-1k", "samples_per_s": 1000}
+
+
+@rule("STORAGE-CAPACITY", "problem", "The drives hold the data set", "storage",
+      good=example("ImageNet-1k (148 GB) on a 1 TB SSD", storage=s.QVO_1TB, workload=IMAGENET),
+      bad=example("ImageNet-1k (148 GB) on a 120 GB SSD", storage=s.SSD_120GB, workload=IMAGENET))
+def storage_capacity(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the workload's data set against the drives: larger than all of them together is a
+    problem; larger than the biggest one (split over drives) a warning; more than half of the
+    total a note (no room for a second copy, checkpoints and the OS).
+
+    Why: the seed post: "the only downside is size ... you may want a larger hard drive for
+    storing the data on before you preprocess it".
+
+    Bad: ImageNet-1k's 148 GB training set on a 120 GB SSD.
+
+    Fix: a larger drive, or a second drive for the raw data.
+
+    Source: data set sizes in DATASETS (each with its source); the seed post.
+    """
+    need, drives = data_need(build), build.storage
+    if need is None or not drives:
+        yield r.skip("needs storage and a workload that names its data set")
+        return
+    for d in distinct(d for d in drives if d.capacity_gb is None):
+        yield r.unknown(d, "the capacity")
+    sizes = [d.capacity_gb for d in drives if d.capacity_gb is not None]
+    if not sizes:
+        return
+    total, biggest = sum(sizes), max(sizes)
+    names = [d.name for d in distinct(drives)]
+    what = f"{need.name} is {need.size_gb:,.0f} GB"
+    if need.size_gb > total:
+        yield r.problem(f"{what}; the drives hold {total:,.0f} GB", names,
+                        fix=f"a drive of {2 * need.size_gb:,.0f} GB or more")
+    elif need.size_gb > biggest:
+        yield r.warning(f"{what}; the largest drive holds {biggest:,.0f} GB, so it must be split",
+                        names, fix=f"one drive of {2 * need.size_gb:,.0f} GB or more")
+    elif need.size_gb > ROOM_FRACTION * total:
+        yield r.note(f"{what}: over half of the {total:,.0f} GB of storage, leaving little room for a "
+                     "raw copy, checkpoints and the OS", names, fix="a second drive for the raw data")
+
+
+def _supply_samples_s(drive: Storage, need: DataNeed) -> float | None:
+    """Samples/s a drive can deliver: random reads (a file per sample) and sequential MB/s."""
+    limits = []
+    if need.file_per_sample and drive.random_reads_per_s is not None:
+        limits.append(drive.random_reads_per_s)
+    if drive.seq_read_mb_s is not None and need.sample_kb:
+        limits.append(drive.seq_read_mb_s * 1000 / need.sample_kb)
+    return min(limits) if limits else None
+
+
+@rule("STORAGE-THROUGHPUT", "warning", "The drive feeds the GPUs fast enough", "storage",
+      good=example("1,000 ImageNet images/s from a SATA SSD", storage=s.QVO_1TB, workload=IMAGENET),
+      bad=example("1,000 ImageNet images/s from a hard disk", storage=s.HDD_4TB, workload=IMAGENET))
+def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the data pipeline's demand (samples/s x bytes per sample, and one random read per
+    sample for data sets stored a file per sample) against the fastest drive that holds the data.
+
+    Why: hard disks do ~100-200 random reads/s, a classic bottleneck for image training; one
+    SSD rarely is (the seed post: ~1,000 images/s from one SSD "without any delay").
+
+    Bad: 1,000 ImageNet images/s from a 7,200 rpm disk (about 150 random reads/s).
+
+    Fix: put the training data on an SSD, or pack it into large files (WebDataset, TFRecord)
+    so it reads sequentially.
+
+    Source: DOMAIN.md section 4; drive ratings from the catalog (maker's figures).
+    """
+    need, drives = data_need(build), build.storage
+    if need is None or not drives:
+        yield r.skip("needs storage and a workload that names its data set")
+        return
+    if need.samples_per_s is None:
+        yield r.skip("needs the workload's samples_per_s (the demand)")
+        return
+    holding = [d for d in drives if (d.capacity_gb or 0) >= need.size_gb] or list(drives)
+    rated = [(d, _supply_samples_s(d, need)) for d in distinct(holding)]
+    known = [(d, v) for d, v in rated if v is not None]
+    if not known:
+        for d, _ in rated:
+            yield r.unknown(d, "the read speed")
+        return
+    drive, supply = max(known, key=lambda x: x[1])
+    if need.samples_per_s > supply:
+        per = "random reads" if need.file_per_sample else "MB/s"
+        yield r.warning(f"{need.samples_per_s:,.0f} samples/s of {need.name} wanted; {drive.name} "
+                        f"delivers about {supply:,.0f}/s (limited by {per}): the disk binds",
+                        [drive], fix="an SSD for the training data, or pack it into large files")
+
+
+@rule("DATA-BACKUP", "note", "More than one drive, so the data has a backup", "storage",
+      good=example("an SSD for work and a hard disk for backups", storage=[s.NVME_4TB, s.HDD_4TB]),
+      bad=example("one SSD for everything", storage=s.QVO_1TB))
+def data_backup(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: whether the build has a second drive.
+
+    Why: one drive holds the OS, the data and the trained models; when it fails, all go. The
+    seed post: "It's still a good idea to have a backup hard drive, either in the same machine
+    or by syncing your trained models remotely."
+
+    Bad: one SSD for everything.
+
+    Fix: a second drive for backups, or sync checkpoints to remote storage.
+
+    Source: the seed post's SSD section.
+    """
+    drives = build.storage
+    if not drives:
+        yield r.skip("needs storage")
+        return
+    if len(drives) == 1:
+        yield r.note(f"{drives[0].name} is the only drive: the OS, the data and the trained models "
+                     "have no backup", drives[:1],
+                     fix="a backup drive, or sync checkpoints to remote storage")
+
+
+RULES: tuple[Rule, ...] = (storage_capacity, storage_throughput, data_backup)

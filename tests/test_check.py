@@ -1,0 +1,114 @@
+"""check_build: tiers, the ok verdict, regions, the JSON shape, and the example builds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dlrig.check import check_build
+from dlrig.errors import BadInput
+from dlrig.rules import samples as s
+from dlrig.rules.base import example
+from dlrig.rules.registry import NOT_CHECKED
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples"
+PACKAGED = ROOT / "src" / "dlrig" / "catalog" / "data" / "v1" / "cpu.jsonl"
+needs_catalog = pytest.mark.skipif(not PACKAGED.exists(), reason="packaged catalog not built yet")
+
+SEED = example("seed", gpu=(s.TITAN_X, 4, 250), cpu=s.I7_5820K, motherboard=s.X99_BOARD,
+               memory=s.RIPJAWS_32, storage=s.QVO_1TB, psu=s.HERCULES_1600, case=s.THOR_V2)
+
+
+def test_findings_are_ordered_by_tier_and_ok_ignores_warnings() -> None:
+    report = check_build(SEED.build())
+    tiers = [f.severity for f in report.findings]
+    assert tiers == sorted(tiers, key=["problem", "warning", "note"].index)
+    assert report.ok and "PCIE-LANES" in report.codes("warning")
+    assert [p.slot for p in report.placement] == [1, 3, 5, 7]
+    assert report.placement[0].covers == (1, 2)
+
+
+def test_a_problem_makes_the_build_not_ok() -> None:
+    bad = example("x", cpu=s.RYZEN_7950X, motherboard=s.LGA1700_BOARD)
+    report = check_build(bad.build())
+    assert not report.ok and report.codes("problem") == {"SOCKET"}
+
+
+def test_unchecked_lists_skipped_rules_then_the_standing_list() -> None:
+    report = check_build(example("x", gpu=s.TITAN_X).build())
+    assert any(u.startswith("SOCKET:") for u in report.unchecked)
+    assert report.unchecked[-len(NOT_CHECKED):] == NOT_CHECKED
+
+
+def test_region_override_and_unknown_region() -> None:
+    ex = example("x", gpu=(s.RTX_4090, 4), cpu=s.TR_PRO_5975WX, psu=s.PSU_2000_ATX3)
+    assert not check_build(ex.build()).ok  # default us-120v: ~2,400 W on a 1,800 W circuit
+    eu = check_build(ex.build(), region="eu-230v")
+    assert "WALL-CIRCUIT" not in eu.codes("problem") and eu.region == "eu-230v"
+    with pytest.raises(BadInput, match="unknown region"):
+        check_build(ex.build(), region="mars")
+
+
+def test_a_failing_rule_is_reported_not_raised() -> None:
+    from dataclasses import replace
+
+    from dlrig.check import INTERNAL_ERROR
+    from dlrig.rules.registry import BY_CODE
+
+    def boom(rule, build):
+        raise ZeroDivisionError("x")
+
+    broken = replace(BY_CODE["SOCKET"], check_fn=boom)
+    report = check_build(SEED.build(), rules=[broken, BY_CODE["RAM-VRAM"]])
+    assert any(INTERNAL_ERROR in u for u in report.unchecked)
+    assert report.codes() == {"RAM-VRAM"}
+
+
+def test_json_shape() -> None:
+    data = json.loads(json.dumps(check_build(SEED.build()).to_json()))
+    assert {"build", "findings", "unchecked", "ok"} <= set(data)
+    assert set(data["findings"][0]) == {"code", "severity", "message", "parts", "fix"}
+
+
+# -- the example builds, on the packaged catalog ------------------------------------------------
+@needs_catalog
+@pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_example_loads_and_checks(path: Path) -> None:
+    from dlrig.build import load_build
+    from dlrig.catalog.store import default_catalog
+    from dlrig.check import INTERNAL_ERROR
+
+    report = check_build(load_build(path, default_catalog()))
+    assert not any(INTERNAL_ERROR in u for u in report.unchecked), report.unchecked
+    if path.stem.startswith("bad-"):
+        assert not report.ok, f"{path.name} should fail"
+    else:
+        assert report.ok, f"{path.name}: {report.by_severity('problem')}"
+
+
+@needs_catalog
+def test_seed_example_has_the_posts_findings() -> None:
+    from dlrig.build import load_build
+    from dlrig.catalog.store import default_catalog
+
+    report = check_build(load_build(EXAMPLES / "seed-2015.yaml", default_catalog()))
+    by = {(f.code, f.severity) for f in report.findings}
+    assert ("RAM-VRAM", "note") in by  # "less RAM than VRAM!"
+    assert ("PCIE-LANES", "warning") in by  # 28 lanes, not 4 x 16
+    assert ("PSU-LENGTH", "note") in by  # "the only issue is it's big!"
+    assert "PSU-WATTS" not in report.codes()  # 1600 W covers it
+    assert report.ok
+
+
+@needs_catalog
+def test_seed_list_checks_like_the_yaml() -> None:
+    from dlrig.catalog.store import default_catalog
+    from dlrig.pcpartpicker import build_from_list
+
+    build, imported = build_from_list(EXAMPLES / "seed-2015.md", default_catalog())
+    assert build.gpu_count == 4 and not imported.unmatched
+    report = check_build(build)
+    assert {"RAM-VRAM", "PCIE-LANES", "PSU-LENGTH"} <= report.codes()
