@@ -40,6 +40,7 @@ class Catalog:
         self._by_id: dict[str, Part] = {}
         self._indexes: dict[str | None, NameIndex] = {}
         self._books: dict[str, PriceBook] = {}
+        self._raw_lines: dict[str, dict[str, str]] = {}
 
     # -- parts --------------------------------------------------------------------------
     def parts(self, category: str) -> tuple[Part, ...]:
@@ -68,17 +69,32 @@ class Catalog:
             yield from self.parts(category)
 
     def get(self, part_id: str) -> Part:
+        """One part by id; only that part is validated, not its whole category."""
         if part_id not in self._by_id:
             category = part_id.split("/", 1)[0]
-            if category in CATEGORIES:
-                if category == "gpu" and part_id.count("/") == 1:
-                    self.gpu_chips()
-                if part_id not in self._by_id:
-                    self.parts(category)
+            line = self._raw(category).get(part_id) if category in CATEGORIES else None
+            if line is not None:
+                self._by_id[part_id] = MODEL_BY_CATEGORY[category].model_validate_json(line)
         try:
             return self._by_id[part_id]
         except KeyError:
             raise BadInput(f"no part with id {part_id!r}") from None
+
+    def _raw(self, category: str) -> dict[str, str]:
+        """Each part's JSON line by id (lines start with {"id":"...": cheap to key, slow to validate)."""
+        if category not in self._raw_lines:
+            files = [GPU_CHIPS_FILE, "gpu.jsonl"] if category == "gpu" else [f"{category}.jsonl"]
+            lines: dict[str, str] = {}
+            for f in files:
+                path = self.data_dir / f
+                if path.exists():
+                    with path.open(encoding="utf-8") as fh:
+                        for line in fh:
+                            if line.strip():
+                                lines[json.loads(line)["id"] if not line.startswith('{"id":"')
+                                      else line[7:line.index('"', 7)]] = line
+            self._raw_lines[category] = lines
+        return self._raw_lines[category]
 
     def chip_of(self, gpu: Gpu) -> Gpu:
         """A board-partner card with its chip's figures filled in where the card has none."""
