@@ -43,17 +43,19 @@ def merge(category: str, entries: list[dict[str, Any]], parts: list[Part], repor
     for entry in entries:
         fields = _fields(category, entry, chips)
         src = cite(entry)
+        own_src = {k[: -len("_source")]: f"curated: {str(v).split()[0]}" for k, v in entry.items()
+                   if k.endswith("_source") and k != "price_source"}
         spellings = [entry["name"], *entry.get("aliases", [])]
         hit = next((index[key(s)] for s in spellings if key(s) in index), None)
         notes = (str(entry["note"]).strip(),) if entry.get("note") else ()
         if hit is None:
             part = model.model_validate({**fields, "id": ids(_prefix(category, fields), entry["name"]),
-                                         "src": src, "notes": notes})
+                                         "src": src, "notes": notes, "field_src": own_src})
             out.append(part)
             report.keep(f"curated:{label}")
         else:
             old = out[hit]
-            field_src = {**old.field_src, **{f: src for f in fields if f not in ("name", "aliases")}}
+            field_src = {**old.field_src, **{f: src for f in fields if f not in ("name", "aliases")}, **own_src}
             aliases = tuple(dict.fromkeys((*old.aliases, *fields.get("aliases", ()), entry["name"])))
             update = {k: v for k, v in fields.items() if k not in ("name", "aliases")}
             out[hit] = model.model_validate({**old.model_dump(), **update, "aliases": aliases,
@@ -67,7 +69,7 @@ def _prefix(category: str, fields: dict[str, Any]) -> str:
 
 
 def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> dict[str, Any]:
-    fields = {k: v for k, v in entry.items() if k not in META_KEYS}
+    fields = {k: v for k, v in entry.items() if k not in META_KEYS and not k.endswith("_source")}
     if "socket" in fields:
         fields["socket"] = clean_socket(fields["socket"])
     if "aliases" in fields:

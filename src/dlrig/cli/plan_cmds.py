@@ -1,0 +1,105 @@
+"""`dlrig plan`: the provably best build for a goal, why each part, the alternatives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from dlrig.cli import app
+from dlrig.cli.common import console, emit_json, err, handle_errors
+
+
+@app.command()
+@handle_errors
+def plan(
+    budget: float | None = typer.Option(None, "--budget", help="USD, after tax (see --tax-rate)"),
+    gpus: str | None = typer.Option(None, "--gpus", help="GPU count (4) or range (2-4); default 1-8"),
+    vram_total: float | None = typer.Option(None, "--vram-total", help="target: GB of GPU memory in all"),
+    throughput: float | None = typer.Option(None, "--throughput",
+                                               help="target: samples/s with --model, else peak TFLOPS"),
+    time_to_train: float | None = typer.Option(None, "--time-to-train", help="target: hours (needs --model, --epochs)"),
+    model: str | None = typer.Option(None, "--model", "-m", help="workload model (resnet50, llama-3-8b, ...)"),
+    precision: str | None = typer.Option(None, help="fp32 | tf32 | fp16 | bf16 | fp8"),
+    batch: int | None = typer.Option(None, help="micro-batch per GPU"),
+    epochs: float | None = typer.Option(None, help="epochs, for --time-to-train"),
+    dataset: str | None = typer.Option(None, help="imagenet | cifar10, for --time-to-train"),
+    samples: int | None = typer.Option(None, help="samples per epoch, for --time-to-train"),
+    prices: str = typer.Option("latest", "--prices",
+                               help="price book (latest, street-2025-07, launch, seed-2015) or CSV file"),
+    price_fallback: bool = typer.Option(True, "--price-fallback/--no-price-fallback",
+                                        help="price platform parts the book lacks from the nearest dated book"),
+    objective: str = typer.Option("max-throughput", help="max-throughput | perf-per-dollar | min-cost"),
+    region: str | None = typer.Option(None, help="wall circuit (us-120v, us-240v, eu-230v, ...)"),
+    tax_rate: float = typer.Option(0.0, "--tax-rate", help="sales tax as a fraction: 0.08 is 8%"),
+    include: list[str] = typer.Option([], "--include", help="a part the build must use (repeatable)"),
+    exclude: list[str] = typer.Option([], "--exclude", help="leave out parts whose name or id contains TEXT"),
+    form_factor: str | None = typer.Option(None, "--form-factor", help="motherboard form factor (ATX, Micro ATX)"),
+    single_psu: bool = typer.Option(True, "--single-psu/--any-psu", help="plans always use one PSU"),
+    max_power_w: float | None = typer.Option(None, "--max-power-w", help="wall draw limit, W"),
+    storage_gb: float = typer.Option(1000.0, "--storage-gb", help="least SSD capacity, GB"),
+    alternatives: int = typer.Option(3, "--alternatives", help="next-best builds to show"),
+    frontier: bool = typer.Option(False, "--frontier", help="the cost/throughput Pareto frontier up to --budget"),
+    boxes: int | None = typer.Option(None, "--boxes", help="compare one box with 2..N smaller boxes"),
+    time_limit: float = typer.Option(20.0, "--time-limit", help="solver time limit, s"),
+    out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+) -> None:
+    """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
+    from dlrig.plan.request import PlanRequest, parse_gpu_count
+
+    lo, hi = parse_gpu_count(gpus) if gpus is not None else (None, None)
+    req = PlanRequest(objective=objective, budget_usd=budget, gpus_min=lo, gpus_max=hi,  # type: ignore[arg-type]
+                      vram_total_gb=vram_total, throughput=throughput, time_to_train_h=time_to_train, model=model,
+                      precision=precision, batch=batch, epochs=epochs, dataset=dataset, samples=samples,
+                      prices=prices, price_fallback=price_fallback, region=region, tax_rate=tax_rate,
+                      include=tuple(include), exclude=tuple(exclude), form_factor=form_factor,
+                      single_psu=single_psu, max_power_w=max_power_w, min_storage_gb=storage_gb,
+                      alternatives=alternatives, time_limit_s=time_limit)
+    if frontier:
+        _frontier(req, as_json)
+        return
+    _plan(req, boxes, out, as_json)
+
+
+def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
+    from dlrig.build import save_build
+    from dlrig.plan.plan import file_build
+    from dlrig.plan.plan import plan as run_plan
+
+    result = run_plan(req)
+    multi = None
+    if boxes:
+        from dlrig.plan.frontier import multibox
+
+        multi = multibox(req, result.selection, boxes)
+    if out is not None:
+        save_build(file_build(result.build), out)
+        err(f"wrote {out}")
+    if as_json:
+        doc = result.to_json()
+        if multi is not None:
+            doc["boxes"] = [{"boxes": r.boxes, "gpus_per_box": r.selection.option.gpus,
+                             "gpu": r.selection.option.gpu.name, "total_usd": round(r.total_usd, 2),
+                             "throughput": r.throughput} for r in multi]
+        emit_json(doc)
+    else:
+        from dlrig.plan.render import render_plan
+
+        render_plan(result, multi, console())
+
+
+def _frontier(req: Any, as_json: bool) -> None:
+    from dlrig.plan.frontier import frontier as run_frontier
+
+    f = run_frontier(req)
+    if as_json:
+        emit_json({"unit": f.throughput_unit, "complete": f.complete, "solve_ms": round(f.solve_ms, 1),
+                   "points": [{"total_usd": round(p.total_usd, 2), "throughput": p.throughput, "optimal": p.optimal,
+                               "gpus": p.selection.option.gpus, "gpu": p.selection.option.gpu.name}
+                              for p in f.points]})
+    else:
+        from dlrig.plan.render import render_frontier
+
+        render_frontier(f, console())

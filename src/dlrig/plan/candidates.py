@@ -1,0 +1,337 @@
+"""The candidate table: every priced part the checker can judge, with what the solver needs.
+
+A pure function of catalog x price book x request: it drops parts without a price, parts
+lacking a fact a problem-tier rule needs (they could only be "unchecked"), and parts the buyer
+excluded; then :mod:`dlrig.plan.prune` removes dominated ones. Each GPU becomes one *option*
+per count, with its throughput (the estimate model's samples/s for a workload, else peak
+FLOP/s at the precision) and whether the workload fits its memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, Price, Psu, Storage
+from dlrig.errors import BadInput, Infeasible
+from dlrig.plan.request import DEFAULT_PRECISION, DEFAULT_STORAGE_KIND, PlanRequest
+
+if TYPE_CHECKING:
+    from dlrig.catalog.prices import PriceBook
+    from dlrig.catalog.store import Catalog
+
+PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
+# Facts each category must have for the problem-tier rules to judge it (SOCKET, MEMORY-TYPE,
+# MEMORY-SLOTS, FORM-FACTOR, GPU-SLOTS, GPU-LENGTH, PSU-WATTS, PSU-CONNECTORS) and for the
+# planner's own requirements (cores per GPU, case openings). PSU-LENGTH cannot be required: no
+# case in the catalog gives its PSU clearance, so that rule stays a note on every plan.
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "gpu": ("vram_gb", "board_power_w", "power_connectors", "length_mm", "slot_width"),
+    "cpu": ("socket", "tdp_w", "cores"),
+    "motherboard": ("socket", "form_factor", "memory_type", "memory_slots"),
+    "memory": ("memory_type", "modules", "module_gb"),
+    "psu": ("wattage_w", "connectors"),
+    "case": ("board_form_factors", "expansion_slots", "max_gpu_length_mm"),
+    "storage": ("capacity_gb", "kind"),
+}
+
+
+@dataclass(frozen=True)
+class Priced:
+    """A part with the price the plan pays for it, and a note when that price is borrowed."""
+
+    part: Part
+    price: Price
+    price_note: str = ""
+
+    @property
+    def usd(self) -> float:
+        return self.price.usd
+
+    @property
+    def cents(self) -> int:
+        return round(self.price.usd * 100)
+
+
+@dataclass(frozen=True)
+class GpuOption:
+    """``count`` identical cards: their throughput together and what they ask of the platform."""
+
+    card: Priced
+    count: int  # cards (boards): a dual-GPU board counts once here and twice in ``gpus``
+    throughput: float  # samples/s (workload) or TFLOPS (peak); see Candidates.throughput_unit
+    throughput_range: tuple[float, float]
+    fits: bool = True  # the workload fits the card's memory at this count
+
+    @property
+    def gpu(self) -> Gpu:
+        return self.card.part  # type: ignore[return-value]
+
+    @property
+    def cents(self) -> int:
+        return self.card.cents * self.count
+
+    @property
+    def gpus(self) -> int:
+        return self.count * (2 if self.gpu.dual_gpu else 1)
+
+    @property
+    def vram_total_gb(self) -> float:
+        return (self.gpu.vram_gb or 0.0) * self.count
+
+
+@dataclass(frozen=True)
+class Candidates:
+    gpus: tuple[Priced, ...]
+    options: tuple[GpuOption, ...]
+    platform: dict[str, tuple[Priced, ...]]
+    throughput_unit: str
+    throughput_source: str
+    precision: str
+    dropped: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> why -> count
+    pruned: dict[str, int] = field(default_factory=dict)  # category -> dominated parts removed
+    borrowed_prices: int = 0
+
+    def of(self, category: str) -> tuple[Priced, ...]:
+        return self.gpus if category == "gpu" else self.platform[category]
+
+
+PriceFn = Callable[[Part], "tuple[Price, str] | None"]
+
+
+def price_lookup(catalog: Catalog, book_name: str, fallback: bool) -> PriceFn:
+    """The book's price of a part; for an unpriced platform part, with ``fallback``, the price in
+    another packaged book whose date is nearest the book's, with a note naming it."""
+    book = catalog.price_book(book_name)
+    others = [catalog.price_book(n) for n in catalog.book_infos if n != book.name] if fallback else []
+    anchor = book.info.date or max((p.date for p in book.prices.values()), default=None)
+
+    def lookup(part: Part) -> tuple[Price, str] | None:
+        own = book.price(part.id)
+        if own is not None:
+            return own, ""
+        if part.category == "gpu" or not others or anchor is None:
+            return None
+        found = [p for b in others if (p := b.price(part.id)) is not None]
+        if not found:
+            return None
+        near = min(found, key=lambda p: (abs((p.date - anchor).days), p.usd))
+        return near, (f"{book.name} has no price for it: {near.date.isoformat()} price from "
+                      f"{near.source} (nearest dated)")
+
+    return lookup
+
+
+def _missing(part: Part, category: str) -> str | None:
+    for name in REQUIRED[category]:
+        if getattr(part, name, None) in (None, (), ""):
+            return name
+    return None
+
+
+def _matches(part: Part, texts: Iterable[str]) -> bool:
+    hay = f"{part.id} {part.name}".lower()
+    return any(t.lower() in hay for t in texts)
+
+
+@dataclass
+class _Tally:
+    dropped: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def drop(self, category: str, why: str) -> None:
+        self.dropped.setdefault(category, {})
+        self.dropped[category][why] = self.dropped[category].get(why, 0) + 1
+
+
+def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Candidates:
+    """The unpruned candidate table (see the module docstring); Infeasible if a category empties."""
+    lookup = price_lookup(catalog, req.prices, req.price_fallback)
+    tally = _Tally()
+    platform: dict[str, tuple[Priced, ...]] = {}
+    borrowed = 0
+    for cat in ("gpu", *PLATFORM):
+        rows = _gather_category(catalog, cat, req, included.get(cat), lookup, tally)
+        borrowed += sum(1 for r in rows if r.price_note)
+        platform[cat] = tuple(rows)
+    gpus = platform.pop("gpu")
+    options, unit, source, precision = gpu_options(gpus, req, catalog.price_book(req.prices), tally)
+    _require_nonempty(platform, gpus, options, tally, req)
+    return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
+                      throughput_source=source, precision=precision, dropped=tally.dropped,
+                      borrowed_prices=borrowed)
+
+
+def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None,
+                     lookup: PriceFn, tally: _Tally) -> list[Priced]:
+    parts: Iterable[Part] = [forced] if forced is not None else catalog.parts(cat)
+    rows = []
+    for part in parts:
+        got = lookup(part)
+        if got is None:
+            tally.drop(cat, f"no price in {req.prices}")
+            continue
+        if isinstance(part, Gpu):
+            part = catalog.chip_of(part)
+        why = _reject(part, cat, req, forced is not None)
+        if why:
+            tally.drop(cat, why)
+            continue
+        rows.append(Priced(part=part, price=got[0], price_note=got[1]))
+    return rows
+
+
+def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
+    if not forced and req.exclude and _matches(part, req.exclude):
+        return "excluded (--exclude)"
+    missing = _missing(part, cat)
+    if missing and not forced:
+        return f"no {missing.replace('_', ' ')} in the catalog"
+    return _category_reject(part, req, forced)
+
+
+def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
+    if isinstance(part, Gpu) and part.form == "sxm":
+        return "an SXM module, not a PCIe card"
+    if isinstance(part, Motherboard) and req.form_factor and not forced:
+        from dlrig.rules.physical import _form
+
+        if _form(part.form_factor) != _form(req.form_factor):
+            return f"not {req.form_factor} (--form-factor)"
+        return None
+    if isinstance(part, Motherboard) and not (part.slots or part.slot_summary):
+        return "no expansion slot data in the catalog"
+    if isinstance(part, Storage) and not forced:
+        if (part.capacity_gb or 0) < req.min_storage_gb:
+            return f"smaller than {req.min_storage_gb:g} GB"
+        if part.kind != DEFAULT_STORAGE_KIND:
+            return f"not an {DEFAULT_STORAGE_KIND.upper()}"
+    return None
+
+
+def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally: _Tally
+                ) -> tuple[tuple[GpuOption, ...], str, str, str]:
+    """One option per card and count, with throughput; options missing a target are dropped."""
+    rate = _rate_fn(req, book)
+    options = []
+    for card in gpus:
+        per_board = 2 if card.part.dual_gpu else 1  # type: ignore[attr-defined]  # K80: two GPUs a board
+        for gpus_n in req.counts():
+            if gpus_n % per_board:
+                continue
+            n = gpus_n // per_board
+            got = rate(card, n)
+            if got is None:
+                tally.drop("gpu", "no figure at the precision (or the model is unknown for it)")
+                break
+            tp, rng, fits, hours = got
+            option = GpuOption(card=card, count=n, throughput=tp, throughput_range=rng, fits=fits)
+            why = _misses_target(option, req, hours)
+            if why:
+                tally.drop("gpu options", why)
+                continue
+            options.append(option)
+    unit, source, precision = _unit(req)
+    return tuple(options), unit, source, precision
+
+
+Rate = "tuple[float, tuple[float, float], bool, float | None] | None"
+
+
+def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
+    cache: dict[tuple, Rate] = {}  # type: ignore[valid-type]
+    if req.model is None:
+        precision = req.precision or DEFAULT_PRECISION
+
+        def peak(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
+            g: Gpu = card.part  # type: ignore[assignment]
+            quoted = book.quoted.get(g.id, {}) or book.quoted.get(g.chip_id or "", {})
+            tf = quoted.get(f"{precision}_tflops") or g.tflops(precision)  # type: ignore[arg-type]
+            return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
+
+        return peak
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
+                           dataset=req.dataset, samples=req.samples)
+
+    def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
+        g: Gpu = card.part  # type: ignore[assignment]
+        key = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
+                                          "chip_id", "length_mm", "cooler", "slot_width"}), n)
+        if key not in cache:
+            try:
+                e = estimate(wreq, Machine(gpu=g, gpus=n))
+            except BadInput as exc:
+                if "unknown model" in exc.message or "precision" in exc.message:
+                    raise
+                cache[key] = None
+            else:
+                tp = e.throughput
+                cache[key] = (tp.samples_per_s, tp.range, e.memory.fits, e.time_to_train_h)
+        return cache[key]
+
+    return modelled
+
+
+def _misses_target(o: GpuOption, req: PlanRequest, hours: float | None) -> str | None:
+    if not o.fits:
+        return "the workload does not fit the card's memory at this count"
+    if req.vram_total_gb is not None and o.vram_total_gb < req.vram_total_gb:
+        return f"less than {req.vram_total_gb:g} GB of GPU memory in all (--vram-total)"
+    if req.throughput is not None and o.throughput < req.throughput:
+        return "below the throughput target (--throughput)"
+    if req.time_to_train_h is not None:
+        if hours is None:
+            raise BadInput("--time-to-train needs the amount of training: --epochs with --dataset, or --samples")
+        if hours > req.time_to_train_h:
+            return "slower than the time-to-train target (--time-to-train)"
+    return None
+
+
+def _unit(req: PlanRequest) -> tuple[str, str, str]:
+    if req.model is None:
+        precision = req.precision or DEFAULT_PRECISION
+        return (f"peak {precision} TFLOPS", f"no model given: GPUs compared on dense peak {precision} "
+                "FLOP/s (the price book's quoted figure where it quotes one), times the count, no scaling "
+                "losses", precision)
+    from dlrig.workload.estimate import default_precision
+    from dlrig.workload.zoo import get_model
+
+    precision = req.precision or default_precision(get_model(req.model))
+    return ("samples/s", f"dlrig estimate's throughput for {req.model} at {precision} (data-parallel "
+            "scaling on each card's own PCIe link; the data pipeline is not part of the objective)", precision)
+
+
+def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Priced, ...],
+                      options: tuple[GpuOption, ...], tally: _Tally, req: PlanRequest) -> None:
+    causes = []
+    for cat, rows in (("gpu", gpus), *platform.items()):
+        if not rows:
+            why = ", ".join(f"{why}: {n}" for why, n in sorted(tally.dropped.get(cat, {}).items()))
+            causes.append(f"no {cat} is left ({why or 'none in the catalog'})")
+    if gpus and not options:
+        why = ", ".join(f"{w}: {n}" for w, n in sorted(tally.dropped.get("gpu options", {}).items()))
+        causes.append(f"no GPU and count meets the request ({why or 'no counts'})")
+    if causes:
+        raise Infeasible("no build can meet the request: " + "; ".join(causes), causes)
+
+
+def cpu(p: Priced) -> Cpu:
+    return p.part  # type: ignore[return-value]
+
+
+def board(p: Priced) -> Motherboard:
+    return p.part  # type: ignore[return-value]
+
+
+def kit(p: Priced) -> MemoryKit:
+    return p.part  # type: ignore[return-value]
+
+
+def psu(p: Priced) -> Psu:
+    return p.part  # type: ignore[return-value]
+
+
+def case(p: Priced) -> Case:
+    return p.part  # type: ignore[return-value]

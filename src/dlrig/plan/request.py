@@ -1,0 +1,113 @@
+"""What a plan is asked for: the goal, the limits, the buyer's constraints, and the defaults.
+
+Every default assumption is one named constant here, so outputs can name the assumption that
+produced a number (STYLE.md lesson 5). ``PlanRequest`` is built at the edge (the CLI parses
+"2-4" into ``gpus_min``/``gpus_max``) and never changed afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from dlrig.errors import BadInput
+
+Objective = Literal["max-throughput", "perf-per-dollar", "min-cost"]
+OBJECTIVES: tuple[str, ...] = ("max-throughput", "perf-per-dollar", "min-cost")
+
+MAX_GPUS_PER_BOX = 8  # counts tried when none is given: 1..8 (8 is the most any ATX/EEB board seats)
+DEFAULT_PRECISION = "fp32"  # without a model, GPUs are compared on peak FLOP/s at this precision
+DEFAULT_BOOK = "latest"
+DEFAULT_STORAGE_GB = 1000.0  # one drive of at least this size (the seed's 1 TB SSD)
+DEFAULT_STORAGE_KIND = "ssd"  # the seed post: one SSD serves four GPUs
+# The checker's CPU-CORES-PER-GPU warns below 1 core per GPU; the planner asks for that much.
+# Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
+MIN_CORES_PER_GPU = 1
+# Warnings the planner avoids, not just problems: the PSU below Dettmers' margin, the wall draw
+# above the circuit's continuous rating (training runs for days), RAM below the largest card.
+AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM")
+DEFAULT_ALTERNATIVES = 3  # next-best builds, each with a different GPU
+SOLVE_TIME_LIMIT_S = 20.0  # CP-SAT gives up (and says "not proven") after this long
+SOLVER_WORKERS = 1  # one worker: deterministic answers; these models are small
+MAX_CUTS = 200  # lazy-constraint rounds before the solver reports the checker disagrees
+
+
+@dataclass(frozen=True)
+class PlanRequest:
+    """A goal under constraints. ``None`` means "no limit" (or the default, where one is named)."""
+
+    objective: Objective = "max-throughput"
+    budget_usd: float | None = None
+    gpus_min: int | None = None
+    gpus_max: int | None = None
+    vram_total_gb: float | None = None  # a target instead of a count
+    throughput: float | None = None  # samples/s with a model, else peak TFLOPS
+    time_to_train_h: float | None = None
+    model: str | None = None
+    precision: str | None = None
+    batch: int | None = None
+    epochs: float | None = None
+    dataset: str | None = None
+    samples: int | None = None
+    prices: str = DEFAULT_BOOK
+    price_fallback: bool = True  # unpriced platform parts take their nearest dated price elsewhere
+    region: str | None = None
+    tax_rate: float = 0.0
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    form_factor: str | None = None  # the motherboard's (ATX, Micro ATX, E-ATX, ...)
+    single_psu: bool = True  # plans always use one PSU; the flag is accepted for clarity
+    max_power_w: float | None = None  # wall draw limit, below the circuit's
+    min_storage_gb: float = DEFAULT_STORAGE_GB
+    alternatives: int = DEFAULT_ALTERNATIVES
+    time_limit_s: float = SOLVE_TIME_LIMIT_S
+
+    def counts(self) -> tuple[int, ...]:
+        lo = self.gpus_min if self.gpus_min is not None else 1
+        hi = self.gpus_max if self.gpus_max is not None else (
+            self.gpus_min if self.gpus_min is not None and not self._has_target() else MAX_GPUS_PER_BOX)
+        return tuple(range(max(lo, 1), hi + 1))
+
+    def _has_target(self) -> bool:
+        return any(v is not None for v in (self.vram_total_gb, self.throughput, self.time_to_train_h))
+
+
+def parse_gpu_count(text: str) -> tuple[int, int]:
+    """'4' -> (4, 4); '2-4' -> (2, 4); anything else is BadInput naming the option."""
+    raw = text.strip()
+    try:
+        if "-" in raw:
+            lo_s, hi_s = raw.split("-", 1)
+            lo, hi = int(lo_s), int(hi_s)
+        else:
+            lo = hi = int(raw)
+    except ValueError:
+        raise BadInput(f"--gpus {text!r}: give a count (4) or a range (2-4)") from None
+    if lo > hi:
+        raise BadInput(f"--gpus {text!r}: the range runs backwards")
+    return lo, hi
+
+
+def validate(req: PlanRequest) -> None:
+    """Contradictory or impossible requests are BadInput (exit 2), before any solving."""
+    if req.objective not in OBJECTIVES:
+        raise BadInput(f"unknown objective {req.objective!r}; one of: {', '.join(OBJECTIVES)}")
+    if req.budget_usd is not None and req.budget_usd <= 0:
+        raise BadInput(f"--budget must be positive, not {req.budget_usd:g}")
+    for label, value in (("--vram-total", req.vram_total_gb), ("--throughput", req.throughput),
+                         ("--time-to-train", req.time_to_train_h), ("--max-power-w", req.max_power_w)):
+        if value is not None and value <= 0:
+            raise BadInput(f"{label} must be positive, not {value:g}")
+    if not 0 <= req.tax_rate < 1:
+        raise BadInput(f"--tax-rate is a fraction (0.08 is 8%), not {req.tax_rate:g}")
+    if req.gpus_max is not None and req.gpus_max < 1:
+        wants = "a throughput target" if req._has_target() else "a GPU build"
+        raise BadInput(f"--gpus {req.gpus_max}: {wants} needs at least one GPU")
+    if req.gpus_min is not None and req.gpus_min < 1:
+        raise BadInput(f"--gpus must be at least 1, not {req.gpus_min}")
+    if req.gpus_max is not None and req.gpus_max > MAX_GPUS_PER_BOX:
+        raise BadInput(f"--gpus {req.gpus_max}: one box seats at most {MAX_GPUS_PER_BOX} GPUs")
+    if req.time_to_train_h is not None and req.model is None:
+        raise BadInput("--time-to-train needs a workload: --model and --epochs/--dataset or --samples")
+    if req.min_storage_gb < 0 or req.alternatives < 0:
+        raise BadInput("--storage-gb and --alternatives cannot be negative")

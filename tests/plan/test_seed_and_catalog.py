@@ -1,0 +1,81 @@
+"""The "done when" requests on the packaged catalog, and requests that must fail cleanly."""
+
+from __future__ import annotations
+
+import pytest
+
+from dlrig.catalog.store import Catalog
+from dlrig.errors import BadInput, Infeasible
+from dlrig.plan.plan import plan
+from dlrig.plan.request import PlanRequest, parse_gpu_count
+
+BOOK = "test-book"  # the small catalog's price book (conftest.py)
+SEED = {"prices": "seed-2015", "gpus_min": 4, "gpus_max": 4, "precision": "fp32", "alternatives": 1}
+
+
+def test_seed_max_throughput_is_four_titan_x() -> None:
+    p = plan(PlanRequest(objective="max-throughput", **SEED))  # type: ignore[arg-type]
+    assert p.optimal
+    assert p.selection.option.count == 4
+    assert "titan x" in p.selection.option.gpu.name.lower()
+    assert not [f for f in p.findings if f.severity == "problem"]
+    assert any("nearest dated" in n for n in p.notes)  # borrowed platform prices are named
+
+
+def test_seed_perf_per_dollar_is_980_ti() -> None:
+    p = plan(PlanRequest(objective="perf-per-dollar", **SEED))  # type: ignore[arg-type]
+    assert p.optimal
+    assert p.selection.option.gpu.name == "GeForce GTX 980 Ti"
+    assert p.alternatives and p.alternatives[0].why_lost.endswith(")")
+
+
+def test_resnet50_bf16_under_10000() -> None:
+    req = PlanRequest(budget_usd=10000, gpus_min=4, gpus_max=4, model="resnet50", precision="bf16", alternatives=0)
+    p = plan(req)
+    assert p.optimal and p.total_usd <= 10000
+    assert p.solve_ms < 5000
+    assert not [f for f in p.findings if f.severity == "problem"]
+    assert p.throughput_unit == "samples/s"
+
+
+@pytest.mark.parametrize(("req", "error", "text"), [
+    (PlanRequest(budget_usd=-5), BadInput, "budget"),
+    (PlanRequest(gpus_min=0, gpus_max=0, throughput=100), BadInput, "at least one GPU"),
+    (PlanRequest(objective="fastest"), BadInput, "objective"),  # type: ignore[arg-type]
+    (PlanRequest(prices=BOOK, exclude=("e",)), Infeasible, "no gpu is left"),
+    (PlanRequest(prices=BOOK, gpus_min=3, gpus_max=3, budget_usd=1000), Infeasible, "the cheapest is"),
+])
+def test_bad_requests_fail_cleanly(small_catalog: Catalog, req: PlanRequest, error: type, text: str) -> None:
+    with pytest.raises(error) as info:
+        plan(req, small_catalog)
+    assert text in str(info.value)
+
+
+def test_parse_gpu_count() -> None:
+    assert parse_gpu_count("4") == (4, 4)
+    assert parse_gpu_count("2-4") == (2, 4)
+    with pytest.raises(BadInput):
+        parse_gpu_count("4-2")
+    with pytest.raises(BadInput):
+        parse_gpu_count("many")
+
+
+def test_frontier_is_pareto(small_catalog: Catalog) -> None:
+    from dlrig.plan.frontier import frontier
+
+    f = frontier(PlanRequest(prices=BOOK, gpus_min=1, gpus_max=3, region="us-240v", budget_usd=8000), small_catalog)
+    costs = [p.total_usd for p in f.points]
+    speeds = [p.throughput for p in f.points]
+    assert len(f.points) >= 3 and f.complete
+    assert costs == sorted(costs) and speeds == sorted(speeds)
+    assert len(set(speeds)) == len(speeds)
+
+
+def test_multibox_compares_one_box_with_two(small_catalog: Catalog) -> None:
+    from dlrig.plan.frontier import multibox
+
+    req = PlanRequest(prices=BOOK, gpus_min=2, gpus_max=2, region="us-240v", alternatives=0)
+    one = plan(req, small_catalog).selection
+    rows = multibox(req, one, 2, small_catalog)
+    assert rows[0].boxes == 1
+    assert rows[-1].boxes == 2 and rows[-1].throughput >= one.throughput * 0.999
