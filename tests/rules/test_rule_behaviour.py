@@ -216,3 +216,14 @@ def test_eps_input_cards_use_two_pcie_leads_or_spare_eps() -> None:
     assert found[0].severity == "problem"  # 6 leads wanted, 4 there
     spare = s.PSU_850.model_copy(update={"eps_8pin": 3})
     assert run(example("x", gpu=(a6000, 2), psu=spare), "PSU-CONNECTORS") == []
+
+
+def test_a_micro_atx_board_cannot_take_four_double_wide_cards_even_without_a_slot_map() -> None:
+    four_x16 = (s.SUMMARY_BOARD.slot_summary[0].model_copy(update={"quantity": 4}),)
+    matx = s.SUMMARY_BOARD.model_copy(update={"form_factor": "Micro ATX", "slot_summary": four_x16})
+    found = run(example("4 x dual-slot on micro ATX", gpu=(s.TITAN_X, 4), motherboard=matx), "GPU-SLOTS")
+    assert [f.severity for f in found] == ["problem"]
+    assert "at least 7 positions" in found[0].message and "at most 4" in found[0].message
+    atx = matx.model_copy(update={"form_factor": "ATX"})
+    found = run(example("4 x dual-slot on ATX, no slot map", gpu=(s.TITAN_X, 4), motherboard=atx), "GPU-SLOTS")
+    assert [f.severity for f in found] == ["note"]  # fits the positions; placement unchecked

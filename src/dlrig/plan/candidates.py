@@ -28,7 +28,7 @@ PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
 # case in the catalog gives its PSU clearance, so that rule stays a note on every plan.
 REQUIRED: dict[str, tuple[str, ...]] = {
     "gpu": ("vram_gb", "board_power_w", "power_connectors", "length_mm", "slot_width"),
-    "cpu": ("socket", "tdp_w", "cores"),
+    "cpu": ("socket", "tdp_w", "cores", "pcie_lanes"),  # lanes: PCIE-LANES is avoided, not left unchecked
     "motherboard": ("socket", "form_factor", "memory_type", "memory_slots"),
     "memory": ("memory_type", "modules", "module_gb"),
     "psu": ("wattage_w", "connectors"),

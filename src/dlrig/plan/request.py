@@ -25,7 +25,7 @@ DEFAULT_STORAGE_KIND = "ssd"  # the seed post: one SSD serves four GPUs
 MIN_CORES_PER_GPU = 1
 # Warnings the planner avoids, not just problems: the PSU below Dettmers' margin, the wall draw
 # above the circuit's continuous rating (training runs for days), RAM below the largest card.
-AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM")
+AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM", "PCIE-LANES")
 DEFAULT_ALTERNATIVES = 3  # next-best builds, each with a different GPU
 SOLVE_TIME_LIMIT_S = 20.0  # CP-SAT gives up (and says "not proven") after this long
 SOLVER_WORKERS = 1  # one worker: deterministic answers; these models are small

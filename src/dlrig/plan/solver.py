@@ -40,9 +40,9 @@ from dlrig.plan.candidates import Candidates, GpuOption, Priced
 from dlrig.plan.request import MAX_CUTS, MIN_CORES_PER_GPU, SOLVER_WORKERS, PlanRequest
 from dlrig.power import REST_OF_SYSTEM_W
 from dlrig.rules.base import norm_token
-from dlrig.rules.physical import _form
+from dlrig.rules.physical import MAX_POSITIONS, _form
 from dlrig.rules.placement import width_positions
-from dlrig.rules.platform import _socket_key
+from dlrig.rules.platform import MIN_GOOD_LANES, _socket_key
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
@@ -185,6 +185,8 @@ class PlanModel:
                 if ff and ff not in allowed and not (ff.startswith("SFX") and "ATX" in allowed):
                     m.AddBoolOr([cv.Not(), pv.Not()])
         m.Add(self._sum("cpu", lambda r: cn.cpu(r).cores or 0) >= self._osum(lambda o: MIN_CORES_PER_GPU * o.count))
+        # PCIE-LANES (avoided): at least x8 per GPU from the CPU's lanes
+        m.Add(self._sum("cpu", lambda r: cn.cpu(r).pcie_lanes or 0) >= self._osum(lambda o: MIN_GOOD_LANES * o.count))
 
     def _gpus(self) -> None:
         m, P = self.m, self.c.platform
@@ -199,6 +201,11 @@ class PlanModel:
             m.Add(self._osum(lambda o: o.count * (width_positions(o.gpu) or 1)) <= openings).OnlyEnforceIf(flag)
         for br, bv in zip(P["motherboard"], self.x["motherboard"], strict=True):
             if not md.has_slot_map(cn.board(br)):
+                most = MAX_POSITIONS.get(cn.board(br).form_factor or "")
+                for o, ov in zip(self.c.options, self.y, strict=True):
+                    w = width_positions(o.gpu) or 1
+                    if most is not None and (o.count - 1) * w + 1 > most:  # GPU-SLOTS: the board's positions
+                        m.AddBoolOr([bv.Not(), ov.Not()])
                 continue
             for o, ov in zip(self.c.options, self.y, strict=True):
                 need = md.openings_needed(cn.board(br), o.gpu, o.count)

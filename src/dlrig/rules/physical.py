@@ -13,6 +13,12 @@ from dlrig.rules.base import Outcome, Rule, distinct, example, norm_token, rule
 from dlrig.rules.placement import Placement, place_gpus, placement_of, width_positions
 
 ATX_POSITIONS = 7  # ATX boards have 7 expansion-slot positions (ATX specification 2.2, fig. 2)
+# The most expansion-slot positions a board of each form factor has: ATX 7 (ATX 2.2),
+# microATX 4 (microATX 1.2), Mini-DTX 2 (DTX 1.0), Mini-ITX 1; the SSI EEB/CEB and E-ATX
+# boards keep the ATX slot area (7); XL-ATX and HPTX are not standardized: 10 is taken as a
+# generous bound. Used only as a necessary condition, so a bound too high never fails a build.
+MAX_POSITIONS = {"ATX": 7, "Micro ATX": 4, "Flex ATX": 4, "Mini-DTX": 2, "Mini-ITX": 1,
+                 "E-ATX": 7, "SSI EEB": 7, "SSI CEB": 7, "XL-ATX": 10, "HPTX": 10}
 # Intel ATX12V Power Supply Design Guide: the standard (PS/2) ATX supply is 150 x 86 x 140 mm.
 ATX_PSU_DEPTH_MM = 140.0
 LONG_PSU_MM = 180.0  # longer than most mid-tower PSU bays; the seed's 1600 W unit is 240 mm
@@ -145,15 +151,31 @@ def _count_slots(r: Rule, build: Build, board: Motherboard) -> Iterator[Outcome]
     else:
         yield r.unknown(board, "slot map or slot count")
         return
+    need = _positions_needed(build.gpus)
+    most = MAX_POSITIONS.get(board.form_factor or "")
     if x16 < n:
         yield r.problem(f"{n} GPUs but {board.name} has {x16} x16 slot(s)", [*names, board.name],
                         fix=f"a board with {n} x16 slots spaced for the cards")
+    elif need is not None and most is not None and need > most:
+        yield r.problem(f"{n} cards {max(width_positions(g) or 1 for g in build.gpus)} slots thick need x16 "
+                        f"slots spread over at least {need} positions; a {board.form_factor} board like "
+                        f"{board.name} has at most {most}", [*names, board.name],
+                        fix="an ATX or larger board with x16 slots every other position, thinner cards, "
+                            "or fewer GPUs")
     elif not board.slots or board.slot_positions_known is False:
         what = "no slot map" if not board.slots else "the order of its slots but not their positions"
         yield r.note(f"{board.name} has {x16} x16 slot(s) for {n} GPU(s), but the catalog has {what}: "
                      "which positions the cards take, and whether thick cards cover a slot, is "
                      "unchecked", [board.name, *names],
                      fix="check the board manual's slot layout against the cards' thickness")
+
+
+def _positions_needed(gpus: list) -> int | None:
+    """Positions from the first card's slot to the last card's slot, packed as tightly as possible."""
+    widths = [width_positions(g) for g in gpus]
+    if not widths or None in widths:
+        return None
+    return sum(sorted(widths)[:-1]) + 1  # type: ignore[arg-type]
 
 
 @rule("COOLING-STACK", "warning", "Open-air cards are not pressed against each other", "physical",

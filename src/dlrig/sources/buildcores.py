@@ -111,15 +111,27 @@ def gpu_cards(path: Path, chips: ChipIndex, report: ImportReport, ids: IdMaker) 
             slot_width=positive(row.get("total_slot_width")),
             board_power_w=positive(row.get("tdp")),
             cooler=cooler,
-            power_connectors=PowerConnectors(
-                pcie_6pin=int(pc.get("pcie_6_pin") or 0), pcie_8pin=int(pc.get("pcie_8_pin") or 0),
-                pcie_12vhpwr=int(pc.get("pcie_12VHPWR") or 0) + int(pc.get("pcie_12V_2x6") or 0),
-            ) if pc else None,
+            power_connectors=_connectors(pc, positive(row.get("tdp")) or chip.board_power_w, report),
             pcie_gen=float(iface.group(1)) if iface and iface.group(1) else None,
             pcie_lanes=int(iface.group(2)) if iface else None,
         ))
         report.keep(SRC + ":gpu")
     return out
+
+
+SLOT_POWER_W = 75  # PCIe CEM: a x16 slot supplies up to 75 W; a card drawing more needs cables
+
+
+def _connectors(pc: dict[str, Any], watts: float | None, report: ImportReport) -> PowerConnectors | None:
+    """No connectors on a card that draws more than the slot gives is a missing fact, not a fact."""
+    if not pc:
+        return None
+    con = PowerConnectors(pcie_6pin=int(pc.get("pcie_6_pin") or 0), pcie_8pin=int(pc.get("pcie_8_pin") or 0),
+                          pcie_12vhpwr=int(pc.get("pcie_12VHPWR") or 0) + int(pc.get("pcie_12V_2x6") or 0))
+    if con.total == 0 and (watts or 0) > SLOT_POWER_W:
+        report.correct(SRC + ":gpu", "no power connectors on a card over 75 W: made unknown")
+        return None
+    return con
 
 
 def cpus(path: Path, report: ImportReport, ids: IdMaker) -> list[Cpu]:

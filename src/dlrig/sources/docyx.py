@@ -25,7 +25,7 @@ from dlrig.catalog.models import (
     Psu,
     Storage,
 )
-from dlrig.catalog.names import key
+from dlrig.catalog.names import VENDOR_WORDS, key, normalize
 from dlrig.sources.buildcores import efficiency_tier, form_factor, storage_interface
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket, num, positive
 
@@ -37,25 +37,39 @@ FILES = {"gpu": "video-card.csv", "cpu": "cpu.csv", "motherboard": "motherboard.
 FUZZY_MIN = 97  # token-set ratio for a name match; below it a listing stays its own part
 
 
+def strict_key(text: str) -> str:
+    """Like names.key, but sizes stay: a 128 GB and a 1 TB drive are different parts."""
+    return " ".join(w for w in normalize(text).split() if w not in VENDOR_WORDS)
+
+
 class Matcher:
-    """Finds the catalog part a listing names, or None when no single part fits."""
+    """Finds the catalog part a listing names, or None when no single part fits.
+
+    Sizes count (capacities, module sizes), and a video card must be of the listing's chip.
+    """
 
     def __init__(self, parts: list[Part]) -> None:
         self.by_key: dict[str, list[str]] = defaultdict(list)
         self.names: dict[str, str] = {}
+        self.chip: dict[str, str | None] = {}
         for p in parts:
             for spelling in (p.name, *p.aliases):
-                self.by_key[key(spelling)].append(p.id)
-            self.names[p.id] = key(p.name)
+                self.by_key[strict_key(spelling)].append(p.id)
+            self.names[p.id] = strict_key(p.name)
+            self.chip[p.id] = getattr(p, "chip_id", None)
 
-    def find(self, *spellings: str) -> str | None:
+    def find(self, *spellings: str, chip_id: str | None = None) -> str | None:
+        def fits(pid: str) -> bool:
+            return chip_id is None or self.chip.get(pid) == chip_id
+
         for s in spellings:
-            ids = list(dict.fromkeys(self.by_key.get(key(s), [])))
+            ids = [i for i in dict.fromkeys(self.by_key.get(strict_key(s), [])) if fits(i)]
             if len(ids) == 1:
                 return ids[0]
         from rapidfuzz import fuzz, process
 
-        hits = process.extract(key(spellings[-1]), self.names, scorer=fuzz.token_set_ratio, limit=2)
+        choices = {pid: n for pid, n in self.names.items() if fits(pid)}
+        hits = process.extract(strict_key(spellings[-1]), choices, scorer=fuzz.token_set_ratio, limit=2)
         if hits and hits[0][1] >= FUZZY_MIN and (len(hits) == 1 or hits[1][1] < hits[0][1]):
             return hits[0][2]
         return None
@@ -75,7 +89,12 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
                 row["name"] = full_name(cat, row)
                 price = positive(row.get("price"))
                 color = row.get("color") or ""
-                part_id = matcher.find(row["name"], f"{row['name']} {color}") if price else None
+                chip = chips.get(row.get("chipset") or "") if cat == "gpu" else None
+                if cat == "gpu" and chip is None:
+                    report.drop(f"{SRC}:{cat}", "GPU chipset not in the GPU catalog (old or mobile)")
+                    continue
+                chip_id = chip.id if chip else None
+                part_id = matcher.find(row["name"], f"{row['name']} {color}", chip_id=chip_id) if price else None
                 if part_id is None and key(row["name"]) in own:
                     part_id = own[key(row["name"])]
                     report.drop(f"{SRC}:{cat}", "same name as another listing (colour variants, repeats): merged")
@@ -106,8 +125,11 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
 
 
 def full_name(cat: str, row: dict[str, str]) -> str:
-    """Listings name a product line ("Samsung 870 QVO"); the size is in another column."""
+    """Listings name a product line ("Samsung 870 QVO", "MSI VENTUS 3X OC"); the size or the
+    chip is in another column."""
     name = " ".join(row["name"].split())
+    if cat == "gpu" and row.get("chipset") and key(row["chipset"]) not in key(name):
+        return f"{name} {row['chipset']}"
     if cat == "storage" and positive(row.get("capacity")):
         gb = positive(row["capacity"]) or 0
         size = f"{gb / 1000:g}TB" if gb >= 1000 else f"{gb:g}GB"
@@ -127,8 +149,7 @@ def _own_part(cat: str, row: dict[str, str], chips: ChipIndex, ids: IdMaker) -> 
         chip = chips.get(row.get("chipset") or "")
         if chip is None:
             return None
-        full = f"{name} {row['chipset']}" if key(row["chipset"]) not in key(name) else name
-        return Gpu(**{**base, "name": full}, id=ids("gpu/card", full), chip_id=chip.id, kind=chip.kind,
+        return Gpu(**base, id=ids("gpu/card", name), chip_id=chip.id, kind=chip.kind,
                    vram_gb=positive(row.get("memory")), length_mm=positive(row.get("length")))
     builder = _BUILDERS[cat]
     return builder(base, row, ids)

@@ -55,8 +55,8 @@ def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
                      "source": SEED_URL, "note": "the post: 'only $1,000'"})
     for e in curated.load("seed_prices.yaml"):
         pid = by_key.get(key(e["part"]))
-        if pid is None or any(r["part_id"] == pid for r in rows):
-            continue
+        if pid is None or pid.startswith("gpu/") or any(r["part_id"] == pid for r in rows):
+            continue  # the post's own table prices the GPUs; launch prices live in the launch book
         rows.append({"part_id": pid, "usd": float(e["price_usd"]), "date": str(e["date"]),
                      "source": str(e["source"]).split()[0],
                      "note": "the post gives no price: filled from the nearest dated source"})
