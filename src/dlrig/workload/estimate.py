@@ -152,7 +152,7 @@ def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
         raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
     if req.lora and req.qlora:
         raise BadInput("give --lora or --qlora, not both")
-    if req.dataset is not None and req.dataset not in pipe.DATASETS:
+    if req.dataset is not None and pipe.dataset_key(req.dataset) not in pipe.DATASETS:
         raise BadInput(f"unknown dataset {req.dataset!r}; one of: {', '.join(pipe.DATASETS)} (or --samples N)")
 
 
@@ -211,7 +211,7 @@ def _pipeline(req: WorkloadRequest, model: ModelSpec, machine: Machine, tp: thr.
                   pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes,
                                   model.input_bytes)]
         return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), None
-    dataset = pipe.DATASETS[req.dataset or "imagenet"]
+    dataset = pipe.DATASETS[pipe.dataset_key(req.dataset or "imagenet")]
     per_sample = req.bytes_per_sample or dataset.bytes_per_sample
     stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=True),
               pipe.cpu_stage(machine.cpu, n),
@@ -229,7 +229,7 @@ def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int 
     if req.epochs is not None:
         if dataset is None and req.dataset is None:
             raise BadInput("--epochs needs a dataset size: --dataset NAME or --samples N")
-        d = dataset or pipe.DATASETS[req.dataset]  # type: ignore[index]
+        d = dataset or pipe.DATASETS[pipe.dataset_key(req.dataset)]  # type: ignore[arg-type]
         return req.epochs * d.samples
     return None
 
@@ -298,6 +298,10 @@ def machine_from_build(build: Build) -> Machine:
                    notes=tuple(notes))
 
 
+# Workload keys of a build file that the checker's storage rules read (claimed demand, sizes).
+CHECKER_WORKLOAD_KEYS = ("samples_per_s", "sample_kb", "dataset_gb")
+
+
 def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:
     """The build file's workload with the command line's options laid over it."""
     base: dict[str, Any] = {}
@@ -307,7 +311,9 @@ def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:
     if "model" not in base:
         raise BadInput(f"{build.origin or build.name}: no workload in the build file; give --model")
     known = set(WorkloadRequest.__dataclass_fields__)
-    unknown = sorted(set(base) - known)
+    for other in CHECKER_WORKLOAD_KEYS:  # read by the storage rules, not by the estimate
+        base.pop(other, None)
+    unknown = sorted(set(base) - known - set(CHECKER_WORKLOAD_KEYS))
     if unknown:
         raise BadInput(f"unknown workload key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
     return WorkloadRequest(**base)

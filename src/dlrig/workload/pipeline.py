@@ -41,6 +41,14 @@ DATASETS = {
 }
 
 
+# The checker's spellings (dlrig.rules.storage) and common ones, for the same data sets.
+DATASET_ALIASES = {"imagenet-1k": "imagenet", "ilsvrc2012": "imagenet", "cifar-10": "cifar10"}
+
+
+def dataset_key(name: str) -> str:
+    return DATASET_ALIASES.get(name.lower(), name.lower())
+
+
 @dataclass(frozen=True)
 class Stage:
     name: str
