@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 from dlrig.build import SINGLE, Build, BuildFile, PartRef
 from dlrig.catalog.models import Part, Price, PriceBookInfo
 from dlrig.catalog.names import VENDOR_WORDS
-from dlrig.catalog.prices import PriceBook, parse_usd
+from dlrig.catalog.prices import PriceBook, parse_usd, price_for
 from dlrig.errors import AmbiguousPart, BadInput, MalformedFile, UnknownPart
 
 if TYPE_CHECKING:
@@ -367,7 +367,7 @@ def to_pcpartpicker_table(build: Build, book: PriceBook | None = None,
     total = 0.0
     for kind in TYPE_ORDER:
         for item in build.lines(CATEGORY_OF_TYPE[kind.lower()]):
-            price = book.price(item.part.id) if book else None
+            price = price_for(book, item.part) if book else None
             cell = (f"${price.usd:,.2f} @ {price.retailer or price.source}" if price else NO_PRICE)
             total += price.usd * item.count if price else 0.0
             out += [f"**{kind}** | {item.part.name} | {cell}"] * item.count

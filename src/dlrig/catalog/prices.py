@@ -136,6 +136,15 @@ def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -
                  retailer=row.get("retailer") or None)
 
 
+def price_for(book: PriceBook, part: object) -> Price | None:
+    """The book's price of a part, else of its GPU chip (a card priced by its chip's figure)."""
+    found = book.price(getattr(part, "id", ""))
+    chip_id = getattr(part, "chip_id", None)
+    if found is None and chip_id:
+        found = book.price(chip_id)
+    return found
+
+
 def age_days(price: Price, today: date | None = None) -> int:
     return ((today or date.today()) - price.date).days
 

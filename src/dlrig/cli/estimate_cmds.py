@@ -41,6 +41,7 @@ def estimate(
     tokens: float | None = typer.Option(None, help="training tokens (transformers)"),
     bytes_per_sample: float | None = typer.Option(None, help="bytes per sample on disk (default: dataset's)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    plot: Path | None = typer.Option(None, "--plot", help="also write a chart (SVG or PNG): memory and pipeline"),
 ) -> None:
     """Memory per GPU, FLOPs, throughput, time to train, data-pipeline bottleneck and power."""
     from dlrig.workload.estimate import run_estimate
@@ -50,6 +51,10 @@ def estimate(
                         attention=attention, epochs=epochs, dataset=dataset, samples=samples, tokens=tokens,
                         bytes_per_sample=bytes_per_sample)
     result = run_estimate(build, gpu, gpus, options)
+    if plot is not None:
+        from dlrig.report.plots import write_estimate_plot
+
+        write_estimate_plot(result, plot)
     if as_json:
         emit_json(result.to_dict())
     else:

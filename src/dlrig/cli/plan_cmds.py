@@ -9,6 +9,7 @@ import typer
 
 from dlrig.cli import app
 from dlrig.cli.common import console, emit_json, err, handle_errors
+from dlrig.errors import BadInput
 
 
 @app.command()
@@ -45,6 +46,7 @@ def plan(
     time_limit: float = typer.Option(20.0, "--time-limit", help="solver time limit, s"),
     out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    plot: Path | None = typer.Option(None, "--plot", help="with --frontier: write the chart (SVG or PNG)"),
 ) -> None:
     """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
     from dlrig.plan.request import PlanRequest, parse_gpu_count
@@ -58,8 +60,10 @@ def plan(
                       single_psu=single_psu, max_power_w=max_power_w, min_storage_gb=storage_gb,
                       alternatives=alternatives, time_limit_s=time_limit)
     if frontier:
-        _frontier(req, as_json)
+        _frontier(req, as_json, plot)
         return
+    if plot is not None:
+        raise BadInput("--plot draws the frontier: add --frontier")
     _plan(req, boxes, out, as_json)
 
 
@@ -90,10 +94,15 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
         render_plan(result, multi, console())
 
 
-def _frontier(req: Any, as_json: bool) -> None:
+def _frontier(req: Any, as_json: bool, plot: Path | None = None) -> None:
     from dlrig.plan.frontier import frontier as run_frontier
 
     f = run_frontier(req)
+    if plot is not None:
+        from dlrig.report.plots import write_frontier_plot
+
+        write_frontier_plot([(p.total_usd, p.throughput, f"{p.selection.option.gpus} x {p.selection.option.gpu.name}")
+                             for p in f.points], plot, unit=f.throughput_unit)
     if as_json:
         emit_json({"unit": f.throughput_unit, "complete": f.complete, "solve_ms": round(f.solve_ms, 1),
                    "points": [{"total_usd": round(p.total_usd, 2), "throughput": p.throughput, "optimal": p.optimal,

