@@ -24,7 +24,7 @@ def _register() -> None:
     from dlrig.cli import catalog_cmds, gpus_cmd  # noqa: F401  (modules register on import)
 
     for optional in ("check_cmds", "estimate_cmds", "plan_cmds", "cost_cmds",
-                     "machine_cmds", "export_cmds", "serve_cmd"):
+                     "machine_cmds", "export_cmds", "serve_cmd", "seed_cmd"):
         try:
             importlib.import_module(f"dlrig.cli.{optional}")
         except ModuleNotFoundError as exc:

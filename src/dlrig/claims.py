@@ -1,0 +1,202 @@
+"""The seed post's claims, each checked with dlrig's own tools: held, flagged, or dated.
+
+The post (shared/seed/neural-networks-on-gpus.md) is a list of claims a careful builder makes.
+``seed_claims`` runs each one through the same catalog, checker, workload model and cost
+arithmetic as every other command, and says what the evidence is and where it comes from.
+Pure: it returns records; the CLI (``dlrig seed``) renders them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from dlrig.build import Build, load_build
+
+if TYPE_CHECKING:
+    from dlrig.catalog.store import Catalog
+
+Verdict = Literal["holds", "flagged", "dated", "unverified"]
+SEED_BUILD = Path(__file__).parent / "data" / "seed-2015.yaml"  # the post's parts, as a build file
+SEED_TAX_RATE = 0.08  # the issue's reading of "about $6,000 after tax"
+
+# CPU peak for the "100x faster" claim: Haswell-E runs 2 FMA units x 8 FP32 lanes x 2 FLOPs =
+# 32 FP32 FLOP per cycle per core (Intel 64 and IA-32 Optimization Reference Manual, Haswell
+# microarchitecture); the i7-5820K's base clock is 3.3 GHz (Intel ARK; docyx lists the same).
+HASWELL_FP32_FLOP_PER_CYCLE = 32
+I7_5820K_BASE_GHZ = 3.3
+MODELS_2015 = ("alexnet", "vgg16", "inception_v3", "resnet50")  # the "big models" of 2015
+MODELS_TODAY = ("llama-3-8b",)
+
+
+@dataclass(frozen=True)
+class Claim:
+    topic: str
+    quote: str  # the post's words
+    verdict: Verdict
+    evidence: str  # what dlrig found, with its numbers
+    source: str  # which dlrig model or data set gave the evidence
+
+
+def seed_build(catalog: Catalog) -> Build:
+    return load_build(SEED_BUILD, catalog)
+
+
+def seed_claims(catalog: Catalog) -> list[Claim]:
+    build = seed_build(catalog)
+    checks = [_gpu_table, _titan_x_tflops, _teslas, _vram, _psu, _ram, _ssd, _cpu_vs_gpu, _cores, _cost, _qvo]
+    return [c(catalog, build) for c in checks]
+
+
+def _ranking(catalog: Catalog):  # returns a Ranking (imported lazily)
+    from dlrig.catalog.ranking import rank_gpus
+
+    return rank_gpus(catalog, catalog.price_book("seed-2015"), "fp32")
+
+
+def _gpu_table(catalog: Catalog, build: Build) -> Claim:
+    rows = _ranking(catalog).rows
+    table = "; ".join(f"{r.label} ${r.price.usd:,.0f} {r.tflops:.1f} TFLOPS {r.gflops_per_usd:.1f} GFLOPS/$"
+                      for r in rows)
+    best = max(rows, key=lambda r: r.gflops_per_usd)
+    verdict: Verdict = "holds" if best.label == "GTX 980 Ti" else "flagged"
+    return Claim("GPU table", "From an efficiency standpoint the 980 Ti comes out ahead.", verdict,
+                 f"reproduced from the seed-2015 book: {table}; best GFLOPS/$: {best.label}",
+                 "dlrig gpus --prices seed-2015 (prices and TFLOPS as quoted)")
+
+
+def _titan_x_tflops(catalog: Catalog, build: Build) -> Claim:
+    gpu = build.gpus[0]
+    tf = gpu.fp32_tflops or 0.0
+    verdict: Verdict = "holds" if 6.0 <= tf < 7.0 else "flagged"
+    return Claim("TITAN X", "they pack almost 7 TFLOPS of processing power for only $1,000", verdict,
+                 f"{gpu.name}: {tf:.2f} TFLOPS FP32 at its boost clock (the post's table rounds to 6.9)",
+                 f"catalog: {gpu.source_of('fp32_tflops')}")
+
+
+def _teslas(catalog: Catalog, build: Build) -> Claim:
+    rows = _ranking(catalog).rows
+    flagged = [r.label for r in rows if any("double-precision" in n for n in r.notes)]
+    verdict: Verdict = "holds" if {"Tesla K40", "Tesla K80"} <= set(flagged) else "flagged"
+    return Claim("Teslas", "do not, for any reason, get Teslas", verdict,
+                 f"flagged as double-precision cards at a markup: {', '.join(flagged) or 'none'}",
+                 "dlrig gpus: FP64/FP32 >= 1/3 and >= 3x the best cost per FLOP/s")
+
+
+def _vram(catalog: Catalog, build: Build) -> Claim:
+    from dlrig.errors import DlrigError
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    gpu = build.gpus[0]
+    machine = Machine(gpu=gpu, gpus=1)
+    fits, not_fit = [], []
+    for key in (*MODELS_2015, *MODELS_TODAY):
+        try:
+            est = estimate(WorkloadRequest(model=key, precision="fp32" if key in MODELS_2015 else "bf16"), machine)
+        except DlrigError:
+            continue
+        (fits if est.memory.fits else not_fit).append(f"{est.model.name} ({est.memory.per_gpu_gb:.1f} GB)")
+    verdict: Verdict = "dated" if not_fit else "holds"  # true of 2015's models, not of today's
+    return Claim("VRAM", "With 12 GB of VRAM they can run all the big models with plenty of room to spare",
+                 verdict, f"on {gpu.vram_gb:g} GB, training at the reference batch fits: {', '.join(fits)}; "
+                 f"does not fit: {', '.join(not_fit) or 'none'}",
+                 "dlrig estimate memory model (weights, gradients, optimizer, activations, overhead)")
+
+
+def _psu(catalog: Catalog, build: Build) -> Claim:
+    from dlrig.rules.power import budget_of
+
+    b = budget_of(build)
+    psu = build.psu
+    watts = psu.wattage_w if psu else None
+    verdict: Verdict = "holds" if watts and watts >= b.recommended_psu_w else "flagged"
+    return Claim("PSU", "Each of our cards will draw around 250 watts ... we need over a kilowatt", verdict,
+                 f"DC load {b.dc_w:,.0f} W (GPUs {b.gpus_w:,.0f} W, CPU {b.cpu_w:,.0f} W, rest {b.rest_w:,.0f} W); "
+                 f"Dettmers' PSU size {b.recommended_psu_w:,.0f} W; the post's PSU {watts or 0:,.0f} W",
+                 "dlrig.power (Dettmers' rule: (CPU + GPUs) x 1.1 x 1.1)")
+
+
+def _ram(catalog: Catalog, build: Build) -> Claim:
+    vram = sum(g.vram_gb or 0 for g in build.gpus)
+    ram = build.ram_gb or 0
+    return Claim("RAM", "32 GB should be sufficient, even though it means we have less RAM than VRAM!", "flagged",
+                 f"{ram:g} GB RAM for {vram:g} GB of GPU memory: below the rule of thumb of 2 x ({2 * vram:g} GB); "
+                 "dlrig check reports RAM-VRAM", "rule RAM-VRAM (Puget Systems' rule of thumb)")
+
+
+def _estimate_seed(build: Build):  # returns an Estimate (imported lazily)
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+
+    return estimate(request_from_build(build), machine_from_build(build))
+
+
+def _ssd(catalog: Catalog, build: Build) -> Claim:
+    est = _estimate_seed(build)
+    stages = {s.name: s for s in est.pipeline.stages}
+    disk = stages.get("storage read")
+    per_image_kb = 1000 * est.pipeline.demand_mb_s / est.pipeline.demand_samples_per_s
+    supply = disk.supply_samples_per_s if disk else None
+    holds = supply is not None and supply >= 1000
+    return Claim("SSD", "it's loading around 1,000 images (about 16 MB) per second! ... loading from disk will not "
+                 "be your bottleneck", "flagged" if holds else "unverified",
+                 f"the conclusion holds: one {build.storage[0].name} supplies ~{supply or 0:,.0f} images/s against "
+                 f"the GPUs' ~{est.pipeline.demand_samples_per_s:,.0f}/s (bottleneck: {est.pipeline.bottleneck}); "
+                 f"but 1,000 ImageNet JPEGs are ~{per_image_kb * 1000 / 1000:,.0f} MB/s, not 16 MB/s "
+                 f"({per_image_kb:,.0f} KB per image)", "dlrig estimate data-pipeline model; ImageNet train-set size")
+
+
+def _cpu_vs_gpu(catalog: Catalog, build: Build) -> Claim:
+    gpu, cpu = build.gpus[0], build.cpu
+    cores = cpu.cores if cpu and cpu.cores else 6
+    cpu_tf = cores * I7_5820K_BASE_GHZ * HASWELL_FP32_FLOP_PER_CYCLE / 1000
+    ratio = (gpu.fp32_tflops or 0) / cpu_tf
+    return Claim("GPU vs CPU", "GPUs are more than 100x faster for training and testing neural networks than a CPU",
+                 "flagged", f"peak FP32: {gpu.fp32_tflops:.2f} TFLOPS per TITAN X against {cpu_tf:.2f} TFLOPS for the "
+                 f"{cores}-core i7-5820K (AVX2 FMA): {ratio:.0f}x per card, {ratio * build.gpu_count:.0f}x for four; "
+                 "100x held against unvectorized CPU code of the time, not against the CPU's peak; "
+                 "`dlrig bench` measures it on a real machine",
+                 "catalog peak (TechPowerUp) and Haswell's 32 FP32 FLOP/cycle/core at 3.3 GHz (Intel)")
+
+
+def _cores(catalog: Catalog, build: Build) -> Claim:
+    cpu, n = build.cpu, build.gpu_count
+    if cpu is None or not cpu.cores or not cpu.pcie_lanes:
+        return Claim("CPU", "With 12 effective cores this is a pretty good option", "unverified",
+                     "the catalog lacks the CPU's cores or lanes", "catalog")
+    return Claim("CPU", "With 12 effective cores this is a pretty good option", "flagged",
+                 f"{cpu.name}: {cpu.cores} cores, {cpu.threads} threads, {cpu.pcie_lanes} PCIe lanes: "
+                 f"{cpu.cores / n:g} cores and {cpu.pcie_lanes / n:g} lanes per GPU; dlrig check reports "
+                 "CPU-CORES-PER-GPU and PCIE-LANES", "rules CPU-CORES-PER-GPU, PCIE-LANES; catalog (curated)")
+
+
+def _cost(catalog: Catalog, build: Build) -> Claim:
+    from dlrig.catalog.prices import price_for
+
+    book = catalog.price_book("seed-2015")
+    priced, missing = 0.0, []
+    for lines in build.items.values():
+        for item in lines:
+            p = price_for(book, item.part)
+            if p is None:
+                missing.append(item.part.name)
+            else:
+                priced += p.usd * item.count
+    total = priced * (1 + SEED_TAX_RATE)
+    implied = 6000 / (1 + SEED_TAX_RATE) - priced
+    return Claim("Cost", "For about $6,000 after tax you can build your own 4 GPU box", "unverified",
+                 f"priced parts ${priced:,.0f} (${total:,.0f} with {SEED_TAX_RATE:.0%} tax); {len(missing)} parts have "
+                 f"no dated 2015 price ({', '.join(missing)}): the claim holds if they cost about "
+                 f"${implied:,.0f} together; the DIGITS DevBox cost $15,000", "seed-2015 price book; dlrig cost")
+
+
+def _qvo(catalog: Catalog, build: Build) -> Claim:
+    drive = build.storage[0]
+    return Claim("SSD part", "SAMSUNG 870 QVO Series 2.5\" 1TB - MLC", "flagged",
+                 f"{drive.name}: a 2020 part with QLC (4-bit) flash, not MLC; the post was edited after 2015",
+                 "curated catalog entry (CDRLabs review; Puget Systems)")
+
+
+def as_json(claims: list[Claim]) -> list[dict[str, str]]:
+    return [dataclasses.asdict(c) for c in claims]
