@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from dlrig.cli import _register, app
@@ -44,3 +45,16 @@ def test_plan_infeasible_exits_1() -> None:
     assert result.exit_code == 1
     assert "the cheapest is" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_plan_out_writes_its_prices_so_cost_agrees(tmp_path) -> None:
+    out = tmp_path / "plan.yaml"
+    planned = runner.invoke(app, ["plan", "--prices", "seed-2015", "--gpus", "2", "--precision", "fp32",
+                                  "--out", str(out), "--json"])
+    assert planned.exit_code == 0, planned.output
+    parts_usd = json.loads(planned.stdout)["parts_usd"]
+    assert (tmp_path / "plan.prices.csv").exists()
+    cost = runner.invoke(app, ["cost", str(out), "--json"])
+    assert cost.exit_code == 0, cost.output
+    doc = json.loads(cost.stdout)
+    assert doc["unpriced"] == [] and doc["parts_usd"] == pytest.approx(parts_usd, abs=0.01)

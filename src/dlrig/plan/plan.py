@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from dlrig.build import Build, dump_build
 from dlrig.catalog.models import Gpu, Part
+from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
 from dlrig.errors import BadInput, Infeasible
 from dlrig.plan import explain as ex
@@ -52,6 +53,16 @@ class Plan:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
     stats: dict[str, Any]
+
+    def price_book(self) -> PriceBook:
+        """The prices this plan paid, borrowed ones included, as a book a build file can name."""
+        from dlrig.catalog.models import PriceBookInfo
+
+        prices = {p.part.id: p.price.model_copy(update={"part_id": p.part.id, "note": p.price_note or p.price.note})
+                  for p in _priced(self.selection)}
+        info = PriceBookInfo(name=f"plan ({self.request.prices})", source=f"dlrig plan --prices {self.request.prices}",
+                             description="the prices a plan paid, each with its own date and source")
+        return PriceBook(info=info, prices=prices, order=tuple(prices))
 
     def to_json(self) -> dict[str, Any]:
         import yaml

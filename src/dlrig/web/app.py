@@ -1,0 +1,111 @@
+"""``create_app``: the FastAPI app of ``dlrig serve``: the pages, the JSON API, the error pages.
+
+Errors are data here as in the CLI (STYLE.md lesson 2): a ``DlrigError`` becomes its message,
+in the page or as ``{"error": ...}`` under /api, with HTTP 400 (bad input), 422 (the answer is
+no: nothing feasible) or 503 (the planner is not installed); never a traceback.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+
+from dlrig.errors import DlrigError, Infeasible
+
+if TYPE_CHECKING:
+    from dlrig.catalog.store import Catalog
+
+HERE = Path(__file__).parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+log = logging.getLogger("dlrig.web")
+
+DESCRIPTION = ("Plan, check and price deep-learning machines. Every route returns the JSON document "
+               "that the matching `dlrig ... --json` command prints; errors are `{\"error\": message}`.")
+
+
+def create_app(catalog: Catalog | None = None) -> FastAPI:
+    """The app; ``catalog`` replaces the packaged one (tests), which is otherwise loaded on first use."""
+    from dlrig import __version__
+    from dlrig.web import api, pages
+
+    app = FastAPI(title="dlrig", version=__version__, description=DESCRIPTION)
+    app.state.catalog = catalog
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+    app.add_exception_handler(DlrigError, _dlrig_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(404, _not_found)
+    app.add_exception_handler(Exception, _server_error)
+    return app
+
+
+def get_catalog(request: Request) -> Catalog:
+    """The app's catalog (a FastAPI dependency)."""
+    if request.app.state.catalog is None:
+        from dlrig.catalog.store import default_catalog
+
+        request.app.state.catalog = default_catalog()
+    return request.app.state.catalog
+
+
+def status_of(exc: DlrigError) -> int:
+    from dlrig.web.adapters import PlannerUnavailable
+
+    if isinstance(exc, PlannerUnavailable):
+        return 503
+    return 422 if isinstance(exc, Infeasible) else 400
+
+
+def error_json(exc: DlrigError) -> dict[str, Any]:
+    doc: dict[str, Any] = {"error": exc.message, "kind": type(exc).__name__}
+    if isinstance(exc, Infeasible):
+        doc["causes"] = exc.causes
+    return doc
+
+
+def wants_json(request: Request) -> bool:
+    return request.url.path == "/api" or request.url.path.startswith("/api/")
+
+
+def error_page(request: Request, message: str, status: int, title: str = "Something went wrong") -> Response:
+    return templates.TemplateResponse(request, "error.html", {"title": title, "error": message},
+                                      status_code=status)
+
+
+async def _dlrig_error(request: Request, exc: DlrigError) -> Response:
+    if wants_json(request):
+        return JSONResponse(error_json(exc), status_code=status_of(exc))
+    return error_page(request, exc.message, status_of(exc))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
+    problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+    if wants_json(request):
+        return JSONResponse({"error": problems, "kind": "BadInput", "detail": jsonable_encoder(exc.errors())},
+                            status_code=422)
+    return error_page(request, problems, 422)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    message = f"no page at {request.url.path}"
+    if wants_json(request):
+        return JSONResponse({"error": message, "kind": "NotFound"}, status_code=404)
+    return error_page(request, message, 404, "Not found")
+
+
+async def _server_error(request: Request, exc: Exception) -> Response:
+    """A bug: logged with its traceback on the server, a short apology to the client."""
+    log.exception("unhandled error on %s", request.url.path)
+    message = f"dlrig hit a bug ({type(exc).__name__}); please report it with what you entered"
+    if wants_json(request):
+        return JSONResponse({"error": message, "kind": "InternalError"}, status_code=500)
+    return HTMLResponse(f"<!doctype html><title>dlrig: error</title><p>{message}</p>", status_code=500)

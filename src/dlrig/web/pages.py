@@ -1,0 +1,102 @@
+"""The HTML pages: the GPU ranking, the planner, the checker, workload fit, and the exports.
+
+Each page reads its form (a GET query, or the checker's POST body), calls the core through
+``dlrig.web.adapters`` and renders a template. A ``DlrigError`` is shown in the page above the
+form the user filled, with the HTTP status of the API (400, 422 or 503).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
+
+from dlrig.errors import DlrigError
+from dlrig.web import adapters, views
+from dlrig.web.app import get_catalog, status_of, templates
+from dlrig.web.forms import Form
+
+if TYPE_CHECKING:
+    from dlrig.catalog.store import Catalog
+
+router = APIRouter(include_in_schema=False)
+
+
+def render(request: Request, template: str, context: dict[str, Any], compute: Callable[[], dict[str, Any]] | None,
+           ) -> Response:
+    """Render ``template`` with ``context`` and what ``compute`` returns; its DlrigError goes in the page."""
+    status = 200
+    if compute is not None:
+        try:
+            context = {**context, **compute()}
+        except DlrigError as exc:
+            context = {**context, "error": exc.message}
+            status = status_of(exc)
+    return templates.TemplateResponse(request, template, context, status_code=status)
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request) -> Response:
+    return templates.TemplateResponse(request, "home.html", {"title": "dlrig"})
+
+
+@router.get("/ranking", response_class=HTMLResponse)
+def ranking_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    form = Form(request.query_params.multi_items())
+    return render(request, "ranking.html", views.ranking_context(catalog, form),
+                  lambda: views.ranking_result(catalog, form))
+
+
+@router.get("/plan", response_class=HTMLResponse)
+def plan_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    form = Form(request.query_params.multi_items())
+    return render(request, "plan.html", views.plan_context(catalog, form),
+                  (lambda: views.plan_result(catalog, form)) if form else None)
+
+
+@router.get("/check", response_class=HTMLResponse)
+def check_form(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    return render(request, "check.html", views.check_context(Form([])), None)
+
+
+@router.post("/check", response_class=HTMLResponse)
+async def check_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    form = Form.from_body(await request.body())
+    return render(request, "check.html", views.check_context(form), lambda: views.check_result(catalog, form))
+
+
+@router.get("/fit", response_class=HTMLResponse)
+def fit_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    form = Form(request.query_params.multi_items())
+    return render(request, "fit.html", views.fit_context(form),
+                  (lambda: views.fit_result(catalog, form)) if form.text("model") else None)
+
+
+@router.get("/export/build.yaml")
+def export_yaml(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    build = views.export_build(catalog, Form(request.query_params.multi_items()))
+    return _download(adapters.build_yaml(build), f"{build.name}.yaml", "application/yaml")
+
+
+@router.get("/export/pcpartpicker.md")
+def export_list(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    build = views.export_build(catalog, Form(request.query_params.multi_items()))
+    return _download(adapters.pcpartpicker_table(build, catalog), f"{build.name}.md", "text/markdown")
+
+
+@router.get("/export/report.html", response_class=HTMLResponse)
+def export_report(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
+    form = Form(request.query_params.multi_items())
+    return templates.TemplateResponse(request, "report.html", views.report_context(catalog, form))
+
+
+@router.get("/planner")
+def planner_alias() -> Response:
+    return RedirectResponse("/plan", status_code=307)
+
+
+def _download(text: str, filename: str, media_type: str) -> Response:
+    return PlainTextResponse(text, media_type=f"{media_type}; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
