@@ -11,8 +11,6 @@ from dlrig.cli import app
 from dlrig.cli.common import emit_json, handle_errors
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu
-    from dlrig.catalog.store import Catalog
     from dlrig.cost.ownership import CostReport
 
 
@@ -72,37 +70,12 @@ def _report(build_file: Path, book_name: str | None, options: Any, cloud_file: P
     build = load_build(build_file, catalog)
     book = catalog.price_book(book_name or build.prices or "latest")
     offers = load_cloud_prices() + (load_cloud_prices(cloud_file) if cloud_file else ())
+    from dlrig.cost.lookup import chips_by_name, throughput_note
+
     boxes = load_prebuilt()
     names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
     return cost_report(build, book, get_region(build.region), options, offers, boxes,
-                       _chips(catalog, names), catalog=catalog, throughput_note=_throughput_note(build))
-
-
-def _chips(catalog: Catalog, names: set[str]) -> dict[str, Gpu | None]:
-    """Catalog GPU chips by the names the price tables use; None where the catalog has none."""
-    from dlrig.errors import AmbiguousPart, BadInput
-
-    found: dict[str, Gpu | None] = {}
-    for name in names:
-        try:
-            part = catalog.resolve(name, "gpu-chips")
-        except AmbiguousPart:
-            hits = catalog.search(name, "gpu-chips", limit=1)
-            part = hits[0] if hits else None
-        except (BadInput, FileNotFoundError):
-            part = None
-        found[name] = part  # type: ignore[assignment]
-    return found
-
-
-def _throughput_note(build: Any) -> str:
-    if build.workload is None:
-        return "the build names no workload, so throughput is not compared (peak TFLOPS shown)"
-    try:
-        import dlrig.workload  # noqa: F401
-    except ImportError:
-        return "throughput unavailable: dlrig.workload is not installed (peak TFLOPS shown)"
-    return "throughput for the workload unavailable here: dlrig.workload has no comparison hook yet"
+                       chips_by_name(catalog, names), catalog=catalog, throughput_note=throughput_note(build))
 
 
 def _money(value: float | None) -> str:

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from dlrig.errors import BadInput, DlrigError
+from dlrig.cost.lookup import chips_by_name
+from dlrig.errors import DlrigError
 from dlrig.report import charts as ch
 from dlrig.report.svg import render
 
@@ -20,7 +21,6 @@ if TYPE_CHECKING:
     from jinja2 import Environment
 
     from dlrig.build import Build
-    from dlrig.catalog.models import Gpu
     from dlrig.catalog.prices import PriceBook
     from dlrig.catalog.ranking import Ranking
     from dlrig.catalog.store import Catalog
@@ -67,23 +67,6 @@ def _cost(build: Build, book: PriceBook, catalog: Catalog, today: dt.date) -> Co
     names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
     return cost_report(build, book, get_region(build.region), CostOptions(), offers, boxes,
                        chips_by_name(catalog, names), catalog=catalog, today=today)
-
-
-def chips_by_name(catalog: Catalog, names: set[str]) -> dict[str, Gpu | None]:
-    """Catalog GPU chips by the names the cloud and prebuilt tables use (as ``dlrig cost`` does)."""
-    from dlrig.errors import AmbiguousPart
-
-    found: dict[str, Gpu | None] = {}
-    for name in names:
-        try:
-            part = catalog.resolve(name, "gpu-chips")
-        except AmbiguousPart:
-            hits = catalog.search(name, "gpu-chips", limit=1)
-            part = hits[0] if hits else None
-        except (BadInput, FileNotFoundError):
-            part = None
-        found[name] = part  # type: ignore[assignment]
-    return found
 
 
 def _estimate(build: Build) -> tuple[Any, str | None]:

@@ -159,8 +159,8 @@ def fit_json(model: str, sharding: str, rows: list[FitRow]) -> dict[str, Any]:
 
 def cost(build: Build, catalog: Catalog, options: CostOptions, prices: str | None = None) -> CostReport:
     """As ``dlrig cost``: the build's book (or ``prices``), the packaged cloud and prebuilt tables."""
-    from dlrig.cli.cost_cmds import _chips, _throughput_note  # the CLI's loaders; see docs/web.md
     from dlrig.cost.cloud import load_cloud_prices
+    from dlrig.cost.lookup import chips_by_name, throughput_note
     from dlrig.cost.ownership import cost_report
     from dlrig.cost.prebuilt import load_prebuilt
     from dlrig.regions import get_region
@@ -169,7 +169,7 @@ def cost(build: Build, catalog: Catalog, options: CostOptions, prices: str | Non
     offers, boxes = load_cloud_prices(), load_prebuilt()
     names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
     return cost_report(build, book, get_region(build.region), options, offers, boxes,
-                       _chips(catalog, names), catalog=catalog, throughput_note=_throughput_note(build))
+                       chips_by_name(catalog, names), catalog=catalog, throughput_note=throughput_note(build))
 
 
 def cost_json(report: CostReport) -> dict[str, Any]:

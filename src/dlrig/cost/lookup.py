@@ -1,0 +1,33 @@
+"""Catalog look-ups the cost report needs, shared by the CLI, the HTML report and the web app."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.store import Catalog
+
+
+def chips_by_name(catalog: Catalog, names: set[str]) -> dict[str, Gpu | None]:
+    """Catalog GPU chips by the names the cloud and prebuilt tables use; None where it has none."""
+    from dlrig.errors import AmbiguousPart, BadInput
+
+    found: dict[str, Gpu | None] = {}
+    for name in names:
+        try:
+            part = catalog.resolve(name, "gpu-chips")
+        except AmbiguousPart:
+            hits = catalog.search(name, "gpu-chips", limit=1)
+            part = hits[0] if hits else None
+        except (BadInput, FileNotFoundError):
+            part = None
+        found[name] = part  # type: ignore[assignment]
+    return found
+
+
+def throughput_note(build: Any) -> str:
+    """Why the comparisons show peak TFLOPS rather than the workload's throughput."""
+    if build.workload is None:
+        return "the build names no workload, so throughput is not compared (peak TFLOPS shown)"
+    return "compared on peak TFLOPS: the workload's throughput is not modelled for the other machines"
