@@ -1,0 +1,116 @@
+"""What this hardware should reach: adapters over the catalog and the workload model.
+
+Each function returns an ``Expected`` that names its source, so a verdict never hides
+whether it compares with a datasheet, a model, a rule of thumb or another measurement.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from dlrig.machine.bench.result import Expected
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Gpu, Storage
+    from dlrig.machine.model import DriveInfo, PcieLink
+
+# Large matrix products reach roughly 65-90% of the dense peak on recent datacenter parts
+# (DOMAIN.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
+GEMM_ATTAINABLE_FRACTION = 0.75
+RESNET50_BATCH = 64
+RESNET50_PRECISION = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
+# Rule-of-thumb sequential reads by kind of drive, MB/s, where the drive is not in the catalog
+# (SATA 6 Gb/s SSDs top out near 550 MB/s; a 7,200 rpm disk 150-250 MB/s; NVMe Gen3 x4 ~3,000).
+SEQ_READ_RULE_MB_S = {"nvme": 3000.0, "sata-ssd": 500.0, "hdd": 180.0}
+
+
+def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
+    if chip is None:
+        return Expected(None, "GPU not in the catalog")
+    peak = chip.tflops(precision)  # type: ignore[arg-type]
+    if not peak:
+        return Expected(None, f"catalog: {chip.name} has no {precision} rate")
+    return Expected(peak * GEMM_ATTAINABLE_FRACTION,
+                    f"catalog: {chip.name} dense {precision} peak {peak:g} TFLOP/s x {GEMM_ATTAINABLE_FRACTION:.0%} "
+                    "(large GEMMs reach 65-90% of peak: rule of thumb)")
+
+
+def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
+    """The link's achievable GB/s (DOMAIN.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
+    from dlrig.workload.pipeline import PCIE_X16_GB_S
+
+    gens = [g for g in (link.gen_max, chip.pcie_gen if chip else None) if g]
+    width = link.width_max or (chip.pcie_lanes if chip else None)
+    if not gens or not width:
+        return Expected(None, "PCIe generation or width unknown")
+    gen = int(min(gens))
+    value = PCIE_X16_GB_S.get(gen, PCIE_X16_GB_S[3]) * width / 16
+    return Expected(value, f"PCIe Gen{gen} x{width} achievable from pinned memory (rule of thumb)")
+
+
+def resnet50(chip: Gpu | None) -> Expected:
+    """ResNet-50 training images/s for one GPU, from the estimate model (Lambda measurement or fit)."""
+    if chip is None:
+        return Expected(None, "GPU not in the catalog")
+    from dlrig.errors import DlrigError
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    try:
+        est = estimate(WorkloadRequest(model="resnet50", precision=RESNET50_PRECISION, batch=RESNET50_BATCH),
+                       Machine(gpu=chip, gpus=1))
+    except DlrigError as exc:
+        return Expected(None, f"estimate failed: {exc.message}")
+    tp = est.throughput
+    return Expected(tp.samples_per_s, f"dlrig estimate ({tp.source}: {tp.detail})")
+
+
+def post_machine_demand() -> Expected:
+    """Training images/s of the seed post's 4 x GTX TITAN X on ResNet-50 (fp32), estimated."""
+    from dlrig.catalog.store import default_catalog
+    from dlrig.errors import DlrigError
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    try:
+        chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
+        est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=RESNET50_BATCH),
+                       Machine(gpu=chip, gpus=4))
+    except DlrigError as exc:
+        return Expected(None, f"estimate failed: {exc.message}")
+    return Expected(est.throughput.samples_per_s, "dlrig estimate: the post's 4 x GTX TITAN X, ResNet-50 fp32")
+
+
+def drive_seq(part: Storage | None, drive: DriveInfo | None) -> Expected:
+    if part is not None and part.seq_read_mb_s:
+        return Expected(part.seq_read_mb_s, f"catalog: {part.name} rated sequential read")
+    kind = _kind(drive)
+    if kind:
+        return Expected(SEQ_READ_RULE_MB_S[kind], f"rule of thumb for a {kind} drive (not matched in the catalog)")
+    return Expected(None, "drive not identified (virtual disk, or not in the catalog)")
+
+
+def drive_small_files(part: Storage | None, file_bytes: int) -> Expected:
+    """Files/s of one random access + transfer each, from the drive's rated figures (pipeline model)."""
+    if part is None or not (part.seq_read_mb_s or part.random_reads_per_s):
+        return Expected(None, "drive not in the catalog, or its rated reads unknown")
+    from dlrig.workload.pipeline import storage_stage
+
+    stage = storage_stage([part], file_bytes, random_access=True)
+    return Expected(stage.supply_samples_per_s, f"catalog + pipeline model: {stage.detail} (rated random reads "
+                    "are usually at queue depth 32: optimistic)")
+
+
+def _kind(drive: DriveInfo | None) -> str | None:
+    if drive is None:
+        return None
+    if drive.interface == "nvme":
+        return "nvme"
+    if drive.interface in ("sata", "sas"):
+        return "hdd" if drive.rotational else "sata-ssd"
+    return None
+
+
+def decode_per_core() -> Expected:
+    from dlrig.workload.pipeline import JPEG_DECODE_PER_CORE_PER_S
+
+    lo, hi = JPEG_DECODE_PER_CORE_PER_S
+    return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (DOMAIN.md 4), midpoint")

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from dlrig.errors import MalformedFile
+from dlrig.machine import calibration
+from dlrig.workload.pipeline import Stage
+
+RESULT = {"cpu": {"gemm_fp32_gflops": 100.0}, "disk": {"seq_read_mb_s": 500.0, "small_file_reads_per_s": 3000.0,
+          "small_file_bytes": 115000}, "decode": {"jpeg_images_per_s_all_cores": 900.0}, "loader": {}, "gpus": []}
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DLRIG_HOME", str(tmp_path))
+    return tmp_path
+
+
+def test_save_then_load(home: Path) -> None:
+    path = calibration.save(RESULT, now=dt.datetime(2025, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc))
+    assert path == home / "bench" / "bench-20250102-030405.json"
+    loaded = calibration.load_calibration()
+    assert loaded is not None and loaded["measured"]["disk_small_file_reads_per_s"] == 3000.0
+
+
+def test_none_without_a_saved_run_or_for_another_host() -> None:
+    assert calibration.load_calibration() is None
+    calibration.save(RESULT)
+    assert calibration.load_calibration(host="another-host") is None
+
+
+def test_xdg_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("DLRIG_HOME")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert calibration.data_dir() == tmp_path / "xdg" / "dlrig" / "bench"
+
+
+def test_corrupt_file_is_a_user_error(home: Path) -> None:
+    (home / "bench").mkdir()
+    (home / "bench" / "latest.json").write_text("{oops")
+    with pytest.raises(MalformedFile):
+        calibration.load_calibration()
+
+
+def test_apply_calibration_replaces_measured_stages() -> None:
+    stages = [Stage("storage read", None, None, "unknown", "fix"), Stage("CPU JPEG decode + resize", 50.0,
+              (40.0, 60.0), "rule", "fix"), Stage("host -> GPU copy", 9e4, (9e4, 9e4), "pcie", "fix")]
+    calibration.save(RESULT)
+    out = calibration.apply_calibration(stages, calibration.load_calibration())
+    assert [s.supply_samples_per_s for s in out] == [3000.0, 900.0, 9e4]
+    assert out[0].detail.startswith("measured by dlrig bench")
+    assert calibration.apply_calibration(stages, None) == stages
