@@ -42,6 +42,9 @@ def estimate(
     bytes_per_sample: float | None = typer.Option(None, help="bytes per sample on disk (default: dataset's)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
     plot: Path | None = typer.Option(None, "--plot", help="also write a chart (SVG or PNG): memory and pipeline"),
+    measured: bool | None = typer.Option(None, "--measured/--modelled",
+                                         help="disk and decode from this host's `dlrig bench --save` (default: "
+                                              "for build files written by `dlrig probe`)"),
 ) -> None:
     """Memory per GPU, FLOPs, throughput, time to train, data-pipeline bottleneck and power."""
     from dlrig.workload.estimate import run_estimate
@@ -50,7 +53,7 @@ def estimate(
                         sharding=sharding, lora=lora, qlora=qlora, lora_rank=lora_rank, recompute=recompute,
                         attention=attention, epochs=epochs, dataset=dataset, samples=samples, tokens=tokens,
                         bytes_per_sample=bytes_per_sample)
-    result = run_estimate(build, gpu, gpus, options)
+    result = run_estimate(build, gpu, gpus, options, measured=measured)
     if plot is not None:
         from dlrig.report.plots import write_estimate_plot
 

@@ -63,6 +63,7 @@ class Machine:
     pcie_gen: float | None = None
     pcie_lanes: int | None = None  # per GPU
     notes: tuple[str, ...] = ()
+    calibration: dict[str, Any] | None = None  # this host's saved bench (dlrig bench --save)
 
 
 @dataclass(frozen=True)
@@ -216,6 +217,10 @@ def _pipeline(req: WorkloadRequest, model: ModelSpec, machine: Machine, tp: thr.
     stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=True),
               pipe.cpu_stage(machine.cpu, n),
               pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes, model.input_bytes)]
+    if machine.calibration:  # measured beats modelled: this host's disk and decode rates
+        from dlrig.machine.calibration import apply_calibration
+
+        stages = apply_calibration(stages, machine.calibration)
     return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), dataset
 
 
@@ -298,6 +303,21 @@ def machine_from_build(build: Build) -> Machine:
                    notes=tuple(notes))
 
 
+def _calibration(build: Build, measured: bool | None) -> dict[str, Any] | None:
+    from dlrig.machine.calibration import load_calibration
+    from dlrig.machine.probe import PROBE_NOTE
+
+    if measured is False:
+        return None
+    probed = (build.notes or "").startswith(PROBE_NOTE)
+    if measured is None and not probed:
+        return None
+    found = load_calibration()
+    if found is None and measured:
+        raise BadInput("no saved bench for this host: run `dlrig bench --save` first")
+    return found
+
+
 # Workload keys of a build file that the checker's storage rules read (claimed demand, sizes).
 CHECKER_WORKLOAD_KEYS = ("samples_per_s", "sample_kb", "dataset_gb")
 
@@ -357,8 +377,12 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
 
 
 def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int | None,
-                 options: dict[str, Any], catalog: Catalog | None = None) -> Estimate:
-    """Resolve a build file (its workload overridden by ``options``) or a bare GPU, then estimate."""
+                 options: dict[str, Any], catalog: Catalog | None = None, measured: bool | None = None) -> Estimate:
+    """Resolve a build file (its workload overridden by ``options``) or a bare GPU, then estimate.
+
+    ``measured``: use this host's saved bench for the disk and decode stages (True), never
+    (False), or when the build file was written by ``dlrig probe`` on this machine (None).
+    """
     from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
 
@@ -372,6 +396,7 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         machine = machine_from_build(build)
         if gpus is not None:
             machine = replace(machine, gpus=gpus)
+        machine = replace(machine, calibration=_calibration(build, measured))
         return estimate(request_from_build(build, **options), machine)
     if gpu_name is None:
         raise BadInput("give a build file, or --gpu NAME with --model")
