@@ -13,6 +13,7 @@ import os
 from collections.abc import Iterable
 from functools import cache, cached_property
 from pathlib import Path
+from typing import Protocol
 
 from dlrig.catalog.models import CATEGORIES, MODEL_BY_CATEGORY, Gpu, Part, PriceBookInfo
 from dlrig.catalog.names import NameIndex
@@ -31,11 +32,28 @@ def cache_dir() -> Path:
     return Path(base) / "dlrig"
 
 
+class Reporter(Protocol):
+    """Hooks for slow work (building the name index once per catalog version); no-ops by default."""
+
+    def started(self, task: str) -> None: ...
+
+    def finished(self, task: str) -> None: ...
+
+
+class QuietReporter:
+    def started(self, task: str) -> None:
+        pass
+
+    def finished(self, task: str) -> None:
+        pass
+
+
 class Catalog:
     """Queries over the parts and price books of one data folder."""
 
-    def __init__(self, data_dir: Path = DATA_DIR) -> None:
+    def __init__(self, data_dir: Path = DATA_DIR, reporter: Reporter | None = None) -> None:
         self.data_dir = data_dir
+        self.reporter: Reporter = reporter or QuietReporter()
         self._parts: dict[str, tuple[Part, ...]] = {}
         self._by_id: dict[str, Part] = {}
         self._indexes: dict[str | None, NameIndex] = {}
@@ -143,7 +161,11 @@ class Catalog:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             tmp = path.with_suffix(f".{os.getpid()}.tmp")
-            name_db.write(tmp, self.all_parts())
+            self.reporter.started("indexing the catalog's names (once per catalog version)")
+            try:
+                name_db.write(tmp, self.all_parts())
+            finally:
+                self.reporter.finished("indexing the catalog's names")
             tmp.replace(path)
         except OSError:
             return None
@@ -200,4 +222,7 @@ class Catalog:
 
 @cache
 def default_catalog() -> Catalog:
-    return Catalog()
+    import dlrig.progress
+
+    factory = dlrig.progress.reporter_factory
+    return Catalog(reporter=factory() if factory else None)

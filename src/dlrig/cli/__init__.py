@@ -34,4 +34,8 @@ def _register() -> None:
 
 def main() -> None:
     _register()
+    import dlrig.progress
+    from dlrig.cli.common import StatusReporter
+
+    dlrig.progress.reporter_factory = StatusReporter
     app()

@@ -58,3 +58,19 @@ def console(stderr: bool = False) -> Any:
     from rich.console import Console
 
     return Console(stderr=stderr, highlight=False)
+
+
+class StatusReporter:
+    """Shows a spinner on stderr while the catalog does slow one-off work."""
+
+    def __init__(self) -> None:
+        self._status = None
+
+    def started(self, task: str) -> None:
+        self._status = console(stderr=True).status(task + " …")
+        self._status.start()
+
+    def finished(self, task: str) -> None:
+        if self._status is not None:
+            self._status.stop()
+            self._status = None
