@@ -1,21 +1,28 @@
 """How fast `dlrig plan` proves its answers, against brute force and a greedy baseline.
 
-Run: python benchmarks/plan_speed.py [--k 3 4] [--repeat 3]
+Run: python benchmarks/plan_speed.py [--k 6] [--repeat 3] [--sample 1000]
 
 1. Full catalog: the solve time (model build + CP-SAT + checker verification; catalog loading
    and candidate tables excluded) of typical requests, median of --repeat runs, with the greedy
    baseline's answer beside it.
-2. Small catalogs (k parts per platform category drawn from the full candidate table, always
-   including the solver's own answer): brute force over every combination, judged by the
-   checker, against the solver on the same table; answers compared; ratios measured in this run.
+2. Every request again, on its candidate table cut to k GPU options and k parts per platform
+   category (always including the solver's own full-catalog answer): brute force over every
+   combination (each within the budget judged by the checker) against the solver on the same
+   table; answers compared; ratios measured in this run. Beside it, brute force on the full
+   table, extrapolated (and marked so): its exact combination count times the measured mean
+   cost of judging a fixed random sample of its combinations.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
+import random
 import statistics
 import time
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
 from dlrig.catalog.store import default_catalog
 from dlrig.plan import brute
@@ -117,43 +124,118 @@ def _gap(g: Selection | None, best: Selection | None, objective: str) -> str:
     return f"worse ({vg:,.4g} vs {vb:,.4g})"
 
 
-def subsample(cands: Candidates, sel: Selection, k: int) -> Candidates:
-    """k parts per platform category: the solver's own choice plus the cheapest others."""
-    platform = {}
-    for cat in PLATFORM:
-        rows = [sel.parts[cat], *[r for r in cands.platform[cat] if r is not sel.parts[cat]]]
-        platform[cat] = tuple(rows[:k])
-    return replace(cands, platform=platform)
+def subsample(cands: Candidates, sel: Selection | None, k: int) -> Candidates:
+    """k GPU options and k parts per platform category: the solver's own choice (if any) plus the
+    first others of the (pruned) candidate table."""
+    def cut(rows: tuple[Any, ...], keep: Any) -> tuple[Any, ...]:
+        return ((keep, *[r for r in rows if r is not keep]) if keep is not None else rows)[:k]
+
+    platform = {cat: cut(cands.platform[cat], sel and sel.parts[cat]) for cat in PLATFORM}
+    return replace(cands, options=cut(cands.options, sel and sel.option), platform=platform)
 
 
-def small_catalogs(ks: list[int]) -> None:
-    print("## Small catalogs: solver against brute force (every combination, judged by the checker)\n")
-    print("| request | k | combinations | brute ms | solver ms | ratio | same answer |")
-    print("|---|---:|---:|---:|---:|---:|---|")
-    for label in ("seed 4 GPU max-throughput", "seed 4 GPU perf-per-dollar", "resnet50 bf16 4 GPU $10k"):
-        req = REQUESTS[label]
+def combination_count(cands: Candidates) -> int:
+    return len(cands.options) * math.prod(len(cands.platform[c]) for c in PLATFORM)
+
+
+def brute_checked(cands: Candidates, req: PlanRequest) -> tuple[Selection | None, int, int, float]:
+    """``brute.brute_force`` with its counts: (best, combinations seen, checker calls, ms).
+    Every combination is enumerated; each within the budget goes through the checker."""
+    cap = budget_cents(req)
+    seen = checked = 0
+
+    def judged() -> Iterator[Selection]:
+        nonlocal seen, checked
+        for s in brute.combinations(cands):
+            seen += 1
+            if cap is None or s.cents <= cap:
+                checked += 1
+                if not verdict(s, req):
+                    yield s
+
+    t = time.perf_counter()
+    want = brute.best(judged(), req.objective)
+    return want, seen, checked, (time.perf_counter() - t) * 1000
+
+
+def sampled_brute_ms(cands: Candidates, req: PlanRequest, sample: int, seed: int = 0) -> tuple[int, float]:
+    """(exact combination count, extrapolated brute-force ms) on the full candidate table: the
+    mean cost of judging ``sample`` uniformly drawn combinations (budget test, then the checker
+    for those within it, as brute force does), times the exact count."""
+    rng = random.Random(seed)
+    cap = budget_cents(req)
+    rows = [cands.platform[c] for c in PLATFORM]
+    t = time.perf_counter()
+    for _ in range(sample):
+        parts = {c: rng.choice(r) for c, r in zip(PLATFORM, rows, strict=True)}
+        s = Selection(option=rng.choice(cands.options), parts=parts)
+        if cap is None or s.cents <= cap:
+            verdict(s, req)
+    per = (time.perf_counter() - t) / sample
+    total = combination_count(cands)
+    return total, per * total * 1000
+
+
+def _answer(s: Selection | None) -> str:
+    return "none" if s is None else f"{s.option.count} x {s.option.gpu.name[:24]} ${s.parts_usd:,.0f}"
+
+
+def small_catalogs(k: int, repeat: int, sample: int) -> list[float]:
+    """Solver against brute force on the same table, for every request; the ratios of this run."""
+    print(f"## Solver against brute force, same tables, same run (k = {k})\n")
+    print(f"Measured: brute force over every combination of a table cut to k = {k} GPU options and "
+          f"k parts per platform category (the solver's full-catalog answer plus the first others), "
+          f"each combination within the budget judged by the checker; the solver (median of {repeat}) "
+          f"on the same table. Extrapolated: the full candidate table's exact combination count times "
+          f"the measured mean cost of judging {sample} random combinations of it.\n")
+    print("| request | combinations | checker calls | brute ms | solver ms | ratio | brute answer | "
+          "solver answer | same | full table: combinations | brute (extrapolated) | full solve ms | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---|---|---|---:|---:|---:|---:|")
+    ratios, differ = [], []
+    for label, req in REQUESTS.items():
         _, cands = candidates_for(req, default_catalog())
-        best = optimize(cands, req, budget_cents(req), req.objective).selection
-        assert best is not None
-        for k in ks:
-            small = subsample(cands, best, k)
-            combos = len(small.options) * k ** (len(PLATFORM) - 1) * len(small.platform["storage"])
-            t = time.perf_counter()
-            want = brute.brute_force(small, req, budget_cents(req), req.objective)
-            b_ms = (time.perf_counter() - t) * 1000
-            got = optimize(small, req, budget_cents(req), req.objective)
-            same = _value(want, req.objective) == _value(got.selection, req.objective)
-            print(f"| {label} | {k} | {combos:,} | {b_ms:,.0f} | {got.solve_ms:,.1f} | "
-                  f"{b_ms / got.solve_ms:,.0f}x | {same} |")
+        full = optimize(cands, req, budget_cents(req), req.objective)
+        small = subsample(cands, full.selection, k)
+        want, seen, checked, b_ms = brute_checked(small, req)
+        assert seen == combination_count(small), (seen, combination_count(small))
+        runs = [optimize(small, req, budget_cents(req), req.objective) for _ in range(repeat)]
+        s_ms = statistics.median(r.solve_ms for r in runs)
+        got = runs[0].selection
+        same = _value(want, req.objective) == _value(got, req.objective)
+        ratio = b_ms / s_ms
+        ratios.append(ratio)
+        if not same:
+            differ.append(label)
+        total, x_ms = sampled_brute_ms(cands, req, sample)
+        print(f"| {label} | {seen:,} | {checked:,} | {b_ms:,.0f} | {s_ms:,.1f} | {ratio:,.0f}x | {_answer(want)} | "
+              f"{_answer(got)} | {same} | {total:,.3g} | {_duration(x_ms)} | {full.solve_ms:,.0f} | "
+              f"{x_ms / full.solve_ms:,.2g}x |", flush=True)
+    if ratios:
+        print(f"\nmeasured ratio: min {min(ratios):,.0f}x, median {statistics.median(ratios):,.0f}x over "
+              f"{len(ratios)} requests; at least 100x on every request: {min(ratios) >= 100}; "
+              f"same answers on {len(ratios) - len(differ)} of {len(ratios)}"
+              + (f" (differ: {', '.join(differ)})" if differ else "") + "\n")
+    return ratios
+
+
+def _duration(ms: float) -> str:
+    s = ms / 1000
+    for unit, size in (("years", 365.25 * 86400), ("days", 86400), ("h", 3600), ("min", 60)):
+        if s >= size:
+            return f"{s / size:,.1f} {unit}"
+    return f"{s:,.1f} s"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--k", type=int, nargs="+", default=[3, 4])
+    ap.add_argument("--k", type=int, default=6, help="GPU options and parts per category for brute force")
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--sample", type=int, default=1000, help="combinations timed for the extrapolation")
     args = ap.parse_args()
+    if not (2 <= args.k <= 8 and 1 <= args.repeat <= 20 and 100 <= args.sample <= 100_000):
+        ap.error("--k 2..8, --repeat 1..20, --sample 100..100000")
     full_catalog(args.repeat)
-    small_catalogs(args.k)
+    small_catalogs(args.k, args.repeat, args.sample)
 
 
 if __name__ == "__main__":

@@ -16,8 +16,7 @@ from collections import defaultdict
 
 from dlrig.catalog.models import Gpu
 from dlrig.workload import calibration as cal
-from dlrig.workload.memory import recipe
-from dlrig.workload.throughput import Throughput, data_parallel, link_for
+from dlrig.workload.throughput import ALLREDUCE_BYTES_PER_PARAM, Throughput, data_parallel, link_for
 from dlrig.workload.zoo import get_model
 
 # Architecture and PCIe generation of the v1 chips (TechPowerUp), for the link model only.
@@ -40,7 +39,8 @@ def single_gpu_table() -> None:
                 m = measured[(chip, model)]
                 print(f"{family:12} {pc:7} {model:11} {chip:26} {m:9.0f} {m * (1 + err):9.0f} {err:+7.1%}")
             print(f"{family:12} {pc:7} -> median |error| {c.median_abs_error:.1%}, max {math.exp(c.band) - 1:.1%}; "
-                  f"fit on all: compute at {c.compute_efficiency:.0%} of peak, memory factor b = {c.b:.1f}\n")
+                  f"fit on all ({c.terms}): compute at {c.compute_efficiency:.0%} of peak, memory factor "
+                  f"b = {c.b:.1f}, CUDA-core factor c = {c.c:.1f}\n")
 
 
 def _gpu(chip: str, spec: dict) -> Gpu:
@@ -69,7 +69,7 @@ def multi_gpu_table() -> None:
                             detail="", per_gpu_samples_per_s=single_value)
         gpu = _gpu(chip, data["chip_specs"][chip])
         model = get_model(model_key)
-        grad = model.params * recipe("fp16" if lp == "fp16" else "fp32", "adamw").gradients
+        grad = model.params * ALLREDUCE_BYTES_PER_PARAM
         link = link_for(gpu, n)
         s = data_parallel(single, n, grad, batch, link)
         predicted = single_value * n * s.efficiency

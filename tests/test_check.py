@@ -68,8 +68,11 @@ def test_a_failing_rule_is_reported_not_raised() -> None:
 
 
 def test_json_shape() -> None:
-    data = json.loads(json.dumps(check_build(SEED.build()).to_json()))
-    assert {"build", "findings", "unchecked", "ok"} <= set(data)
+    report = check_build(SEED.build())
+    data = json.loads(json.dumps(report.to_json()))
+    assert {"build", "findings", "not_checked", "unchecked", "ok"} <= set(data)
+    assert data["not_checked"] == list(report.unchecked) == data["unchecked"]  # the alias
+    assert data["not_checked"][-len(NOT_CHECKED):] == list(NOT_CHECKED)
     assert set(data["findings"][0]) == {"code", "severity", "message", "parts", "fix"}
 
 
@@ -112,3 +115,42 @@ def test_seed_list_checks_like_the_yaml() -> None:
     assert build.gpu_count == 4 and not imported.unmatched
     report = check_build(build)
     assert {"RAM-VRAM", "PCIE-LANES", "PSU-LENGTH"} <= report.codes()
+
+
+# -- rule fixes found by the corpus (tests/test_corpus.py), on hand-made parts ------------------
+def _codes(ex) -> set[str]:
+    return {f"{f.severity}: {f.code}" for f in check_build(ex.build()).findings}
+
+
+def test_a_cooler_listing_lga2011_mounts_on_lga2011_3() -> None:
+    from dlrig.catalog.models import CpuCooler
+
+    lga2011 = CpuCooler(id="cooler/x", name="Tower listing LGA2011", src="example", height_mm=150,
+                        sockets=("LGA1151", "LGA2011", "LGA2066"))
+    intel_mainstream = CpuCooler(id="cooler/y", name="Tower for LGA1151", src="example",
+                                 height_mm=150, sockets=("LGA1151",))
+    assert "problem: SOCKET" not in _codes(example("x", cpu=s.I7_5930K, motherboard=s.X99_BOARD,
+                                                   cooler=lga2011))
+    assert "problem: SOCKET" in _codes(example("x", cpu=s.I7_5930K, motherboard=s.X99_BOARD,
+                                               cooler=intel_mainstream))
+
+
+def test_an_ssi_ceb_board_fits_an_e_atx_case_but_not_an_atx_one() -> None:
+    from dlrig.catalog.models import Motherboard
+
+    ceb = Motherboard(id="motherboard/x", name="Example SSI CEB board", src="example",
+                      form_factor="SSI CEB")
+    assert "problem: FORM-FACTOR" not in _codes(example("x", motherboard=ceb, case=s.BIG_TOWER))
+    assert "problem: FORM-FACTOR" in _codes(example("x", motherboard=ceb, case=s.MID_TOWER))
+
+
+@pytest.mark.parametrize("rpm, binds", [(5400, True), (None, False)])
+def test_a_hard_disk_without_a_random_read_rating_is_bound_by_its_rotation(rpm, binds) -> None:
+    from dlrig.catalog.models import Storage
+
+    disk = Storage(id="storage/x", name="Example disk", src="example", capacity_gb=4000, kind="hdd",
+                   rpm=rpm, seq_read_mb_s=175)
+    workload = {"model": "resnet50", "dataset": "imagenet-1k", "samples_per_s": 400}
+    found = check_build(example("x", storage=disk, workload=workload).build()).findings
+    # 5,400 rpm: at most 180 random reads/s < 400; unknown rpm: 15,000 rpm's 500/s bound >= 400
+    assert any(f.code == "STORAGE-THROUGHPUT" and "180/s" in f.message for f in found) is binds

@@ -52,12 +52,17 @@ class CheckReport:
         return {f.code for f in self.findings if severity is None or f.severity == severity}
 
     def to_json(self) -> dict[str, Any]:
+        """The ``dlrig check --json`` document. ``not_checked`` (issue 3, DESIGN.md section 3) lists
+        the rules that could not run here, then what no rule checks; ``unchecked`` is the same
+        list under its first name, kept as an alias so existing scripts keep working."""
+        not_checked = list(self.unchecked)
         return {
             "build": self.build,
             "ok": self.ok,
             "region": self.region,
             "findings": [dataclasses.asdict(f) for f in self.findings],
-            "unchecked": list(self.unchecked),
+            "not_checked": not_checked,
+            "unchecked": list(not_checked),  # alias of not_checked, for compatibility
             "placement": [dataclasses.asdict(p) for p in self.placement],
             "facts": list(self.facts),
         }

@@ -63,3 +63,15 @@ def test_unknown_name_suggests_closest(index):
 def test_key_drops_vendor_words_and_sizes():
     assert key("EVGA GeForce GTX TITAN X 12GB") == "gtx titan x"
     assert normalize("G.SKILL Ripjaws-4") == "gskill ripjaws 4"
+
+
+def test_sizes_must_agree_when_the_key_drops_them():
+    from dlrig.catalog.models import MemoryKit
+
+    kits = NameIndex([
+        MemoryKit(id="memory/64", name="Corsair Vengeance LPX 64GB (4 x 16GB) DDR4-3200", src="t"),
+        MemoryKit(id="memory/128", name="Corsair Vengeance LPX 128GB (4 x 32GB) DDR4-3200", src="t"),
+    ])
+    assert kits.resolve("Vengeance LPX 64GB (4x16GB) DDR4-3200") == "memory/64"
+    with pytest.raises(UnknownPart):
+        kits.resolve("Corsair Vengeance LPX 32GB (2 x 16GB) DDR4-3200")  # no such kit: never the 64 or 128

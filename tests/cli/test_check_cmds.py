@@ -91,7 +91,8 @@ def test_check_json(tmp_path: Path) -> None:
     assert data["ok"] is False and data["build"] == "wrong-socket"
     assert {"code": "SOCKET", "severity": "problem"}.items() <= data["findings"][0].items()
     assert set(data["findings"][0]) == {"code", "severity", "message", "parts", "fix"}
-    assert data["unchecked"]
+    assert data["not_checked"] and data["unchecked"] == data["not_checked"]  # unchecked: an alias
+    assert any(u.startswith("COOLER-HEIGHT:") for u in data["not_checked"])
 
 
 def test_check_region_option(tmp_path: Path) -> None:
@@ -105,14 +106,41 @@ def test_check_region_option(tmp_path: Path) -> None:
 @pytest.mark.parametrize("text, message", [
     (GOOD.replace("Intel Core i7-5930K", "Intel Core i7-5390K"), "closest: Intel Core i7-5"),
     ("name: x\nparts: [\n", "not valid YAML"),
+    ("name: x\nparts:\n  gpu: [GeForce GTX TITAN X\n", "line 4: not valid YAML"),
     ("name: x\nparts:\n  gpu: {name: GeForce GTX TITAN X, count: 0}\n", "count"),
+    ("name: x\nparts:\n  gpu: {name: GeForce GTX TITAN X, count: -2}\n",
+     "parts.gpu.0.count: Input should be greater than or equal to 1"),
+    ("name: x\nparts:\n  gpu: {name: GeForce GTX TITAN X, count: two}\n", "parts.gpu.0.count"),
+    ("name: x\nparts:\n  gpu: {count: 2}\n", "parts.gpu.0.name: Field required"),
     ("name: x\nparts:\n  toaster: Example\n", "unknown category"),
+    ("name: x\nparts:\n  gpu: Intel Core i7-5930K\n",
+     "parts.gpu: 'Intel Core i7-5930K' is a cpu (Intel Core i7-5930K), not a gpu; list it under parts.cpu"),
+    ("name: x\nparts:\n  cpu: GeForce GTX TITAN X\n", "is a gpu (GeForce GTX TITAN X), not a cpu"),
+    ("name: x\nparts:\n  gpu: Example card\n", "matches several parts: Example 360 mm card"),
+    ("name: x\nparts:\n  cpu: [Intel Core i7-5930K, AMD Ryzen 9 7950X]\n", "a build has one cpu"),
+    ("- just\n- a list\n", "a YAML mapping with a 'parts' key"),
+    ("", "a YAML mapping with a 'parts' key"),
 ])
 def test_check_bad_input_exits_2(tmp_path: Path, text: str, message: str) -> None:
     result = runner.invoke(app, ["check", str(write(tmp_path, "in.yaml", text))])
     no_traceback(result)
     assert result.exit_code == 2
     assert message in result.stderr and result.stdout == ""
+
+
+def test_an_unknown_name_gets_no_wrong_category_hint(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["check", str(write(tmp_path, "in.yaml", "parts:\n  gpu: Frobnicator 9000\n"))])
+    assert result.exit_code == 2 and "unknown gpu part 'Frobnicator 9000'" in result.stderr
+    assert "list it under" not in result.stderr
+
+
+@pytest.mark.parametrize("name", ["in.yaml", "list.md"])
+def test_a_file_that_is_not_text_exits_2(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b"\xff\xfe\x00parts: {}")
+    result = runner.invoke(app, ["check", str(path), "--json"])
+    no_traceback(result)
+    assert result.exit_code == 2 and "not a UTF-8 text file" in result.stderr and result.stdout == ""
 
 
 def test_check_missing_file_exits_2(tmp_path: Path) -> None:
@@ -133,6 +161,27 @@ def test_check_a_list_with_an_unmatched_line_exits_2(tmp_path: Path) -> None:
     no_traceback(result)
     assert result.exit_code == 2
     assert "line 3 (CPU)" in result.stderr and "closest: Intel Core i7-5" in result.stderr
+
+
+def test_check_a_list_reports_every_line_it_cannot_match(tmp_path: Path) -> None:
+    text = (LIST.replace("GeForce GTX TITAN X 12 GB Video Card", "Frobnicator 9000 XT", 1)
+            .replace("GeForce GTX TITAN X 12 GB Video Card", "Intel Core i7-5930K 3.5 GHz", 1))
+    result = runner.invoke(app, ["check", str(write(tmp_path, "list.md", text)), "--json"])
+    no_traceback(result)
+    assert result.exit_code == 2 and result.stdout == ""
+    assert "2 line(s) match no catalog part" in result.stderr
+    assert "line 4 (Video Card) 'Frobnicator 9000 XT'" in result.stderr
+    assert "line 5 (Video Card) 'Intel Core i7-5930K 3.5 GHz'" in result.stderr
+
+
+@pytest.mark.parametrize("text, message", [
+    ("just some words\n", "no PCPartPicker table"),
+    (LIST.replace("**Monitor**", "garbage row without pipes\n**Monitor**"), "has no item name"),
+])
+def test_check_a_malformed_list_exits_2(tmp_path: Path, text: str, message: str) -> None:
+    result = runner.invoke(app, ["check", str(write(tmp_path, "list.md", text))])
+    no_traceback(result)
+    assert result.exit_code == 2 and message in result.stderr
 
 
 def test_import_writes_build_and_prices(tmp_path: Path) -> None:

@@ -31,6 +31,8 @@ PARTS = {"cpu.jsonl": [{"category": "cpu", "id": "cpu/i7-5820k", "name": "Intel 
                         "cores": 6, "tdp_w": 140, "pcie_lanes": 28, "pcie_gen": 3.0}],
          "storage.jsonl": [{"category": "storage", "id": "storage/870-qvo", "name": "Samsung 870 QVO 1TB",
                             "src": "t", "seq_read_mb_s": 560, "random_reads_per_s": 98000}]}
+BOOK = {"name": "street", "source": "t", "description": "test prices", "date": "2025-07-23"}
+PRICES = [{"part_id": "gpu/titan-x", "usd": 300.0, "date": "2025-07-23", "source": "t"}]  # the 4090: no price
 SEED = """name: seed-2015
 parts:
   gpu: {name: GeForce GTX TITAN X, count: 4}
@@ -46,6 +48,9 @@ def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     data.mkdir()
     for name, rows in {"gpu_chips.jsonl": CHIPS, **PARTS}.items():
         (data / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
+    (data / "prices").mkdir()
+    (data / "prices" / "books.json").write_text(json.dumps([BOOK]))
+    (data / "prices" / "street.jsonl").write_text("".join(json.dumps(r) + "\n" for r in PRICES))
     cat = store.Catalog(data)
     monkeypatch.setattr(store, "default_catalog", lambda: cat)
     build = tmp_path / "seed.yaml"
@@ -115,3 +120,70 @@ def test_packaged_catalog_fit_table() -> None:
                                  "--batch", "1", "--recompute", "full"])
     assert result.exit_code == 0, result.output
     assert "GPUs that hold llama-3-70b" in result.stdout
+
+
+FLAT_KEYS = {"samples_per_s", "samples_per_s_range", "memory_per_gpu_gb", "memory_breakdown", "fits", "max_batch",
+             "time_to_train_h", "bottleneck", "stages", "power_w", "sources"}
+
+
+def _json(*args: str) -> dict:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_estimate_json_carries_the_issues_flat_keys(catalog: Path) -> None:
+    doc = _json("estimate", str(catalog), "--epochs", "1")
+    assert set(doc) >= FLAT_KEYS
+    assert doc["memory_per_gpu_gb"] == doc["memory"]["per_gpu_gb"] and doc["fits"] is True
+    assert doc["bottleneck"] == doc["pipeline"]["bottleneck"] and doc["stages"] == doc["pipeline"]["stages"]
+    assert doc["samples_per_s"] == doc["pipeline"]["achieved_samples_per_s"]
+    low, high = doc["samples_per_s_range"]
+    assert low <= doc["samples_per_s"] <= high
+    kinds = {s["figure"]: s["kind"] for s in doc["sources"]}
+    assert kinds["samples_per_s"] == "model" and kinds["dataset"] == "catalog data set"  # TITAN X: no Lambda row
+
+
+def test_count_and_build_option_are_aliases(catalog: Path) -> None:
+    by_flag = _json("estimate", "--gpu", "RTX 4090", "--count", "2", "--model", "resnet50")
+    assert by_flag["gpus"] == 2 and by_flag == _json("estimate", "--gpu", "RTX 4090", "--gpus", "2", "--model",
+                                                       "resnet50")
+    assert _json("estimate", "--build", str(catalog)) == _json("estimate", str(catalog))
+    both = runner.invoke(app, ["estimate", str(catalog), "--build", str(catalog)])
+    assert both.exit_code == 2 and "not both" in both.stderr
+
+
+def test_cpu_cores_makes_the_decode_stage_known_and_can_bind(catalog: Path) -> None:
+    bare = _json("estimate", "--gpu", "RTX 4090", "--count", "2", "--model", "resnet50", "--precision", "fp16")
+    assert "CPU JPEG decode + resize" in bare["pipeline"]["unknown"]
+    two = _json("estimate", "--gpu", "RTX 4090", "--count", "2", "--model", "resnet50", "--precision", "fp16",
+                "--cpu-cores", "2")
+    stage = {s["name"]: s for s in two["stages"]}["CPU JPEG decode + resize"]
+    assert stage["supply_samples_per_s"] == 2 * 200  # 2 cores x 100-300 images/s (middle)
+    assert two["bottleneck"] == "CPU JPEG decode + resize" and two["samples_per_s"] == 400
+    seed = _json("estimate", str(catalog), "--cpu-cores", "64")  # the build's 6-core CPU overridden
+    assert {s["name"]: s for s in seed["stages"]}["CPU JPEG decode + resize"]["supply_samples_per_s"] == 64 * 200
+    bad = runner.invoke(app, ["estimate", "--gpu", "RTX 4090", "--model", "resnet50", "--cpu-cores", "0"])
+    assert bad.exit_code == 2 and "--cpu-cores must be at least 1" in bad.stderr
+
+
+def test_fit_orders_cheapest_first_priced_before_unpriced(catalog: Path) -> None:
+    doc = _json("fit", "--model", "resnet50", "--prices", "street")
+    assert doc["prices"] == "street" and doc["mode"] == "train"
+    first, second = doc["gpus"]
+    assert first["gpu"] == "GeForce GTX TITAN X" and first["cost_usd"] == 300.0 * first["gpus"]
+    assert first["price_date"] == "2025-07-23"
+    assert second["gpu"] == "GeForce RTX 4090" and second["cost_usd"] is None  # no price: last
+    table = runner.invoke(app, ["fit", "--model", "resnet50", "--prices", "street"], env={"COLUMNS": "200"})
+    assert table.exit_code == 0 and "2025-07-23" in table.stdout and "no price" in table.stdout
+
+
+def test_fit_infer_uses_weights_and_kv_cache(catalog: Path) -> None:
+    train = {r["gpu"]: r for r in _json("fit", "--model", "llama-3-8b", "--precision", "bf16")["gpus"]}
+    infer = _json("fit", "--model", "llama-3-8b", "--infer", "--precision", "bf16", "--seq", "8192")
+    rows = {r["gpu"]: r for r in infer["gpus"]}
+    assert infer["mode"] == "infer" and infer["sharding"] is None
+    assert rows["GeForce RTX 4090"]["gpus"] == 1  # 16.1 GB weights + 1.07 GB KV + workspace < 24 GB
+    assert rows["GeForce RTX 4090"]["per_gpu_gb"] < train["GeForce RTX 4090"]["per_gpu_gb"]
+    bad = runner.invoke(app, ["fit", "--model", "llama-3-8b", "--infer", "--qlora"])
+    assert bad.exit_code == 2 and "apply to training" in bad.stderr

@@ -67,3 +67,25 @@ def test_fit_recovers_known_coefficients() -> None:
     c = cal.fit(points, "cnn", "16-bit")
     assert c.a == pytest.approx(2) and c.b == pytest.approx(3)
     assert max(abs(e) for *_, e in c.logo_errors) < 1e-9
+
+
+def test_fit_recovers_a_cuda_core_term() -> None:
+    xs = [(1e-3, 1e-4, 2e-5), (2e-3, 5e-4, 1e-5), (5e-4, 8e-4, 4e-5), (1e-3, 2e-3, 3e-5), (3e-3, 1e-4, 5e-5)]
+    points = [cal.Point(chip=f"c{i}", model="m", compute_s=x, memory_s=y, cuda_core_s=z,
+                        measured_per_s=1 / (1.5 * x + 3 * y + 20 * z)) for i, (x, y, z) in enumerate(xs)]
+    c = cal.fit(points, "cnn", "16-bit")
+    assert c.uses_cuda_cores and (c.a, c.b, c.c) == pytest.approx((1.5, 3, 20))
+
+
+def test_held_out_chip_is_left_out_of_the_fit_and_its_rows_unused(rtx4090: Gpu) -> None:
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    held = cal.calibration("cnn", "16-bit", exclude=frozenset({"GeForce RTX 4090"}))
+    assert "GeForce RTX 4090" not in {chip for chip, _, _ in held.logo_errors}
+    full = cal.calibration("cnn", "16-bit")
+    assert held.excluded == ("GeForce RTX 4090",) and (held.b, held.c) != (full.b, full.c)
+    req = WorkloadRequest(model="resnet50", precision="fp16", batch=64)
+    normal = estimate(req, Machine(gpu=rtx4090, gpus=2))
+    blind = estimate(req, Machine(gpu=rtx4090, gpus=2, held_out_chip="GeForce RTX 4090"))
+    assert normal.throughput.source == "measured" and blind.throughput.source == "model"
+    assert "held out: GeForce RTX 4090" in blind.throughput.detail

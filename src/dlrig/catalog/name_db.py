@@ -17,6 +17,8 @@ from dlrig.catalog.names import NameIndex, key, normalize
 if TYPE_CHECKING:
     from dlrig.catalog.models import Part
 
+VERSION = 2  # bump when names.normalize/key change: the cached index is rebuilt
+
 SCHEMA = """
 CREATE TABLE part (n INTEGER PRIMARY KEY, id TEXT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL,
                    chip INTEGER NOT NULL, key TEXT NOT NULL);

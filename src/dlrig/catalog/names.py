@@ -34,6 +34,7 @@ MEMORY_SUFFIX = re.compile(r"\b\d+\s?(gb|g|tb)\b")
 def normalize(text: str) -> str:
     """Lower case, punctuation to spaces, one space between words."""
     text = text.lower().replace("g.skill", "gskill")
+    text = re.sub(r"(\d)x(\d)", r"\1 x \2", text)  # "4x16GB" is "4 x 16GB"
     text = re.sub(r"[^a-z0-9.+]+", " ", text)
     return " ".join(text.split())
 
@@ -74,11 +75,13 @@ class NameIndex:
     def resolve(self, name: str, category: str | None = None) -> str:
         for column, probe in (("norm", normalize(name)), ("key", key(name))):
             found = _unique(self.lookup(column, probe))
+            if column == "key":
+                found = self._same_sizes(name, found)
             if found:
                 if column == "key" and category is None:
                     found = self._across_categories(name, found)
                 return self._pick(name, found)
-        contained = self._contained(name)
+        contained = self._same_sizes(name, self._contained(name))
         if contained:
             return self._pick(name, contained)
         raise UnknownPart(name, category, self.closest(name))
@@ -98,6 +101,15 @@ class NameIndex:
 
     def all_keys(self) -> dict[str, str]:
         return {pid: key(n) or normalize(n) for pid, n in self.names.items()}
+
+    def _same_sizes(self, name: str, ids: list[str]) -> list[str]:
+        """Keys drop sizes ("12GB"), so a 64 GB kit must not quietly match the 128 GB one."""
+        wanted = sizes(name)
+        if not wanted or not ids:
+            return ids
+        stated = {i: sizes(self.name_of(i)) for i in ids}
+        same = [i for i in ids if wanted <= stated[i]]
+        return same or [i for i in ids if not stated[i]]  # a name with no size does not contradict
 
     def _contained(self, name: str) -> list[str]:
         wanted = set(key(name).split())
@@ -144,6 +156,14 @@ class NameIndex:
             return [pid for _n, _s, pid in found]
         hits.sort(key=lambda pid: (not self.chip(pid), len(self.name_of(pid))))
         return hits[:limit]
+
+
+SIZE = re.compile(r"\b\d+(?:\.\d+)?(?:gb|tb)\b")
+
+
+def sizes(text: str) -> set[str]:
+    """The memory or capacity sizes a name states: "32GB (4 x 8GB)" -> {"32gb", "8gb"}."""
+    return set(SIZE.findall(normalize(text).replace(" gb", "gb").replace(" tb", "tb")))
 
 
 def _unique(ids: list[str]) -> list[str]:

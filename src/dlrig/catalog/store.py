@@ -155,7 +155,7 @@ class Catalog:
         if not report.exists():  # a hand-made data folder: small, the in-memory index serves
             return None
         stamp = hashlib.sha1(report.read_bytes()).hexdigest()[:12]
-        path = cache_dir() / f"names-{stamp}.sqlite"
+        path = cache_dir() / f"names-{stamp}-v{name_db.VERSION}.sqlite"
         if path.exists():
             return path
         try:

@@ -22,15 +22,48 @@ STYLE = {"problem": "bold red", "warning": "yellow", "note": "cyan"}
 
 
 def load_any(path: Path) -> Build:
-    """A YAML build file, or a PCPartPicker markdown list (by its suffix)."""
+    """A YAML build file, or a PCPartPicker markdown list (by its suffix). Bad input of any kind
+    is a BadInput (exit 2) that names the file, never a traceback."""
     from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
+    from dlrig.errors import MalformedFile, UnknownPart
 
+    catalog = default_catalog()
     if path.suffix.lower() in LIST_SUFFIXES:
         from dlrig.pcpartpicker import build_from_list
 
-        return build_from_list(path, default_catalog())[0]
-    return load_build(path, default_catalog())
+        return build_from_list(path, catalog)[0]
+    try:
+        return load_build(path, catalog)
+    except UnicodeDecodeError:
+        raise MalformedFile(str(path), "not a UTF-8 text file") from None
+    except OSError as exc:
+        raise MalformedFile(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    except UnknownPart as exc:
+        hint = _other_category(exc, catalog, path)
+        if hint is None:
+            raise
+        raise hint from None
+
+
+def _other_category(exc: Any, catalog: Any, path: Path) -> Exception | None:
+    """A part listed under the wrong category ("Intel Core i7-5820K" under gpu:) says where it
+    belongs, instead of offering the closest GPUs."""
+    from dlrig.catalog.models import CATEGORIES
+    from dlrig.errors import BadInput, DlrigError
+
+    if exc.category is None:
+        return None
+    for category in CATEGORIES:
+        if category == exc.category:
+            continue
+        try:  # only a name that resolves to one part elsewhere: vague words match everything
+            part = catalog.resolve(exc.name, category)
+        except DlrigError:
+            continue
+        return BadInput(f"{path}: parts.{exc.category}: {exc.name!r} is a {category} "
+                        f"({part.name}), not a {exc.category}; list it under parts.{category}")
+    return None
 
 
 @app.command("check")
@@ -40,7 +73,12 @@ def check_cmd(
     region: str | None = typer.Option(None, "--region", help="wall circuit, e.g. us-120v, eu-230v"),
     json_out: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
-    """Check a build against every rule. Exit 0: no problem; 1: a problem; 2: bad input."""
+    """Check a build against every rule. Exit 0: no problem; 1: a problem; 2: bad input.
+
+    --json prints {build, ok, region, findings: [{code, severity, message, parts, fix}],
+    not_checked, placement, facts}; "unchecked" is an alias of "not_checked", kept for
+    compatibility.
+    """
     from dlrig.check import check_build
 
     report = check_build(load_any(build_file), region=region)

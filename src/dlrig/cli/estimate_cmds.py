@@ -22,8 +22,12 @@ def _workload(**options: Any) -> dict[str, Any]:
 @handle_errors
 def estimate(
     build: Path | None = typer.Argument(None, help="build file (YAML); its workload is the default"),
+    build_option: Path | None = typer.Option(None, "--build", help="the build file, as an option"),
     gpu: str | None = typer.Option(None, "--gpu", help="GPU name, when no build file is given"),
-    gpus: int | None = typer.Option(None, "--gpus", help="GPU count (default: the build's, or 1)"),
+    gpus: int | None = typer.Option(None, "--gpus", "--count", help="GPU count (default: the build's, or 1)"),
+    cpu_cores: int | None = typer.Option(None, "--cpu-cores",
+                                         help="CPU cores for the decode stage (overrides the build's CPU; "
+                                              "without a build, makes the CPU stage known)"),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
     precision: str | None = typer.Option(None, help="fp32 | tf32 | fp16 | bf16 | fp8"),
     batch: int | None = typer.Option(None, help="micro-batch per GPU"),
@@ -53,7 +57,11 @@ def estimate(
                         sharding=sharding, lora=lora, qlora=qlora, lora_rank=lora_rank, recompute=recompute,
                         attention=attention, epochs=epochs, dataset=dataset, samples=samples, tokens=tokens,
                         bytes_per_sample=bytes_per_sample)
-    result = run_estimate(build, gpu, gpus, options, measured=measured)
+    from dlrig.errors import BadInput
+
+    if build is not None and build_option is not None:
+        raise BadInput("give the build file once: as the argument or as --build, not both")
+    result = run_estimate(build or build_option, gpu, gpus, options, measured=measured, cpu_cores=cpu_cores)
     if plot is not None:
         from dlrig.report.plots import write_estimate_plot
 
@@ -68,28 +76,34 @@ def estimate(
 @handle_errors
 def fit(
     model: str = typer.Option(..., "--model", "-m", help=MODEL_HELP),
+    train: bool = typer.Option(True, "--train/--infer", help="training (default) or inference memory"),
     precision: str | None = typer.Option(None, help="fp32 | tf32 | fp16 | bf16 | fp8"),
-    batch: int | None = typer.Option(None, help="micro-batch per GPU"),
-    seq: int | None = typer.Option(None, help="sequence length (transformers)"),
+    batch: int | None = typer.Option(None, help="micro-batch per GPU (inference default 1)"),
+    seq: int | None = typer.Option(None, help="sequence length (transformers; inference: tokens in the KV cache)"),
     optimizer: str | None = typer.Option(None, help="adamw | sgd | adamw8bit"),
     sharding: str = typer.Option("fsdp", help="none | zero1 | zero2 | fsdp (how extra GPUs share the state)"),
     lora: bool = typer.Option(False, "--lora"),
     qlora: bool = typer.Option(False, "--qlora"),
     recompute: str | None = typer.Option(None, help="none | selective | full"),
+    prices: str = typer.Option("latest", help="price book for 'cheapest first': latest, a book name, or a CSV"),
     limit: int = typer.Option(30, help="rows to show in the table"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
-    """Which catalog GPUs hold the model for training, and the smallest count of each (1, 2, 4, 8)."""
+    """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first."""
     from dlrig.catalog.store import default_catalog
-    from dlrig.workload.estimate import WorkloadRequest, fit_gpus
+    from dlrig.workload.estimate import WorkloadRequest, fit_document, fit_gpus
 
+    mode = "train" if train else "infer"
     req = WorkloadRequest(**_workload(model=model, precision=precision, batch=batch, seq=seq, optimizer=optimizer,
                                       sharding=sharding, lora=lora, qlora=qlora, recompute=recompute))
-    rows = fit_gpus(req, default_catalog().gpu_chips())
+    catalog = default_catalog()
+    book = catalog.price_book(prices)
+    rows = fit_gpus(req, catalog.gpu_chips(), mode=mode, book=book)
+    doc = fit_document(model, sharding, mode, book.name, rows)
     if as_json:
-        emit_json({"model": model, "sharding": sharding, "gpus": rows})
+        emit_json(doc)
         return
-    _render_fit(rows, model, sharding, limit)
+    _render_fit(rows, model, doc, limit)
 
 
 def _gb(x: float) -> str:
@@ -168,17 +182,25 @@ def _render_pipeline(e: Any, con: Any) -> None:
         con.print(f"[dim]not checked (figures unknown): {', '.join(p.unknown)}[/]")
 
 
-def _render_fit(rows: list[Any], model: str, sharding: str, limit: int) -> None:
+def _render_fit(rows: list[Any], model: str, doc: dict[str, Any], limit: int) -> None:
     from rich.table import Table
 
-    t = Table(title=f"GPUs that hold {model} for training (sharding {sharding})", title_justify="left")
-    for col in ("GPU", "VRAM GB", "GPUs needed", "GB per GPU", "samples/s"):
-        t.add_column(col, justify="left" if col == "GPU" else "right")
+    what = "for training" + (f" (sharding {doc['sharding']})" if doc["sharding"] else "") \
+        if doc["mode"] == "train" else "for inference (tensor parallel over the GPUs)"
+    t = Table(title=f"GPUs that hold {model} {what}, {doc['order']}", title_justify="left")
+    cols = ["GPU", "VRAM GB", "GPUs needed", "GB per GPU", "cost USD", "price date"]
+    if doc["mode"] == "train":
+        cols.append("samples/s")
+    for col in cols:
+        t.add_column(col, justify="left" if col in ("GPU", "price date") else "right")
     fitting = [r for r in rows if r.gpus is not None]
     for r in fitting[:limit]:
-        t.add_row(r.gpu, f"{r.vram_gb:g}", str(r.gpus), _gb(r.per_gpu_gb),
-                  _rate(r.samples_per_s) if r.samples_per_s else "-")
+        cells = [r.gpu, f"{r.vram_gb:g}", str(r.gpus), _gb(r.per_gpu_gb),
+                 f"{r.cost_usd:,.0f}" if r.cost_usd is not None else "no price", r.price_date or "-"]
+        if doc["mode"] == "train":
+            cells.append(_rate(r.samples_per_s) if r.samples_per_s else "-")
+        t.add_row(*cells)
     con = console()
     con.print(t)
-    con.print(f"{len(fitting)} of {len(rows)} GPU chips fit with at most 8 GPUs"
+    con.print(f"{len(fitting)} of {len(rows)} GPU chips fit with at most 8 GPUs; prices: {doc['prices']}"
               + (f"; {len(fitting) - limit} more with --limit or --json" if len(fitting) > limit else ""))

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 from dlrig.build import Build
 from dlrig.rules import samples as s
+from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
 
 # Puget Systems, "Hardware Recommendations for Machine Learning / AI": system RAM at least the
@@ -65,11 +66,65 @@ def ram_vram(r: Rule, build: Build) -> Iterator[Outcome]:
                      parts, fix=fix)
 
 
+@rule("VRAM-WORKLOAD", "problem", "The workload fits in each GPU's memory", "balance",
+      good=example("ResNet-50, fp16, batch 64 on a 24 GB card", gpu=s.RTX_4090,
+                   workload={"model": "resnet50", "precision": "fp16", "batch": 64}),
+      bad=example("full fine-tune of Llama-3-8B (bf16, AdamW) on a 24 GB card", gpu=s.RTX_4090,
+                  workload={"model": "llama-3-8b", "precision": "bf16", "batch": 1, "seq": 2048}))
+def vram_workload(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: the memory per GPU of the build's workload (weights, gradients, optimizer state,
+    activations at its batch, CUDA context; the recipe of docs/workload.md section 2) against
+    the GPU's memory, judged at the high end of the overhead range. When it does not fit: a
+    problem, with the largest batch that does fit.
+
+    Why: training that does not fit in GPU memory does not run at all; the usual calculators
+    undercount it (the largest component instead of the sum, activations left out). A
+    mixed-precision AdamW recipe needs 16 bytes per parameter before any activation.
+
+    Bad: a full fine-tune of Llama-3-8B (about 128 GB of weights, gradients and optimizer
+    state) on a 24 GB RTX 4090.
+
+    Fix: a smaller batch (the largest that fits is named), more GPUs with ZeRO/FSDP sharding,
+    LoRA or QLoRA, activation recomputation, or a GPU with more memory.
+
+    Source: DOMAIN.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
+    et al. 2022).
+    """
+    memory, why = wm.workload_memory(build)
+    if memory is None:
+        yield r.skip(why)
+        return
+    gpu = build.gpus[0]
+    if memory.fits is None:
+        yield r.unknown(gpu, "the memory size")
+        return
+    if memory.fits:
+        return
+    w = build.workload
+    assert w is not None
+    parts = sorted(memory.breakdown_gb.items(), key=lambda kv: -kv[1])[:3]
+    top = ", ".join(f"{k.replace('_', ' ')} {v:,.1f}" for k, v in parts)
+    batch = w.batch or "default"
+    text = (f"{w.model} at batch {batch} needs {memory.per_gpu_gb:,.1f} GB per GPU (up to "
+            f"{memory.per_gpu_gb_range[1]:,.1f}; {top} GB); {gpu.name} has {gpu.vram_gb:g} GB")
+    if memory.max_batch:
+        text += f"; the largest batch that fits is {memory.max_batch}"
+        fix = f"batch {memory.max_batch} or smaller (gradient accumulation keeps the effective batch)"
+    else:
+        text += "; it does not fit even at batch 1"
+        fix = ("more GPUs with ZeRO/FSDP sharding, LoRA/QLoRA, activation recomputation, or a GPU with more "
+               "memory (dlrig fit --model ... lists the GPUs that hold it)")
+    yield r.problem(text, [gpu], fix=fix)
+
+
 @rule("CPU-CORES-PER-GPU", "note", "Enough CPU cores to feed each GPU", "balance",
       good=example("32 cores for 4 GPUs", gpu=(s.RTX_6000_ADA, 4), cpu=s.TR_PRO_5975WX),
       bad=example("4 cores for 2 GPUs", gpu=(s.RTX_4090, 2), cpu=s.QUAD_CORE_AM5))
 def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
-    """What: physical CPU cores per GPU. Fewer than 4 (rule of thumb): note; fewer than 1: warning.
+    """What: physical CPU cores per GPU. When the build names an image model (a CNN) the
+    estimator can run on the build, the decode stage of its data pipeline (cores x 100-300
+    JPEGs/s per core) against the GPUs' modelled training rate: a note when decoding binds.
+    Otherwise the rule of thumb: fewer than 4 cores per GPU, note; fewer than 1, warning.
 
     Why: each GPU's process needs a core, and image pipelines decode and augment on the CPU
     (a few hundred JPEGs/s per core); starved of cores, the GPUs wait on data. GPU decoding
@@ -80,7 +135,7 @@ def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a CPU with more cores, or decode on the GPU (NVIDIA DALI).
 
     Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (4 cores per
-    GPU, rule of thumb); DOMAIN.md section 4.
+    GPU, rule of thumb); DOMAIN.md section 4; the pipeline model in docs/workload.md section 4.
     """
     n, cpu = build.gpu_count, build.cpu
     if n == 0 or cpu is None:
@@ -88,6 +143,19 @@ def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
         return
     if cpu.cores is None:
         yield r.unknown(cpu, "the core count")
+        return
+    modelled = wm.workload_estimate(build)
+    decode = wm.stage(modelled.estimate, "CPU") if modelled.estimate is not None else None
+    if modelled.estimate is not None and decode is not None and decode.supply_samples_per_s:
+        e = modelled.estimate
+        demand, supply = e.throughput.samples_per_s, decode.supply_samples_per_s
+        if cpu.cores / n < MIN_CORES_PER_GPU:
+            yield r.warning(f"{cpu.name} has {cpu.cores} cores for {n} GPU(s): fewer than one per GPU", [cpu],
+                            fix=decode.fix)
+        elif supply < demand:
+            yield r.note(f"{wm.rate_words(e)}; {cpu.name}'s {cpu.cores} cores decode ~{supply:,.0f} images/s "
+                         f"(rule of thumb 100-300 per core): CPU decoding binds, the GPUs wait "
+                         f"{demand / supply:,.1f}x", [cpu], fix=decode.fix)
         return
     per = cpu.cores / n
     threads = f" ({cpu.threads} threads)" if cpu.threads else ""
@@ -100,4 +168,4 @@ def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
         yield r.note(text, [cpu], fix=fix)
 
 
-RULES: tuple[Rule, ...] = (ram_vram, cpu_cores_per_gpu)
+RULES: tuple[Rule, ...] = (ram_vram, vram_workload, cpu_cores_per_gpu)

@@ -35,13 +35,26 @@ def _form(text: str | None) -> str:
     return _FORM_ALIASES.get(key, key)
 
 
+# A board also fits a case that lists a larger form factor with the same mounting. SSI CEB
+# (12 x 10.5 in, ATX-pattern holes; SSI CEB specification 1.1) is no larger than E-ATX or
+# SSI EEB (12 x 13 in): workstation boards such as the ASUS X99-E WS go in E-ATX cases.
+_FITS_IN = {"CEB": {"EATX", "EEB"}}
+
+
+def _board_fits(board_form: str | None, case_forms: tuple[str, ...]) -> bool:
+    form = _form(board_form)
+    listed = {_form(f) for f in case_forms}
+    return form in listed or bool(_FITS_IN.get(form, set()) & listed)
+
+
 @rule("FORM-FACTOR", "problem", "Board and PSU form factors fit the case", "physical",
       good=example("ATX board and ATX PSU in an ATX mid tower", motherboard=s.X99_BOARD,
                    psu=s.PSU_850, case=s.MID_TOWER),
       bad=example("E-ATX board in an ATX mid tower", motherboard=s.WRX80_BOARD, case=s.MID_TOWER))
 def form_factor(r: Rule, build: Build) -> Iterator[Outcome]:
-    """What: the case lists the board's form factor (ATX, Micro ATX, E-ATX, ...), and the PSU's
-    form factor (ATX, SFX) where the case lists PSU form factors.
+    """What: the case lists the board's form factor (ATX, Micro ATX, E-ATX, ...), or a larger one
+    with the same mounting (an SSI CEB board in an E-ATX case), and the PSU's form factor (ATX,
+    SFX) where the case lists PSU form factors.
 
     Why: a board larger than the case's tray has no mounting holes or room; an ATX PSU does
     not fit an SFX bay (an SFX PSU fits an ATX bay with a bracket).
@@ -61,7 +74,7 @@ def form_factor(r: Rule, build: Build) -> Iterator[Outcome]:
             yield r.unknown(board, "the form factor")
         elif not case.board_form_factors:
             yield r.unknown(case, "the list of board form factors")
-        elif _form(board.form_factor) not in {_form(f) for f in case.board_form_factors}:
+        elif not _board_fits(board.form_factor, case.board_form_factors):
             yield r.problem(f"{board.name} is {board.form_factor}; {case.name} takes "
                             f"{', '.join(case.board_form_factors)}", [board, case],
                             fix=f"a case that takes {board.form_factor} boards")

@@ -20,6 +20,18 @@ def _socket_key(socket: str | None) -> str:
     return norm_token(socket).replace("V3", "3").removeprefix("SOCKET")
 
 
+# Cooler mounts: LGA2011-3 keeps LGA2011's square ILM and 80 mm hole pattern, and cooler
+# socket lists (PCPartPicker / BuildCores) write both as "LGA2011"; so a cooler that lists
+# LGA2011 mounts on LGA2011-3 (Noctua's lists: "LGA2011-0 & LGA2011-3 (Square ILM)").
+# Boards and CPUs are still compared exactly: a 2011 CPU does not fit a 2011-3 board.
+_COOLER_MOUNT = {"LGA20113": "LGA2011"}
+
+
+def _mount_key(socket: str | None) -> str:
+    key = _socket_key(socket)
+    return _COOLER_MOUNT.get(key, key)
+
+
 @rule("SOCKET", "problem", "CPU socket matches the board and the cooler", "platform",
       good=example("i7-5820K (LGA2011-3) on an X99 board (LGA2011-3)",
                    cpu=s.I7_5820K, motherboard=s.X99_BOARD),
@@ -29,7 +41,8 @@ def socket(r: Rule, build: Build) -> Iterator[Outcome]:
     """What: the CPU's socket is the motherboard's socket, and the CPU cooler lists that socket.
 
     Why: a CPU only fits the socket it was made for; a cooler's mounting kit covers a list of
-    sockets.
+    sockets. Cooler lists write LGA2011 for LGA2011-3 too (one mounting), so such a cooler
+    passes on an LGA2011-3 CPU.
 
     Bad: an AMD Ryzen 9 7950X (AM5) on an Intel Z790 board (LGA1700).
 
@@ -50,7 +63,7 @@ def socket(r: Rule, build: Build) -> Iterator[Outcome]:
     if cooler is not None and cpu.socket:
         if not cooler.sockets:
             yield r.unknown(cooler, "the socket list")
-        elif _socket_key(cpu.socket) not in {_socket_key(x) for x in cooler.sockets}:
+        elif _mount_key(cpu.socket) not in {_mount_key(x) for x in cooler.sockets}:
             yield r.problem(f"{cooler.name} lists {', '.join(cooler.sockets)}, not {cpu.socket}",
                             [cooler, cpu], fix=f"a cooler with a {cpu.socket} mounting kit")
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from dlrig.build import Build
 from dlrig.catalog.models import Storage
 from dlrig.rules import samples as s
+from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
 
 ROOM_FRACTION = 0.5  # above half the disk, a second (raw or preprocessed) copy will not fit
@@ -126,11 +127,26 @@ def storage_capacity(r: Rule, build: Build) -> Iterator[Outcome]:
                      "raw copy, checkpoints and the OS", names, fix="a second drive for the raw data")
 
 
+# A hard disk serves a random read after half a revolution on average, plus a seek: at most
+# 2 x rpm / 60 reads/s (180/s at 5,400 rpm, 240/s at 7,200 rpm) even with no seek at all. A
+# bound of the mechanics, not a rating: used only where the catalog has no random-read figure
+# for a disk, with 15,000 rpm (the fastest disks made) where its speed is unknown too.
+HDD_FASTEST_RPM = 15_000
+
+
+def _random_reads_s(drive: Storage) -> float | None:
+    if drive.random_reads_per_s is not None:
+        return drive.random_reads_per_s
+    if drive.kind == "hdd":
+        return 2 * (drive.rpm or HDD_FASTEST_RPM) / 60
+    return None
+
+
 def _supply_samples_s(drive: Storage, need: DataNeed) -> float | None:
     """Samples/s a drive can deliver: random reads (a file per sample) and sequential MB/s."""
     limits = []
-    if need.file_per_sample and drive.random_reads_per_s is not None:
-        limits.append(drive.random_reads_per_s)
+    if need.file_per_sample and _random_reads_s(drive) is not None:
+        limits.append(_random_reads_s(drive))
     if drive.seq_read_mb_s is not None and need.sample_kb:
         limits.append(drive.seq_read_mb_s * 1000 / need.sample_kb)
     return min(limits) if limits else None
@@ -142,6 +158,9 @@ def _supply_samples_s(drive: Storage, need: DataNeed) -> float | None:
 def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
     """What: the data pipeline's demand (samples/s x bytes per sample, and one random read per
     sample for data sets stored a file per sample) against the fastest drive that holds the data.
+    When the build names a model the estimator can run on the build, the demand is the GPUs'
+    modelled (or Lambda-measured) training rate and the supply the storage stage of the
+    estimate's pipeline; otherwise the workload's own ``samples_per_s``.
 
     Why: hard disks do ~100-200 random reads/s, a classic bottleneck for image training; one
     SSD rarely is (the seed post: ~1,000 images/s from one SSD "without any delay").
@@ -151,8 +170,13 @@ def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: put the training data on an SSD, or pack it into large files (WebDataset, TFRecord)
     so it reads sequentially.
 
-    Source: DOMAIN.md section 4; drive ratings from the catalog (maker's figures).
+    Source: DOMAIN.md section 4; drive ratings from the catalog (maker's figures); the
+    pipeline model in docs/workload.md section 4.
     """
+    modelled = wm.workload_estimate(build) if build.storage else wm.Modelled(None)
+    if modelled.estimate is not None:
+        yield from _modelled_storage(r, build, modelled.estimate)
+        return
     need, drives = data_need(build), build.storage
     if need is None or not drives:
         yield r.skip("needs storage and a workload that names its data set")
@@ -173,6 +197,26 @@ def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
         yield r.warning(f"{need.samples_per_s:,.0f} samples/s of {need.name} wanted; {drive.name} "
                         f"delivers about {supply:,.0f}/s (limited by {per}): the disk binds",
                         [drive], fix="an SSD for the training data, or pack it into large files")
+
+
+def _modelled_storage(r: Rule, build: Build, e: object) -> Iterator[Outcome]:
+    from dlrig.workload.estimate import Estimate
+
+    assert isinstance(e, Estimate)
+    read = wm.stage(e, "storage")
+    if read is None or not read.supply_samples_per_s:
+        for d in distinct(build.storage):
+            yield r.unknown(d, "the read speed")
+        return
+    demand, supply = e.throughput.samples_per_s, read.supply_samples_per_s
+    drive = next((d for d in build.storage if read.detail.startswith(d.name)), build.storage[0])
+    detail, need = read.detail, data_need(build)
+    bound = _supply_samples_s(drive, need) if need is not None else None
+    if bound is not None and bound < supply:  # a disk with no random-read rating: its rotation bounds it
+        supply, detail = bound, f"{detail}; a disk does at most {_random_reads_s(drive):,.0f} random reads/s"
+    if supply < demand:
+        yield r.warning(f"{wm.rate_words(e)}; {detail} supplies ~{supply:,.0f}/s: the disk binds, the GPUs "
+                        f"wait {demand / supply:,.1f}x", [drive], fix=read.fix)
 
 
 @rule("DATA-BACKUP", "note", "More than one drive, so the data has a backup", "storage",

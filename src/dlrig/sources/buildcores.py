@@ -255,12 +255,26 @@ def psus(path: Path, report: ImportReport, ids: IdMaker) -> list[Psu]:
             efficiency=efficiency_tier(row.get("efficiency_rating")),
             form_factor=row.get("form_factor") or None, length_mm=positive(row.get("length")),
             modular=row.get("modular") or None,
-            connectors=PowerConnectors(pcie_8pin=int(num(con.get("pcie_6_plus_2_pin")) or 0),
-                                       pcie_12vhpwr=int(num(con.get("pcie_12vhpwr")) or 0)) if con else None,
+            connectors=_psu_connectors(con, positive(row.get("wattage")), report),
             eps_8pin=int(num(con.get("eps_8_pin")) or 0) if con else None,
         ))
         report.keep(SRC + ":psu")
     return out
+
+
+MIN_WATTS_WITH_PCIE_LEADS = 450  # an ATX PSU this big without a single PCIe lead is a data gap
+
+
+def _psu_connectors(con: dict[str, Any], watts: float | None, report: ImportReport) -> PowerConnectors | None:
+    """All-zero PCIe leads on a big PSU is a missing fact (the checker and planner must agree)."""
+    if not con:
+        return None
+    leads = PowerConnectors(pcie_8pin=int(num(con.get("pcie_6_plus_2_pin")) or 0),
+                            pcie_12vhpwr=int(num(con.get("pcie_12vhpwr")) or 0))
+    if leads.total == 0 and (watts or 0) >= MIN_WATTS_WITH_PCIE_LEADS:
+        report.correct(SRC + ":psu", "no PCIe leads on a PSU of 450 W or more: made unknown")
+        return None
+    return leads
 
 
 def cases(path: Path, report: ImportReport, ids: IdMaker) -> list[Case]:

@@ -128,13 +128,13 @@ def check(build: Build, region: str | None = None) -> CheckReport:
 
 
 def estimate(catalog: Catalog, options: dict[str, Any], build: Build | None = None,
-             gpu: str | None = None, gpus: int | None = None) -> Estimate:
+             gpu: str | None = None, gpus: int | None = None, cpu_cores: int | None = None) -> Estimate:
     """As ``dlrig estimate``: a build (its workload overridden by ``options``) or a bare GPU."""
     from dlrig.workload.estimate import estimate as run
-    from dlrig.workload.estimate import machine_from_build, request_from_build, run_estimate
+    from dlrig.workload.estimate import machine_from_build, request_from_build, run_estimate, with_cpu_cores
 
     if build is None:
-        return run_estimate(None, gpu, gpus, options, catalog)
+        return run_estimate(None, gpu, gpus, options, catalog, cpu_cores=cpu_cores)
     if gpu is not None:
         raise BadInput("give a build or a GPU, not both (edit the build to change its GPU)")
     if gpus is not None and gpus < 1:
@@ -142,19 +142,22 @@ def estimate(catalog: Catalog, options: dict[str, Any], build: Build | None = No
     machine = machine_from_build(build)
     if gpus is not None:
         machine = dataclasses.replace(machine, gpus=gpus)
-    return run(request_from_build(build, **options), machine)
+    return run(request_from_build(build, **options), with_cpu_cores(machine, cpu_cores))
 
 
-def fit(catalog: Catalog, options: dict[str, Any]) -> list[FitRow]:
-    """As ``dlrig fit``."""
+def fit(catalog: Catalog, options: dict[str, Any], mode: str = "train", prices: str = "latest") -> list[FitRow]:
+    """As ``dlrig fit [--train|--infer] --prices BOOK``."""
     from dlrig.workload.estimate import WorkloadRequest, fit_gpus
 
-    return fit_gpus(WorkloadRequest(**options), catalog.gpu_chips())
+    return fit_gpus(WorkloadRequest(**options), catalog.gpu_chips(), mode=mode, book=price_book(catalog, prices))
 
 
-def fit_json(model: str, sharding: str, rows: list[FitRow]) -> dict[str, Any]:
+def fit_json(model: str, sharding: str, rows: list[FitRow], mode: str = "train",
+             prices: str = "latest") -> dict[str, Any]:
     """The ``dlrig fit --json`` document."""
-    return {"model": model, "sharding": sharding, "gpus": [dataclasses.asdict(r) for r in rows]}
+    from dlrig.workload.estimate import fit_document
+
+    return fit_document(model, sharding, mode, prices, rows)
 
 
 def cost(build: Build, catalog: Catalog, options: CostOptions, prices: str | None = None) -> CostReport:

@@ -27,7 +27,9 @@ BUILD_HELP = "a build file (YAML, DESIGN.md section 3) or a PCPartPicker markdow
 
 
 class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: a body is accepted only when it matches the OpenAPI schema (no false for a number,
+    # no "4" for an integer), so what the document says is what the API does.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class BuildIn(_In):
@@ -53,7 +55,7 @@ class WorkloadIn(_In):
 
     def options(self, *drop: str) -> dict[str, Any]:
         """Set fields only, as the CLI passes them (False flags and None left out)."""
-        skip = {"build", "format", "name", "gpu", "gpus", *drop}
+        skip = {"build", "format", "name", "gpu", "gpus", "cpu_cores", "mode", "prices", *drop}
         return {k: v for k, v in self.model_dump().items() if k not in skip and v is not None and v is not False}
 
 
@@ -63,6 +65,7 @@ class EstimateIn(WorkloadIn):
     name: str | None = None
     gpu: str | None = Field(None, description="a GPU name, when no build is given")
     gpus: int | None = Field(None, description="GPU count (default: the build's, or 1)")
+    cpu_cores: int | None = Field(None, description="CPU cores for the decode stage (dlrig estimate --cpu-cores)")
     lora_rank: int | None = None
     attention: str | None = Field(None, description="flash | eager")
     epochs: float | None = None
@@ -75,6 +78,8 @@ class EstimateIn(WorkloadIn):
 class FitIn(WorkloadIn):
     model: str = Field(..., description="zoo model (resnet50, llama-3-8b, ...)")  # type: ignore[assignment]
     sharding: str = Field("fsdp", description="how extra GPUs share the state")  # type: ignore[assignment]
+    mode: Literal["train", "infer"] = Field("train", description="training (dlrig fit --train) or inference (--infer)")
+    prices: str = Field("latest", description="packaged price book for 'cheapest first'")
 
 
 class PlanIn(_In):
@@ -155,13 +160,15 @@ def check(body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, A
 def estimate(body: EstimateIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
     """Memory per GPU, FLOPs, throughput, time to train, the data pipeline and power."""
     build = adapters.build_from_text(body.build, catalog, body.name, body.format) if body.build else None
-    return adapters.estimate(catalog, body.options(), build, body.gpu, body.gpus).to_dict()
+    return adapters.estimate(catalog, body.options(), build, body.gpu, body.gpus, body.cpu_cores).to_dict()
 
 
 @router.post("/fit", responses=ERRORS, summary="dlrig fit --json")
 def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
-    """Which GPU chips hold the model for training, and the smallest count of each (1, 2, 4, 8)."""
-    return adapters.fit_json(body.model, body.sharding, adapters.fit(catalog, body.options()))
+    """Which GPU chips hold the model (training or inference), the smallest count of each (1, 2, 4, 8),
+    cheapest first by the price book."""
+    rows = adapters.fit(catalog, body.options(), body.mode, body.prices)
+    return adapters.fit_json(body.model, body.sharding, rows, body.mode, body.prices)
 
 
 @router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed"}},

@@ -3,17 +3,25 @@
 Data: ``data/lambda_bench.json`` (``scripts/import_lambda_bench.py``), measured by Lambda
 (lambdal/deeplearning-benchmark; no licence file; published measurements).
 
-Model (named "compute + memory time", fitted per model family and precision class on the v1
-single-GPU rows, one point per chip and model, the median over Lambda's systems):
+Model (named "compute + memory + CUDA-core time", fitted per model family and precision
+class on the v1 single-GPU rows, one point per chip and model, the median over Lambda's systems):
 
-    seconds per sample = a * train_FLOPs / peak_FLOP/s  +  b * activation_bytes / memory_bandwidth
+    seconds per sample = a * train_FLOPs / peak_FLOP/s
+                       + b * activation_bytes / memory_bandwidth
+                       + c * activation_bytes / FP32_CUDA_core_FLOP/s
 
 ``1/a`` is the fraction of dense peak that the compute-bound part reaches (a >= 1: never
-faster than peak); ``b`` is how many times the saved activations cross the memory bus. Both
-are fitted by least squares on the relative error (no intercept), b kept non-negative.
-Where a GPU's memory bandwidth is unknown the compute-only model (b = 0, refitted) is used.
+faster than peak); ``b`` is how many times the saved activations cross the memory bus; ``c``
+prices the element-wise work (normalization, activations, residual adds, the optimizer step)
+that runs on the CUDA cores, not the tensor cores, and grows with the activations: it is why
+a GeForce card with many fast CUDA cores (RTX 4090: 82.6 FP32 TFLOPS) trains a CNN about as
+fast as an A100 (19.5) with twice its tensor-core peak. All three are fitted by least squares
+on the relative error (no intercept), a >= 1, b, c >= 0. Where a GPU's memory bandwidth is
+unknown the compute-only model (b = c = 0, refitted) is used; where its FP32 rate is unknown,
+compute + memory (c = 0, refitted).
 The error band is the largest leave-one-GPU-out error: each chip is dropped, the model
-refitted on the rest, and the dropped chip predicted.
+refitted on the rest, and the dropped chip predicted. ``calibration(..., exclude=chips)``
+refits without those chips (benchmarks/estimate_accuracy.py holds each measured GPU out).
 
 Precision classes: Lambda's "fp16" runs are AMP (16-bit tensor cores, FP32 accumulate): class
 "16-bit", peak = ``fp16_tflops``. Its "fp32" runs use TF32 on Ampere and newer (NGC
@@ -50,6 +58,7 @@ class Point:
     compute_s: float  # train FLOPs / peak FLOP/s
     memory_s: float | None  # activation bytes / bandwidth
     measured_per_s: float
+    cuda_core_s: float | None = None  # activation bytes / FP32 (CUDA-core) FLOP/s
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,9 @@ class Calibration:
     uses_memory: bool
     logo_errors: tuple[tuple[str, str, float], ...]  # (chip, model, predicted/measured - 1)
     fitted_on: tuple[str, ...]  # models
+    c: float = 0.0
+    uses_cuda_cores: bool = False
+    excluded: tuple[str, ...] = ()  # chips left out of the fit (held out)
 
     @property
     def compute_efficiency(self) -> float:
@@ -75,8 +87,15 @@ class Calibration:
     def median_abs_error(self) -> float:
         return statistics.median(abs(e) for *_, e in self.logo_errors) if self.logo_errors else float("nan")
 
-    def predict_s(self, compute_s: float, memory_s: float | None) -> float:
-        return self.a * compute_s + (self.b * memory_s if self.uses_memory and memory_s else 0.0)
+    @property
+    def terms(self) -> str:
+        if not self.uses_memory:
+            return "compute only"
+        return "compute + memory + CUDA-core" if self.uses_cuda_cores else "compute + memory"
+
+    def predict_s(self, compute_s: float, memory_s: float | None, cuda_core_s: float | None = None) -> float:
+        return (self.a * compute_s + (self.b * memory_s if self.uses_memory and memory_s else 0.0)
+                + (self.c * cuda_core_s if self.uses_cuda_cores and cuda_core_s else 0.0))
 
 
 @cache
@@ -84,40 +103,62 @@ def bench() -> dict:
     return json.loads(DATA.read_text(encoding="utf-8"))
 
 
-def _solve(points: list[Point], use_memory: bool) -> tuple[float, float]:
-    """Least squares of 1 = a.x1/t + b.x2/t (relative error), a, b >= 0."""
-    rows = [(p.compute_s * p.measured_per_s, (p.memory_s or 0.0) * p.measured_per_s) for p in points]
-    s11 = sum(x * x for x, _ in rows)
-    if not use_memory:
-        return sum(x for x, _ in rows) / s11, 0.0
-    s22 = sum(y * y for _, y in rows)
-    s12 = sum(x * y for x, y in rows)
-    r1, r2 = sum(x for x, _ in rows), sum(y for _, y in rows)
-    det = s11 * s22 - s12 * s12
-    if det <= 0:
-        return r1 / s11, 0.0
-    a, b = (r1 * s22 - r2 * s12) / det, (r2 * s11 - r1 * s12) / det
-    if b < 0:
-        return r1 / s11, 0.0
-    if a < MIN_A:  # faster than peak is not physical: pin the compute term at peak, refit b
-        return MIN_A, max(0.0, (r2 - MIN_A * s12) / s22)
-    return a, b
+def _features(p: Point, n_terms: int) -> list[float]:
+    return [p.compute_s, p.memory_s or 0.0, p.cuda_core_s or 0.0][:n_terms]
 
 
-def fit(points: list[Point], family: str, precision_class: PrecisionClass, use_memory: bool = True) -> Calibration:
+def _solve(points: list[Point], n_terms: int) -> tuple[float, ...]:
+    """Least squares of 1 = sum_k coef_k . x_k / t (relative error), coef_0 >= MIN_A, others >= 0.
+
+    A bound-constrained convex problem with at most three unknowns: every choice of which
+    bounds are active is solved in closed form, and the best feasible one is the optimum.
+    """
+    import itertools
+
+    import numpy as np
+
+    x = np.array([[f * p.measured_per_s for f in _features(p, n_terms)] for p in points])
+    y = np.ones(len(points))
+    lower = np.array([MIN_A] + [0.0] * (n_terms - 1))
+    best: tuple[float, np.ndarray] | None = None
+    for active in itertools.product((False, True), repeat=n_terms):
+        coef = np.where(active, lower, 0.0)
+        free = [i for i in range(n_terms) if not active[i]]
+        if free:
+            rest = y - x[:, list(active)] @ coef[list(active)] if any(active) else y
+            sol, *_ = np.linalg.lstsq(x[:, free], rest, rcond=None)
+            coef[free] = sol
+        if np.any(coef < lower - 1e-12):
+            continue
+        loss = float(np.sum((x @ coef - y) ** 2))
+        if best is None or loss < best[0] - 1e-15:
+            best = (loss, coef)
+    assert best is not None  # all bounds active is always feasible
+    return tuple(float(v) for v in best[1])
+
+
+def _predict(coef: tuple[float, ...], p: Point) -> float:
+    return 1.0 / sum(c * f for c, f in zip(coef, _features(p, len(coef)), strict=True))
+
+
+def fit(points: list[Point], family: str, precision_class: PrecisionClass, use_memory: bool = True,
+        use_cuda_cores: bool = True, excluded: tuple[str, ...] = ()) -> Calibration:
     use_memory = use_memory and all(p.memory_s is not None for p in points)
-    a, b = _solve(points, use_memory)
+    use_cuda_cores = use_memory and use_cuda_cores and all(p.cuda_core_s is not None for p in points)
+    n_terms = 3 if use_cuda_cores else (2 if use_memory else 1)
+    coef = _solve(points, n_terms)
     errors = []
     for chip in sorted({p.chip for p in points}):
         rest = [p for p in points if p.chip != chip]
         if len({p.chip for p in rest}) < 2:
             continue
-        ra, rb = _solve(rest, use_memory)
+        held = _solve(rest, n_terms)
         for p in (p for p in points if p.chip == chip):
-            pred = 1.0 / (ra * p.compute_s + (rb * (p.memory_s or 0.0)))
-            errors.append((chip, p.model, pred / p.measured_per_s - 1.0))
+            errors.append((chip, p.model, _predict(held, p) / p.measured_per_s - 1.0))
+    a, b, c = (*coef, 0.0, 0.0)[:3]
     return Calibration(family=family, precision_class=precision_class, a=a, b=b, uses_memory=use_memory,
-                       logo_errors=tuple(errors), fitted_on=tuple(sorted({p.model for p in points})))
+                       logo_errors=tuple(errors), fitted_on=tuple(sorted({p.model for p in points})),
+                       c=c, uses_cuda_cores=use_cuda_cores, excluded=excluded)
 
 
 def lambda_precision(precision_class: PrecisionClass) -> str:
@@ -130,8 +171,10 @@ def chip_peak_tflops(spec: dict, precision_class: PrecisionClass) -> float:
     return spec["tf32_tflops"] or spec["fp32_tflops"]
 
 
-def calibration_points(family: str, precision_class: PrecisionClass) -> list[Point]:
-    """The v1 single-GPU measurements of the family's zoo models, one per (chip, model)."""
+def calibration_points(family: str, precision_class: PrecisionClass,
+                       exclude: frozenset[str] = frozenset()) -> list[Point]:
+    """The v1 single-GPU measurements of the family's zoo models, one per (chip, model);
+    chips in ``exclude`` are left out (held out)."""
     from dlrig.workload.flops import train_flops_per_sample
     from dlrig.workload.zoo import get_model
 
@@ -139,6 +182,7 @@ def calibration_points(family: str, precision_class: PrecisionClass) -> list[Poi
     grouped: dict[tuple[str, str], list[float]] = defaultdict(list)
     for r in data["rows"]:
         if (r["version"] == FIT_VERSION and r["num_gpu"] == 1 and r["chip"] in data["chip_specs"]
+                and r["chip"] not in exclude
                 and r["lambda_precision"] == lambda_precision(precision_class)):
             grouped[(r["chip"], r["model"])].append(r["samples_per_s"])
     points = []
@@ -153,6 +197,7 @@ def calibration_points(family: str, precision_class: PrecisionClass) -> list[Poi
         points.append(Point(chip=chip, model=key,
                             compute_s=flops / (chip_peak_tflops(spec, precision_class) * 1e12),
                             memory_s=act / (spec["memory_bandwidth_gb_s"] * 1e9),
+                            cuda_core_s=act / (spec["fp32_tflops"] * 1e12),
                             measured_per_s=statistics.median(values)))
     return points
 
@@ -166,5 +211,8 @@ def activation_bytes_for_fit(model: ModelSpec, precision_class: PrecisionClass, 
 
 
 @cache
-def calibration(family: str, precision_class: PrecisionClass, use_memory: bool = True) -> Calibration:
-    return fit(calibration_points(family, precision_class), family, precision_class, use_memory)
+def calibration(family: str, precision_class: PrecisionClass, use_memory: bool = True,
+                use_cuda_cores: bool = True, exclude: frozenset[str] = frozenset()) -> Calibration:
+    """The fit for a family and precision class; ``exclude``: chips held out of it."""
+    return fit(calibration_points(family, precision_class, exclude), family, precision_class, use_memory,
+               use_cuda_cores, tuple(sorted(exclude)))

@@ -64,6 +64,9 @@ class Machine:
     pcie_lanes: int | None = None  # per GPU
     notes: tuple[str, ...] = ()
     calibration: dict[str, Any] | None = None  # this host's saved bench (dlrig bench --save)
+    # Accuracy benchmark only: predict as if Lambda had never measured this chip (its rows are
+    # not used, and the calibration is refitted without it).
+    held_out_chip: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,7 @@ class Estimate:
     power_w: float
     power_unknown: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    dataset: pipe.Dataset | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (DESIGN.md 3 contract plus detail)."""
@@ -120,7 +124,44 @@ class Estimate:
                          "unknown": list(self.pipeline.unknown)},
             "power_w": self.power_w, "power_unknown": list(self.power_unknown),
             "notes": list(self.notes),
+            **self.flat(),
         }
+
+    def flat(self) -> dict[str, Any]:
+        """The issue's flat keys (issue 4): the headline figures, each also in the nested detail.
+
+        ``samples_per_s`` is the rate the machine trains at, the slowest pipeline stage
+        included (the GPUs' own rate is ``throughput.samples_per_s``); its range scales the
+        throughput range the same way. ``sources`` says where each figure came from.
+        """
+        from dataclasses import asdict
+
+        pl, tp = self.pipeline, self.throughput
+        ratio = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
+        return {"samples_per_s": pl.achieved_samples_per_s,
+                "samples_per_s_range": [tp.range[0] * ratio, tp.range[1] * ratio],
+                "memory_per_gpu_gb": self.memory.per_gpu_gb, "memory_breakdown": dict(self.memory.breakdown_gb),
+                "fits": self.memory.fits, "max_batch": self.memory.max_batch,
+                "time_to_train_h": self.time_to_train_h, "bottleneck": pl.bottleneck,
+                "stages": [asdict(st) for st in pl.stages], "power_w": self.power_w,
+                "sources": list(self.sources())}
+
+    def sources(self) -> tuple[dict[str, str], ...]:
+        tp = self.throughput
+        what = "Lambda measurement" if tp.source == "measured" else "model"
+        out = [{"figure": "samples_per_s", "kind": what, "source": tp.detail},
+               {"figure": "model", "kind": "model zoo", "source": self.model.source},
+               {"figure": "memory_per_gpu_gb", "kind": "model",
+                "source": f"memory model (docs/workload.md 2): {self.memory.recipe.get('description', '')}"},
+               {"figure": "gpu", "kind": "catalog", "source": f"{self.machine.gpu.name} ({self.machine.gpu.src})"}]
+        if self.dataset is not None:
+            out.append({"figure": "dataset", "kind": "catalog data set", "source": self.dataset.source})
+        for st in self.pipeline.stages:
+            if st.name != "GPU compute":
+                out.append({"figure": f"stage: {st.name}", "kind": "model", "source": st.detail})
+        out.append({"figure": "power_w", "kind": "model",
+                    "source": "board power x load factor + CPU TDP x 0.6 + rest (docs/workload.md 5)"})
+        return tuple(out)
 
 
 def parse_precision(text: str) -> Precision:
@@ -184,12 +225,14 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     plain = not (req.lora or req.qlora) and req.recompute == "none" and (
         req.seq is None or model.transformer is None or req.seq == _lambda_seq(model))
     n = machine.gpus
+    held = frozenset({machine.held_out_chip}) if machine.held_out_chip else frozenset()
+    plain = plain and not held
     if plain:
         hit = thr.measured(machine.gpu, model.key, precision, n)
         if hit is not None:
             return hit
     single = (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
-        model, machine.gpu, precision, train_flops, act_bytes)
+        model, machine.gpu, precision, train_flops, act_bytes, exclude=held)
     if n == 1:
         return single
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
@@ -253,7 +296,7 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     fwd = forward_flops_per_sample(model, seq)
     train = fwd * _train_factor(req)
     act = mem.activation_bytes_per_sample(model, replace(mreq, attention="eager", recompute="none"))
-    grad_bytes = memory.trainable_params * mem.recipe(precision, mreq.optimizer).gradients
+    grad_bytes = memory.trainable_params * thr.ALLREDUCE_BYTES_PER_PARAM
     tp = _throughput(req, model, precision, batch, machine, train, act, grad_bytes)
     pl, dataset = _pipeline(req, model, machine, tp, seq)
     total = _samples_total(req, dataset, seq)
@@ -268,7 +311,8 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     return Estimate(model=model, precision=precision, batch=batch, seq=seq, machine=machine, memory=memory,
                     forward_flops_per_sample=fwd, train_flops_per_sample=train, throughput=tp, pipeline=pl,
                     samples_total=total, time_to_train_h=hours, time_to_train_h_range=hours_range,
-                    power_w=power.dc_w, power_unknown=power.unknown, notes=_notes(model, precision, machine))
+                    power_w=power.dc_w, power_unknown=power.unknown, notes=_notes(model, precision, machine),
+                    dataset=dataset)
 
 
 def _notes(model: ModelSpec, precision: Precision, machine: Machine) -> tuple[str, ...]:
@@ -345,43 +389,109 @@ class FitRow:
     vram_gb: float
     gpus: int | None  # smallest count that fits; None = not even at the largest count
     per_gpu_gb: float
-    samples_per_s: float | None
+    samples_per_s: float | None  # training only
+    price_usd: float | None = None  # one GPU, from the price book
+    price_date: str | None = None
+    cost_usd: float | None = None  # price x GPUs needed
 
 
-def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...] = FIT_COUNTS) -> list[FitRow]:
-    """For each GPU chip with a known VRAM, the smallest count in ``counts`` whose memory fits."""
+FIT_MODES = ("train", "infer")
+
+
+def fit_memory(model: ModelSpec, req: WorkloadRequest, precision: Precision, batch: int, gpus: int,
+               vram_gb: float | None, mode: str) -> mem.MemoryEstimate:
+    """Memory per GPU for training (the full recipe) or inference (weights + KV cache + workspace)."""
+    if mode == "infer":
+        return mem.inference_memory(model, mem.InferenceRequest(precision=precision, batch=batch, seq=req.seq,
+                                                                gpus=gpus), vram_gb)
+    return mem.estimate_memory(model, memory_request(req, model, precision, batch, gpus), vram_gb)
+
+
+def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...] = FIT_COUNTS,
+             mode: str = "train", book: Any = None) -> list[FitRow]:
+    """For each GPU chip with a known VRAM, the smallest count in ``counts`` whose memory fits.
+
+    ``mode``: "train" (the training recipe; extra GPUs share the state by ``req.sharding``) or
+    "infer" (weights + KV cache + workspace, split over the GPUs by tensor parallelism).
+    With a price ``book`` (:class:`dlrig.catalog.prices.PriceBook`), rows are cheapest first by
+    the cost of the GPUs needed; GPUs without a price come after the priced ones.
+    """
     model = get_model(req.model)
+    _choice("mode", mode, FIT_MODES)
     _validate(req, model)
+    if mode == "infer" and (req.lora or req.qlora):
+        raise BadInput("--lora/--qlora apply to training; for inference give --precision (weights' bytes)")
     precision = parse_precision(req.precision) if req.precision else default_precision(model)
-    batch = req.batch or default_batch(model)
+    batch = req.batch or (1 if mode == "infer" else default_batch(model))
     rows = []
     for gpu in chips:
         if not gpu.vram_gb:
             continue
         found, last = None, None
         for n in counts:
-            last = mem.estimate_memory(model, memory_request(req, model, precision, batch, n), gpu.vram_gb)
+            last = fit_memory(model, req, precision, batch, n, gpu.vram_gb, mode)
             if last.fits:
                 found = n
                 break
         speed = None
-        if found is not None:
+        if found is not None and mode == "train":
             try:
                 speed = estimate(req, Machine(gpu=gpu, gpus=found)).throughput.samples_per_s
             except BadInput:
                 speed = None
+        price = _price(book, gpu)
         rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found, per_gpu_gb=last.per_gpu_gb,  # type: ignore[union-attr]
-                           samples_per_s=speed))
-    rows.sort(key=lambda r: (r.gpus is None, r.gpus or 0, -(r.samples_per_s or 0.0), r.vram_gb))
+                           samples_per_s=speed, price_usd=price.usd if price else None,
+                           price_date=price.date.isoformat() if price else None,
+                           cost_usd=price.usd * found if (price and found) else None))
+    if book is not None:
+        rows.sort(key=lambda r: (r.gpus is None, r.cost_usd is None, r.cost_usd or 0.0, r.gpus or 0,
+                                 -(r.samples_per_s or 0.0), r.vram_gb))
+    else:
+        rows.sort(key=lambda r: (r.gpus is None, r.gpus or 0, -(r.samples_per_s or 0.0), r.vram_gb))
     return rows
 
 
+def _price(book: Any, gpu: Gpu) -> Any:
+    if book is None:
+        return None
+    from dlrig.catalog.prices import price_for
+
+    return price_for(book, gpu)
+
+
+def fit_document(model: str, sharding: str, mode: str, prices: str | None, rows: list[FitRow]) -> dict[str, Any]:
+    """The ``dlrig fit --json`` document (the web API returns the same)."""
+    from dataclasses import asdict
+
+    return {"model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
+            "prices": prices, "order": "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first",
+            "gpus": [asdict(r) for r in rows]}
+
+
+def with_cpu_cores(machine: Machine, cores: int | None) -> Machine:
+    """``--cpu-cores C``: the decode stage's core count; without a CPU in the build, a bare C-core CPU."""
+    if cores is None:
+        return machine
+    if cores < 1:
+        raise BadInput(f"--cpu-cores must be at least 1, not {cores}")
+    note = f"CPU cores for the decode stage: {cores} (--cpu-cores)"
+    if machine.cpu is None:
+        cpu = Cpu(id="cpu/cli-cores", name=f"{cores}-core CPU (--cpu-cores)", src="command line", cores=cores)
+    else:
+        cpu = machine.cpu.model_copy(update={"cores": cores})
+    return replace(machine, cpu=cpu, notes=(*machine.notes, note))
+
+
 def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int | None,
-                 options: dict[str, Any], catalog: Catalog | None = None, measured: bool | None = None) -> Estimate:
+                 options: dict[str, Any], catalog: Catalog | None = None, measured: bool | None = None,
+                 cpu_cores: int | None = None) -> Estimate:
     """Resolve a build file (its workload overridden by ``options``) or a bare GPU, then estimate.
 
     ``measured``: use this host's saved bench for the disk and decode stages (True), never
     (False), or when the build file was written by ``dlrig probe`` on this machine (None).
+    ``cpu_cores``: override the CPU's core count for the decode stage (without a build: a
+    CPU of that many cores, so the stage is known).
     """
     from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
@@ -396,7 +506,7 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         machine = machine_from_build(build)
         if gpus is not None:
             machine = replace(machine, gpus=gpus)
-        machine = replace(machine, calibration=_calibration(build, measured))
+        machine = replace(with_cpu_cores(machine, cpu_cores), calibration=_calibration(build, measured))
         return estimate(request_from_build(build, **options), machine)
     if gpu_name is None:
         raise BadInput("give a build file, or --gpu NAME with --model")
@@ -404,6 +514,7 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         raise BadInput("--model is needed without a build file")
     part = catalog.resolve(gpu_name, "gpu")
     chip = catalog.chip_of(part)  # type: ignore[arg-type]
+    unknown = "storage and CPU stages unknown" if cpu_cores is None else "storage stage unknown"
     machine = Machine(gpu=chip, gpus=gpus or 1,
-                      notes=("no build file: storage and CPU stages unknown; each GPU on its own full PCIe link",))
-    return estimate(WorkloadRequest(**options), machine)
+                      notes=(f"no build file: {unknown}; each GPU on its own full PCIe link",))
+    return estimate(WorkloadRequest(**options), with_cpu_cores(machine, cpu_cores))

@@ -17,6 +17,13 @@ al. 2022, "Reducing Activation Recomputation in Large Transformer Models", eq. 1
 part (19) redone for the model's ffn width and gating; FlashAttention/SDPA does not keep the
 5.a.s/h score term; full recomputation keeps 2.s.b.h per layer. CNNs: the bytes saved for
 backward, counted by scripts/derive_cnn_figures.py.
+Inference (DOMAIN.md 3): weights in the inference precision + KV cache
+(2 x layers x KV heads x head dim x tokens x batch x bytes) + workspace + CUDA context; over N
+GPUs, weights and KV cache split N ways (tensor parallelism). Workspace, transformers: one
+layer's forward activations at the batch and sequence (the s.b.h.34 term: nothing is kept for
+a backward pass) plus the last position's FP32 logits; CNNs: the tensors of one forward pass,
+bounded above by the counted saved-for-backward bytes (without autograd most are freed as soon
+as the next layer has read them, so this is the high side).
 """
 
 from __future__ import annotations
@@ -204,3 +211,74 @@ def _assumptions(model: ModelSpec, req: MemoryRequest) -> tuple[str, ...]:
     if req.sharding != "none":
         out.append(f"{req.sharding} over {req.gpus} data-parallel GPUs")
     return tuple(out)
+
+
+INFERENCE_WEIGHT_BYTES = {"fp32": 4.0, "tf32": 4.0, "fp16": 2.0, "bf16": 2.0, "fp8": 1.0}
+
+
+@dataclass(frozen=True)
+class InferenceRequest:
+    precision: Precision
+    batch: int = 1
+    seq: int | None = None  # tokens held in the KV cache per sequence (prompt + output)
+    gpus: int = 1  # tensor parallel: weights and KV cache split over them
+
+
+def kv_cache_bytes(c: TransformerConfig, tokens: int, batch: int, bytes_per_value: float) -> float:
+    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (DOMAIN.md 3)."""
+    head_dim = c.hidden // c.heads
+    return 2.0 * c.layers * (c.kv_heads or c.heads) * head_dim * tokens * batch * bytes_per_value
+
+
+def _inference_parts(model: ModelSpec, req: InferenceRequest) -> tuple[float, float, float]:
+    """Weights, KV cache (both per GPU) and workspace bytes, per GPU."""
+    value_bytes = INFERENCE_WEIGHT_BYTES[req.precision]
+    weights = model.params * value_bytes / req.gpus
+    if model.transformer is None:
+        act = model.activation_bytes_fp32 if req.precision in ("fp32", "tf32") else model.activation_bytes_16bit
+        return weights, 0.0, act * req.batch
+    c = model.transformer
+    tokens = req.seq or c.seq
+    kv = kv_cache_bytes(c, tokens, req.batch, value_bytes) / req.gpus
+    layer = tokens * req.batch * c.hidden * 34 * value_bytes / 2 / req.gpus  # Korthikanti, one layer
+    logits = req.batch * c.vocab * 4 if c.lm_head else 0.0
+    return weights, kv, layer + logits
+
+
+def inference_memory(model: ModelSpec, req: InferenceRequest, vram_gb: float | None) -> MemoryEstimate:
+    """Memory per GPU to serve ``model``: weights + KV cache + workspace + CUDA context."""
+    if req.batch < 1:
+        raise BadInput(f"batch must be at least 1, not {req.batch}")
+    if req.seq is not None and req.seq < 1:
+        raise BadInput(f"seq must be at least 1, not {req.seq}")
+    if req.seq is not None and model.transformer is None:
+        raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+    weights, kv, work = _inference_parts(model, req)
+    lo, hi = CUDA_CONTEXT_GB
+    breakdown = {"weights": weights / GB}
+    if model.transformer is not None:
+        breakdown["kv_cache"] = kv / GB
+    breakdown["workspace" if model.transformer is not None else "activations"] = work / GB
+    breakdown["framework_overhead"] = (lo + hi) / 2
+    total = sum(breakdown.values())
+    low, high = total - (hi - lo) / 2, total + (hi - lo) / 2
+    fits = None if vram_gb is None else high <= vram_gb
+    one = InferenceRequest(req.precision, 1, req.seq, req.gpus)
+    _, kv1, work1 = _inference_parts(model, one)
+    per_sample = kv1 + work1  # both grow linearly with the batch
+    max_batch = None if vram_gb is None else max(0, int((vram_gb - hi - weights / GB) / (per_sample / GB)))
+    tokens = (req.seq or model.transformer.seq) if model.transformer else None
+    notes = [f"inference, {req.precision} weights {INFERENCE_WEIGHT_BYTES[req.precision]:g} B/param",
+             f"CUDA context and allocator {lo}-{hi} GB per GPU; 'fits' and max batch use the high end"]
+    if model.transformer is not None:
+        notes.append(f"KV cache: 2 x layers x KV heads x head dim x {tokens} tokens x batch x bytes")
+    else:
+        notes.append("activations: the forward pass's tensors, bounded above by the saved-for-backward count")
+    if req.gpus > 1:
+        notes.append(f"weights and KV cache split over {req.gpus} GPUs (tensor parallel)")
+    recipe_shown: dict[str, float | str] = {"weights": INFERENCE_WEIGHT_BYTES[req.precision],
+                                            "description": f"inference: {req.precision} weights, no gradients "
+                                                           "or optimizer state"}
+    return MemoryEstimate(per_gpu_gb=total, per_gpu_gb_range=(low, high), breakdown_gb=breakdown,
+                          recipe=recipe_shown, trainable_params=0.0, vram_gb=vram_gb, fits=fits,
+                          max_batch=max_batch, activation_gb_per_sample=per_sample / GB, assumptions=tuple(notes))

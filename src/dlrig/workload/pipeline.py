@@ -79,17 +79,34 @@ def storage_stage(drives: list[Storage], bytes_per_sample: float, random_access:
     rate, drive = max(rates, key=lambda x: x[0] or 0)
     how = ("one random access + transfer per file" if random_access else "sequential read")
     parts = [f"{drive.seq_read_mb_s:g} MB/s sequential" if drive.seq_read_mb_s else "sequential unknown",
-             f"{drive.random_reads_per_s:,.0f} random reads/s" if drive.random_reads_per_s else "random unknown"]
+             f"{drive.random_reads_per_s:,.0f} random reads/s" if drive.random_reads_per_s else (
+                 f"at most {random_reads_per_s(drive):,.0f} random reads/s (a disk's rotation)"
+                 if random_reads_per_s(drive) else "random unknown")]
     detail = f"{drive.name} ({', '.join(parts)}; {how}, {bytes_per_sample / 1e3:,.0f} KB/sample)"
     return Stage("storage read", rate, (rate, rate) if rate else None, detail, fix)
 
 
+# A hard disk with no random-read rating: at most one read per half revolution, 2 x rpm / 60
+# reads/s (180/s at 5,400 rpm), with 15,000 rpm (the fastest disks made) where rpm is unknown.
+HDD_FASTEST_RPM = 15_000
+
+
+def random_reads_per_s(d: Storage) -> float | None:
+    """The drive's rated random reads/s, or for a hard disk the bound its rotation sets."""
+    if d.random_reads_per_s:
+        return d.random_reads_per_s
+    if d.kind == "hdd":
+        return 2 * (d.rpm or HDD_FASTEST_RPM) / 60
+    return None
+
+
 def _files_per_s(d: Storage, bytes_per_sample: float, random_access: bool) -> float | None:
     transfer = bytes_per_sample / (d.seq_read_mb_s * 1e6) if d.seq_read_mb_s else None
-    access = 1.0 / d.random_reads_per_s if (random_access and d.random_reads_per_s) else 0.0
+    reads = random_reads_per_s(d) if random_access else None
+    access = 1.0 / reads if reads else 0.0
     if transfer is None:
         return None if not access else 1.0 / access
-    if random_access and not d.random_reads_per_s:
+    if random_access and not reads:
         return 1.0 / transfer  # random rate unknown: sequential only, said in the detail
     return 1.0 / (access + transfer)
 

@@ -7,8 +7,8 @@ Order of preference (DESIGN.md 4, "measured beats modelled"):
    ``LARGE_MODEL_PARAMS`` the model is far outside what it was fitted on (BERT), so a
    model-FLOPs-utilization rule of thumb is used instead;
 3. for N GPUs without a measurement, data-parallel scaling of (1) or (2): a ring all-reduce
-   moves 2(N-1)/N x gradient bytes over the slowest link each step, partly hidden behind the
-   backward pass.
+   moves 2(N-1)/N x gradient bytes (FP32, ``ALLREDUCE_BYTES_PER_PARAM``) over the slowest link
+   each step, partly hidden behind the backward pass.
 
 What "fp32" means: dlrig's ``fp32`` is IEEE FP32 on CUDA cores. PyTorch (>= 1.12) runs
 matmuls that way by default but lets cuDNN convolutions use TF32 on Ampere and newer, so a
@@ -38,6 +38,11 @@ BACKWARD_SHARE = 2 / 3  # backward ~ 2/3 of a training step (training = 3 x forw
 # all_reduce_perf on DGX-class systems (check): V100 ~130, A100 ~230, H100 ~360.
 NVLINK_BUS_GB_S = {"Volta": 130.0, "Ampere": 230.0, "Hopper": 360.0, "Blackwell": 700.0}
 DEFAULT_PCIE_GEN = 4  # when neither the GPU nor the build says
+# Bytes per trainable parameter that each data-parallel step all-reduces: PyTorch DDP with
+# autocast (AMP, what Lambda's "fp16" rows ran) keeps FP32 parameters, so its gradients, and
+# the all-reduce, are FP32 whatever the compute precision (DDP's default; a bf16/fp16
+# communication hook would halve it).
+ALLREDUCE_BYTES_PER_PARAM = 4.0
 
 
 @dataclass(frozen=True)
@@ -135,8 +140,9 @@ def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughpu
 
 
 def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float,
-             activation_bytes: float) -> Throughput:
-    """One GPU, from the calibration (or the large-model MFU rule)."""
+             activation_bytes: float, exclude: frozenset[str] = frozenset()) -> Throughput:
+    """One GPU, from the calibration (or the large-model MFU rule); ``exclude``: Lambda chips
+    left out of the calibration (the accuracy benchmark holds the predicted chip out)."""
     from dlrig.errors import BadInput
 
     peak, note = effective_peak_tflops(gpu, precision)
@@ -147,15 +153,18 @@ def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: floa
         t = _large_model(model, train_flops, peak)
         return Throughput(**{**t.__dict__, "notes": notes})
     pc = precision_class(precision)
-    bw = gpu.memory_bandwidth_gb_s
-    c = cal.calibration(model.family, pc, use_memory=bw is not None)
-    seconds = c.predict_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None)
+    bw, cuda = gpu.memory_bandwidth_gb_s, gpu.fp32_tflops
+    c = cal.calibration(model.family, pc, use_memory=bw is not None, use_cuda_cores=cuda is not None,
+                        exclude=exclude)
+    seconds = c.predict_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None,
+                          activation_bytes / (cuda * 1e12) if cuda else None)
     per_s = 1.0 / seconds
     import math
 
     band = math.exp(c.band)
-    detail = (f"calibrated model ({'compute + memory' if c.uses_memory else 'compute only'}, {model.family}, "
-              f"{pc}; fitted on Lambda v1 {', '.join(c.fitted_on)}; leave-one-GPU-out error: median "
+    held = f"; held out: {', '.join(c.excluded)}" if c.excluded else ""
+    detail = (f"calibrated model ({c.terms}, {model.family}, "
+              f"{pc}; fitted on Lambda v1 {', '.join(c.fitted_on)}{held}; leave-one-GPU-out error: median "
               f"{c.median_abs_error:.0%}, max {band - 1:.0%})")
     return Throughput(samples_per_s=per_s, range=(per_s / band, per_s * band), source="model",
                       detail=detail, per_gpu_samples_per_s=per_s, notes=notes)
