@@ -46,6 +46,7 @@ def test_unknown_card_exits_2_with_suggestions():
 
 
 @pytest.mark.parametrize("args", [("--precision", "fp12"), ("--prices", "nope"), ("--sort", "fast"),
+                                  ("--min-vram", "-3"), ("--max-price", "0"),
                                   ("--kind", "gaming"), ("--prices", "/no/such/file.csv")])
 def test_bad_options_exit_2(args):
     result = run("gpus", *args)

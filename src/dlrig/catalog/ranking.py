@@ -102,6 +102,10 @@ def _check(precision: str, sort: str | None, filters: Filters | None) -> None:
         raise BadInput(f"unknown precision {precision!r}; one of: {', '.join(PRECISIONS)}")
     if sort is not None and sort not in SORT_KEYS:
         raise BadInput(f"unknown sort {sort!r}; one of: {', '.join(SORT_KEYS)}")
+    if filters and filters.min_vram_gb is not None and filters.min_vram_gb < 0:
+        raise BadInput(f"--min-vram must be 0 or more GB, not {filters.min_vram_gb:g}")
+    if filters and filters.max_price_usd is not None and filters.max_price_usd <= 0:
+        raise BadInput(f"--max-price must be a positive number of USD, not {filters.max_price_usd:g}")
     for kind in (filters.kinds if filters else ()):
         if kind not in KINDS:
             raise BadInput(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
