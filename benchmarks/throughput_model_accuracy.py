@@ -5,7 +5,8 @@ Run:  python benchmarks/throughput_model_accuracy.py
    chip and predicts it; the table shows predicted vs measured and the error, per model family
    and precision class, with the median and max absolute error.
 2. Multi-GPU: Lambda's measured one-GPU figure x the data-parallel scaling model, against
-   Lambda's measured 2/4/8-GPU rows (v1), at Lambda's batch size.
+   Lambda's measured 2/4/8-GPU rows (v1), at Lambda's per-GPU batch, the synchronisation
+   fraction refitted without the chip.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ def single_gpu_table() -> None:
                 print(f"{family:12} {pc:7} {model:11} {chip:26} {m:9.0f} {m * (1 + err):9.0f} {err:+7.1%}")
             print(f"{family:12} {pc:7} -> median |error| {c.median_abs_error:.1%}, max {math.exp(c.band) - 1:.1%}; "
                   f"fit on all ({c.terms}): compute at {c.compute_efficiency:.0%} of peak, memory factor "
-                  f"b = {c.b:.1f}, CUDA-core factor c = {c.c:.1f}\n")
+                  f"b = {c.b:.1f}, CUDA-core factor c = {c.c:.1f}, per-step factor d = {c.d:.1f}\n")
 
 
 def _gpu(chip: str, spec: dict) -> Gpu:
@@ -64,14 +65,14 @@ def multi_gpu_table() -> None:
             continue
         single_value = statistics.median(r["samples_per_s"] for r in one)
         measured = statistics.median(r["samples_per_s"] for r in rows)
-        batch = one[0]["batch_per_gpu"] or 64
+        batch = cal.per_gpu_batch(one[0]) or 64
         single = Throughput(samples_per_s=single_value, range=(single_value, single_value), source="measured",
                             detail="", per_gpu_samples_per_s=single_value)
         gpu = _gpu(chip, data["chip_specs"][chip])
         model = get_model(model_key)
         grad = model.params * ALLREDUCE_BYTES_PER_PARAM
         link = link_for(gpu, n)
-        s = data_parallel(single, n, grad, batch, link)
+        s = data_parallel(single, n, grad, batch, link, sync=cal.sync_fraction(model.family, "v1", frozenset({chip})))
         predicted = single_value * n * s.efficiency
         err = predicted / measured - 1
         errors.append(abs(err))

@@ -89,3 +89,19 @@ def test_held_out_chip_is_left_out_of_the_fit_and_its_rows_unused(rtx4090: Gpu) 
     blind = estimate(req, Machine(gpu=rtx4090, gpus=2, held_out_chip="GeForce RTX 4090"))
     assert normal.throughput.source == "measured" and blind.throughput.source == "model"
     assert "held out: GeForce RTX 4090" in blind.throughput.detail
+
+
+def test_per_step_term_slows_small_batches() -> None:
+    c = cal.calibration("transformer", "16-bit")
+    assert c.uses_step and c.d > 0
+    small = c.predict_s(1e-3, 1e-4, 1e-5, cal.step_feature(3.4e8, 600.0, 2))
+    large = c.predict_s(1e-3, 1e-4, 1e-5, cal.step_feature(3.4e8, 600.0, 64))
+    assert small > large
+
+
+def test_lambda_batch_is_per_run_and_the_consistency_rule_flags_contradictions() -> None:
+    assert cal.per_gpu_batch({"batch_per_gpu": 896, "num_gpu": 8}) == 112
+    bad = cal.inconsistent()
+    assert ("v0", "GeForce RTX 2080 Ti", "bert-large", "fp16", 2) in bad  # 23 seq/s on 1 GPU, 6 on 2
+    assert ("v1", "H100 SXM5 80 GB", "resnet50", "fp16", 8) not in bad
+    assert 0 < cal.sync_fraction("transformer") < 0.3

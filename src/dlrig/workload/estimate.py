@@ -67,6 +67,9 @@ class Machine:
     # Accuracy benchmark only: predict as if Lambda had never measured this chip (its rows are
     # not used, and the calibration is refitted without it).
     held_out_chip: str | None = None
+    # Lambda software regime the model is fitted on: "v1" (2024, today's software) for the tool;
+    # the accuracy benchmark sets "v0" to predict Lambda's 2022 rows with the 2022 fit.
+    lambda_version: str = "v1"
 
 
 @dataclass(frozen=True)
@@ -232,11 +235,13 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
         if hit is not None:
             return hit
     single = (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
-        model, machine.gpu, precision, train_flops, act_bytes, exclude=held)
+        model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
+        version=machine.lambda_version)
     if n == 1:
         return single
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
-    return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link))
+    sync = thr.cal.sync_fraction(model.family, machine.lambda_version, held)
+    return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link, sync=sync))
 
 
 def _lambda_seq(model: ModelSpec) -> int | None:

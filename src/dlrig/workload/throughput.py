@@ -124,7 +124,7 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
             value = statistics.median(values)
             systems = ", ".join(sorted({r["system"] for r in rows}))
             detail = (f"Lambda {version} measurement ({systems}; Lambda '{lp}'"
-                      f"{' = AMP' if lp == 'fp16' else ''}; batch {rows[0]['batch_per_gpu']})")
+                      f"{' = AMP' if lp == 'fp16' else ''}; batch {cal.per_gpu_batch(rows[0])} per GPU)")
             return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
                               detail=detail, per_gpu_samples_per_s=value / gpus)
     return None
@@ -140,9 +140,12 @@ def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughpu
 
 
 def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float,
-             activation_bytes: float, exclude: frozenset[str] = frozenset()) -> Throughput:
+             activation_bytes: float, exclude: frozenset[str] = frozenset(), batch: int | None = None,
+             version: str = cal.FIT_VERSION) -> Throughput:
     """One GPU, from the calibration (or the large-model MFU rule); ``exclude``: Lambda chips
-    left out of the calibration (the accuracy benchmark holds the predicted chip out)."""
+    left out of the calibration (the accuracy benchmark holds the predicted chip out);
+    ``batch``: per-GPU batch, for the per-step term (None: the term is left out); ``version``:
+    the Lambda software regime of the fit (v1, today's, unless the benchmark asks for v0)."""
     from dlrig.errors import BadInput
 
     peak, note = effective_peak_tflops(gpu, precision)
@@ -155,16 +158,17 @@ def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: floa
     pc = precision_class(precision)
     bw, cuda = gpu.memory_bandwidth_gb_s, gpu.fp32_tflops
     c = cal.calibration(model.family, pc, use_memory=bw is not None, use_cuda_cores=cuda is not None,
-                        exclude=exclude)
+                        exclude=exclude, version=version)
     seconds = c.predict_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None,
-                          activation_bytes / (cuda * 1e12) if cuda else None)
+                          activation_bytes / (cuda * 1e12) if cuda else None,
+                          cal.step_feature(model.params, bw, batch))
     per_s = 1.0 / seconds
     import math
 
     band = math.exp(c.band)
     held = f"; held out: {', '.join(c.excluded)}" if c.excluded else ""
     detail = (f"calibrated model ({c.terms}, {model.family}, "
-              f"{pc}; fitted on Lambda v1 {', '.join(c.fitted_on)}{held}; leave-one-GPU-out error: median "
+              f"{pc}; fitted on Lambda {c.version} {', '.join(c.fitted_on)}{held}; leave-one-GPU-out error: median "
               f"{c.median_abs_error:.0%}, max {band - 1:.0%})")
     return Throughput(samples_per_s=per_s, range=(per_s / band, per_s * band), source="model",
                       detail=detail, per_gpu_samples_per_s=per_s, notes=notes)
@@ -184,11 +188,14 @@ def link_for(gpu: Gpu, gpus: int, pcie_gen: float | None = None, pcie_lanes: int
     return Link("pcie", bw, f"PCIe Gen{gen} x{lanes}{assumed}, ~{bw:g} GB/s achievable")
 
 
-def data_parallel(single: Throughput, gpus: int, gradient_bytes: float, batch: int, link: Link) -> Scaling:
-    """Step time = compute + the all-reduce time not hidden behind the backward pass."""
+def data_parallel(single: Throughput, gpus: int, gradient_bytes: float, batch: int, link: Link,
+                  sync: float = 0.0) -> Scaling:
+    """Step time = compute + the all-reduce time not hidden behind the backward pass
+    + ``sync`` x the one-GPU step (synchronisation cost, :func:`calibration.sync_fraction`:
+    fitted on Lambda's multi-GPU rows; the bandwidth-only all-reduce misses it)."""
     step = batch / single.per_gpu_samples_per_s
     allreduce = 2 * (gpus - 1) / gpus * gradient_bytes / (link.gb_s * 1e9)
-    exposed = max(0.0, allreduce - OVERLAP_FRACTION * BACKWARD_SHARE * step)
+    exposed = max(0.0, allreduce - OVERLAP_FRACTION * BACKWARD_SHARE * step) + (sync * step if gpus > 1 else 0.0)
     return Scaling(gpus=gpus, link=link.description, gradient_gb=gradient_bytes / 1e9, allreduce_s=allreduce,
                    exposed_s=exposed, step_s=step + exposed, efficiency=step / (step + exposed))
 
