@@ -87,3 +87,10 @@ def test_catalog_search_and_stats():
     for cat in ("gpu", "cpu", "motherboard", "memory", "storage", "psu", "case"):
         assert stats["parts"][cat] > 1000, cat
     assert stats["import"]["dropped"]
+
+
+def test_version_and_help():
+    assert run("--version").stdout.startswith("dlrig ")
+    help_text = run("--help").stdout
+    for command in ("gpus", "check", "estimate", "plan", "cost", "probe", "bench", "export", "serve", "seed"):
+        assert command in help_text

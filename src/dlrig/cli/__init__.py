@@ -18,6 +18,20 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from dlrig import __version__
+
+        typer.echo(f"dlrig {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: bool = typer.Option(False, "--version", callback=_version, is_eager=True,
+                                       help="Show the version and exit.")) -> None:
+    """Plan, check and verify deep-learning machines: parts, workloads, costs."""
+
+
 def _register() -> None:
     import importlib
 
