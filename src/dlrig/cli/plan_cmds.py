@@ -72,7 +72,8 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
     from dlrig.plan.plan import file_build
     from dlrig.plan.plan import plan as run_plan
 
-    result = run_plan(req)
+    with console(stderr=True).status("planning: building candidates and solving …"):
+        result = run_plan(req)
     multi = None
     if boxes:
         from dlrig.plan.frontier import multibox
@@ -104,7 +105,8 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
 def _frontier(req: Any, as_json: bool, plot: Path | None = None) -> None:
     from dlrig.plan.frontier import frontier as run_frontier
 
-    f = run_frontier(req)
+    with console(stderr=True).status("tracing the cost/throughput frontier …"):
+        f = run_frontier(req)
     if plot is not None:
         from dlrig.report.plots import write_frontier_plot
 
