@@ -14,45 +14,27 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from dlrig.build import SINGLE, Build, BuildFile, PartRef
 from dlrig.catalog.models import Part, Price, PriceBookInfo
-from dlrig.catalog.names import VENDOR_WORDS
 from dlrig.catalog.prices import PriceBook, parse_usd, price_for
 from dlrig.errors import AmbiguousPart, BadInput, MalformedFile, UnknownPart
+from dlrig.pcpartpicker.match import match_item, ref_name
+from dlrig.pcpartpicker.patterns import (
+    CATEGORY_OF_TYPE,
+    DATE,
+    HEADER,
+    LINK,
+    NO_PRICE,
+    PRICE,
+    TYPE_ORDER,
+)
 
 if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
-# PCPartPicker's row types, in the order its lists show them, and the catalog category of each.
-TYPE_ORDER: tuple[str, ...] = ("CPU", "CPU Cooler", "Motherboard", "Memory", "Storage", "Video Card",
-                               "Case", "Power Supply")
-CATEGORY_OF_TYPE: dict[str, str] = {
-    "cpu": "cpu", "cpu cooler": "cooler", "motherboard": "motherboard", "memory": "memory",
-    "storage": "storage", "video card": "gpu", "case": "case", "power supply": "psu",
-}
-TYPE_OF_CATEGORY: dict[str, str] = {CATEGORY_OF_TYPE[t.lower()]: t for t in TYPE_ORDER}
-NO_PRICE = "No Prices Available"
-HEADER = re.compile(r"^\s*\|?\s*type\s*\|\s*item\s*\|\s*price\s*\|?\s*$", re.IGNORECASE)
-LINK = re.compile(r"^\[(?P<text>.*)\]\((?P<url>[^)]*)\)$")
-PRICE = re.compile(r"^(?:purchased for\s+)?(?P<usd>\$\s?[\d,]+(?:\.\d+)?)(?:\s*@\s*(?P<where>.+))?$",
-                   re.IGNORECASE)
-DATE = re.compile(r"(\d{4}-\d{2}-\d{2})")
-WORD = re.compile(r"[a-z0-9.+]+")  # the word characters of dlrig.catalog.names.normalize
-NUMBER = re.compile(r"\d+(?:\.\d+)?")
-UNITS = frozenset({"gb", "tb", "mb", "w", "mm", "ghz", "mhz"})
-MIN_PREFIX_WORDS = 2
-# Words that start PCPartPicker's spec suffix ("... ATX LGA2011-3 Motherboard").
-SPEC_WORDS = frozenset({
-    "processor", "motherboard", "memory", "video", "card", "case", "power", "supply", "solid",
-    "state", "drive", "internal", "hard", "atx", "e-atx", "eatx", "micro", "mini-itx", "full",
-    "mid", "tower", "80+", "certified", "fully", "semi-modular", "cpu", "cooler", "fan", "liquid",
-    "desktop",
-})
-SPEC_UNITS = frozenset({"ghz", "mhz", "w", "mm", "cfm", "rpm"})
 
 
 @dataclass(frozen=True)
@@ -264,102 +246,6 @@ def _unmatched(row: ListRow, exc: UnknownPart | AmbiguousPart) -> Unmatched:
     return Unmatched(row.line, row.type, row.item, closest=tuple(exc.closest))
 
 
-def match_item(item: str, category: str, catalog: Catalog) -> Part:
-    """The catalog part a PCPartPicker item names: the full name; else the most specific
-    catalog part all of whose name words (sizes included) the item contains; else the longest
-    leading part of the item that names one part."""
-    try:
-        return catalog.resolve(item, category)
-    except (UnknownPart, AmbiguousPart) as exc:
-        first_error: UnknownPart | AmbiguousPart = exc
-    found = _contained(item, category, catalog)
-    if found is not None:
-        return found
-    words = item.split()
-    for n in range(len(words) - 1, _core_length(words, category) - 1, -1):
-        try:
-            return catalog.resolve(" ".join(words[:n]), category)
-        except UnknownPart:
-            continue
-        except AmbiguousPart:
-            break  # a shorter name only matches more parts
-    if isinstance(first_error, AmbiguousPart):
-        raise first_error
-    raise UnknownPart(item, category, catalog.index(category).closest(item))
-
-
-def _core_length(words: list[str], category: str) -> int:
-    """How many leading words name the product: PCPartPicker's spec suffix starts at the first
-    descriptor ("ATX", "Processor", "80+") or measure ("3.3 GHz", "1600 W"; sizes too, except
-    for memory and storage, whose size is part of the product). Prefixes never go shorter."""
-    units = SPEC_UNITS | ({"gb", "tb"} if category not in ("memory", "storage") else set())
-    for i, word in enumerate(words):
-        w = word.lower().strip('",()')
-        nxt = words[i + 1].lower() if i + 1 < len(words) else ""
-        if w in SPEC_WORDS or w.endswith("-core") or (NUMBER.fullmatch(w) and nxt in units):
-            return max(i, MIN_PREFIX_WORDS)
-        if any(w.endswith(u) and NUMBER.fullmatch(w[: -len(u)] or "x") for u in units):
-            return max(i, MIN_PREFIX_WORDS)
-    return len(words)
-
-
-def _tokens(text: str) -> frozenset[str]:
-    """Words of a name without vendor words, a number joined to its unit ("32 GB" -> "32gb")."""
-    out: list[str] = []
-    for w in WORD.findall(text.lower().replace("g.skill", "gskill")):
-        if w in UNITS and out and NUMBER.fullmatch(out[-1]):
-            out[-1] += w
-        elif w not in VENDOR_WORDS:
-            out.append(w)
-    return frozenset(out)
-
-
-@lru_cache(maxsize=32)
-def _token_table(catalog: Catalog, category: str) -> tuple[tuple[Part, tuple[frozenset[str], ...]], ...]:
-    return tuple((p, tuple(_tokens(s) for s in (p.name, *p.aliases))) for p in catalog.parts(category))
-
-
-def _contained(item: str, category: str, catalog: Catalog) -> Part | None:
-    have = _tokens(item)
-    best: list[tuple[frozenset[str], Part]] = []
-    for part, spellings in _token_table(catalog, category):
-        fits = [want for want in spellings if len(want) >= MIN_PREFIX_WORDS and want <= have]
-        if fits:
-            best.append((max(fits, key=len), part))
-    if not best:
-        return None
-    top = max(len(t) for t, _ in best)
-    winners = [(t, p) for t, p in best if len(t) == top]
-    if len(winners) == 1:
-        return winners[0][1]
-    chips = [p for _, p in winners if getattr(p, "chip_id", "x") is None]
-    if len(chips) == 1:
-        return chips[0]
-    if len({t for t, _ in winners}) == 1:
-        # One spelling, several records: the same product listed by two data sets. Take the
-        # record that knows the most; a tie is still ambiguous.
-        ranked = sorted((_known_fields(p), p.id, p) for _, p in winners)
-        if ranked[-1][0] > ranked[-2][0]:
-            return ranked[-1][2]
-    raise AmbiguousPart(item, sorted(p.name for _, p in winners))
-
-
-def _known_fields(part: Part) -> int:
-    return sum(1 for v in part.model_dump(exclude={"notes", "field_src", "aliases"}).values()
-               if v not in (None, (), [], {}))
-
-
-def ref_name(part: Part, category: str, catalog: Catalog) -> str:
-    """The part's name where the name finds it again, else its id (two records share a name)."""
-    try:
-        if catalog.resolve(part.name, category).id == part.id:
-            return part.name
-    except BadInput:
-        pass
-    return part.id
-
-
-# -- writing ---------------------------------------------------------------------------------
 def to_pcpartpicker_table(build: Build, book: PriceBook | None = None,
                           generated: date | None = None) -> str:
     """The build as a PCPartPicker markdown list: one row per unit, in PCPartPicker's order."""
