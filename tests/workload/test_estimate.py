@@ -11,10 +11,10 @@ from dlrig.workload.estimate import (
     Machine,
     WorkloadRequest,
     estimate,
-    fit_gpus,
     machine_from_build,
     request_from_build,
 )
+from dlrig.workload.fit import fit_gpus
 
 
 @pytest.fixture

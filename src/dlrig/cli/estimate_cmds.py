@@ -91,7 +91,8 @@ def fit(
 ) -> None:
     """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first."""
     from dlrig.catalog.store import default_catalog
-    from dlrig.workload.estimate import WorkloadRequest, fit_document, fit_gpus
+    from dlrig.workload.estimate import WorkloadRequest
+    from dlrig.workload.fit import fit_document, fit_gpus
 
     mode = "train" if train else "infer"
     req = WorkloadRequest(**_workload(model=model, precision=precision, batch=batch, seq=seq, optimizer=optimizer,

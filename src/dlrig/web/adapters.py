@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
     from dlrig.check import CheckReport
     from dlrig.cost.ownership import CostOptions, CostReport
-    from dlrig.workload.estimate import Estimate, FitRow
+    from dlrig.workload.estimate import Estimate
+    from dlrig.workload.fit import FitRow
 
 PASTED_BUILD = "pasted build file"
 PASTED_LIST = "pasted part list"
@@ -147,7 +148,8 @@ def estimate(catalog: Catalog, options: dict[str, Any], build: Build | None = No
 
 def fit(catalog: Catalog, options: dict[str, Any], mode: str = "train", prices: str = "latest") -> list[FitRow]:
     """As ``dlrig fit [--train|--infer] --prices BOOK``."""
-    from dlrig.workload.estimate import WorkloadRequest, fit_gpus
+    from dlrig.workload.estimate import WorkloadRequest
+    from dlrig.workload.fit import fit_gpus
 
     return fit_gpus(WorkloadRequest(**options), catalog.gpu_chips(), mode=mode, book=price_book(catalog, prices))
 
@@ -155,7 +157,7 @@ def fit(catalog: Catalog, options: dict[str, Any], mode: str = "train", prices: 
 def fit_json(model: str, sharding: str, rows: list[FitRow], mode: str = "train",
              prices: str = "latest") -> dict[str, Any]:
     """The ``dlrig fit --json`` document."""
-    from dlrig.workload.estimate import fit_document
+    from dlrig.workload.fit import fit_document
 
     return fit_document(model, sharding, mode, prices, rows)
 

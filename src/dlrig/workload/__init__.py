@@ -13,7 +13,7 @@ from typing import Any
 
 _EXPORTS = {
     "run_estimate": "dlrig.workload.estimate",
-    "fit_gpus": "dlrig.workload.estimate", "WorkloadRequest": "dlrig.workload.estimate",
+    "fit_gpus": "dlrig.workload.fit", "WorkloadRequest": "dlrig.workload.estimate",
     "Machine": "dlrig.workload.estimate", "estimate_power_w": "dlrig.workload.power_draw",
     "get_model": "dlrig.workload.zoo",
 }
