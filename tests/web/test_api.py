@@ -189,7 +189,7 @@ def test_planner_missing_is_503_in_the_api_and_a_message_in_the_page(client: Tes
 
 def test_openapi_documents_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {f"/api/{r}" for r in ("ranking", "check", "estimate", "fit", "plan", "cost")}
+    assert set(paths) == {f"/api/{r}" for r in ("gpus", "ranking", "check", "estimate", "fit", "plan", "cost")}
     assert client.get("/docs").status_code == 200
 
 
@@ -297,3 +297,13 @@ def test_serve_listens_on_loopback_by_default(monkeypatch) -> None:
     assert calls == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]
     result = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
     assert "warning: listening on 0.0.0.0" in result.output
+
+
+def test_gpus_route_and_a_build_as_a_json_object(client: TestClient) -> None:
+    assert client.get("/api/gpus", params={"prices": "seed-2015"}).json() == \
+        client.get("/api/ranking", params={"prices": "seed-2015"}).json()
+    import yaml
+
+    as_object = yaml.safe_load(BAD_QUAD)
+    assert client.post("/api/check", json={"build": as_object}).json() == \
+        client.post("/api/check", json={"build": BAD_QUAD}).json()

@@ -92,4 +92,5 @@ def test_plan_never_fails_and_matches_its_schema(case: schemathesis.Case) -> Non
 
 def test_every_api_route_is_fuzzed() -> None:
     routes = {r.ok().path for r in api.get_all_operations()} - {"/openapi.json"}
-    assert routes == {"/api/ranking", "/api/check", "/api/estimate", "/api/fit", "/api/plan", "/api/cost"}
+    assert routes == {"/api/gpus", "/api/ranking", "/api/check", "/api/estimate", "/api/fit", "/api/plan",
+                      "/api/cost"}

@@ -57,8 +57,13 @@ def is_part_list(text: str) -> bool:
     return any(HEADER.match(line) for line in text.splitlines())
 
 
-def build_from_text(text: str, catalog: Catalog, name: str | None = None, fmt: str = "auto") -> Build:
-    """A pasted build file (YAML) or PCPartPicker markdown list, resolved against the catalog."""
+def build_from_text(text: str | dict[str, Any], catalog: Catalog, name: str | None = None,
+                    fmt: str = "auto") -> Build:
+    """A pasted build file (YAML, or the same as a JSON object) or a PCPartPicker markdown list."""
+    if isinstance(text, dict):
+        import yaml
+
+        text = yaml.safe_dump(text, sort_keys=False)
     if fmt not in BUILD_FORMATS:
         raise BadInput(f"unknown build format {fmt!r}; one of: {', '.join(BUILD_FORMATS)}")
     if not text.strip():

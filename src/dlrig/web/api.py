@@ -33,7 +33,7 @@ class _In(BaseModel):
 
 
 class BuildIn(_In):
-    build: str = Field(..., description=BUILD_HELP)
+    build: str | dict[str, Any] = Field(..., description=BUILD_HELP + "; or the build file as a JSON object")
     format: Format = Field("auto", description="auto: a list when it has a 'Type|Item|Price' header")
     name: str | None = Field(None, description="the build's name (a list's default: 'build')")
 
@@ -140,7 +140,8 @@ class CostIn(BuildIn):
                            depreciation_per_year=self.depreciation, years=self.years, vs=tuple(self.vs or ("cloud",)))
 
 
-@router.get("/ranking", responses=ERRORS, summary="dlrig gpus --json")
+@router.get("/gpus", responses=ERRORS, summary="dlrig gpus --json")
+@router.get("/ranking", responses=ERRORS, summary="dlrig gpus --json (the same as /api/gpus)")
 def ranking(catalog: Catalog = Depends(get_catalog), precision: str = "fp32", prices: str = "latest",
             sort: str | None = None, min_vram: float | None = None, max_price: float | None = None,
             kind: list[str] = Query([]), names: list[str] = Query([]), limit: int = 0) -> dict[str, Any]:
