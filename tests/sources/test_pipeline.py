@@ -111,3 +111,23 @@ def test_import_report_is_written(built, tmp_path):
     on_disk = catalog.import_report()
     assert on_disk["checks"]["parts"]["gpu chips"] == len(catalog.gpu_chips())
     json.dumps(report)  # serializable
+
+
+def test_listing_only_parts_of_different_sizes_stay_apart(tmp_path):
+    """docyx names a product line ("Acme X1"); a 128 GB and a 1 TB drive are two parts, two prices."""
+    import shutil
+
+    from dlrig.sources import docyx
+    from dlrig.sources.common import ChipIndex, IdMaker, ImportReport
+
+    folder = tmp_path / "docyx"
+    shutil.copytree(FIXTURES / "pcpartpicker-docyx", folder)
+    (folder / "internal-hard-drive.csv").write_text(
+        "name,price,capacity,price_per_gb,type,cache,form_factor,interface\n"
+        "Acme X1,10.00,128,,SSD,,2.5,SATA 6.0 Gb/s\n"
+        "Acme X1,50.00,1000,,SSD,,2.5,SATA 6.0 Gb/s\n")
+    new, prices = docyx.read(folder, {}, ChipIndex([]), ImportReport(), IdMaker())
+    drives = {p.name: p.id for p in new["storage"]}
+    assert set(drives) == {"Acme X1 128GB", "Acme X1 1TB"}
+    by_id = {r["part_id"]: r["usd"] for r in prices}
+    assert by_id[drives["Acme X1 128GB"]] == 10.0 and by_id[drives["Acme X1 1TB"]] == 50.0

@@ -95,8 +95,8 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
                     continue
                 chip_id = chip.id if chip else None
                 part_id = matcher.find(row["name"], f"{row['name']} {color}", chip_id=chip_id) if price else None
-                if part_id is None and key(row["name"]) in own:
-                    part_id = own[key(row["name"])]
+                if part_id is None and strict_key(row["name"]) in own:
+                    part_id = own[strict_key(row["name"])]
                     report.drop(f"{SRC}:{cat}", "same name as another listing (colour variants, repeats): merged")
                 elif part_id is None:
                     part = _own_part(cat, row, chips, ids)
@@ -104,7 +104,7 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
                         report.drop(f"{SRC}:{cat}", "GPU chipset not in the GPU catalog (old or mobile)")
                         continue
                     new_parts[cat].append(part)
-                    part_id = own[key(row["name"])] = part.id
+                    part_id = own[strict_key(row["name"])] = part.id
                     report.keep(f"{SRC}:{cat}")
                 else:
                     report.correct(f"{SRC}:{cat}", "listing joined to a BuildCores part")
