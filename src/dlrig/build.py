@@ -163,24 +163,33 @@ def resolve_build(spec: BuildFile, catalog: Catalog, origin: str = "") -> Build:
 
 
 def parse_build_file(path: Path) -> BuildFile:
-    import yaml
-
     if not path.is_file():
         raise BadInput(f"build file {str(path)!r} does not exist")
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise MalformedFile(str(path), "not a UTF-8 text file") from None
+    return parse_build_text(text, str(path))
+
+
+def parse_build_text(text: str, origin: str, not_a_mapping: str = "") -> BuildFile:
+    """A build file's YAML text, validated; errors name ``origin`` and, for YAML, the line."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise MalformedFile(str(path), f"not valid YAML ({getattr(exc, 'problem', exc)})", line=line) from None
+        raise MalformedFile(origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line=line) from None
     if not isinstance(data, dict):
-        raise MalformedFile(str(path), "a build file is a YAML mapping with a 'parts' key")
+        raise MalformedFile(origin, "a build file is a YAML mapping with a 'parts' key" + not_a_mapping)
     try:
         return BuildFile.model_validate(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(x) for x in first["loc"])
-        raise MalformedFile(str(path), f"{where}: {first['msg']}") from None
+        raise MalformedFile(origin, f"{where}: {first['msg']}") from None
 
 
 def load_build(path: Path | str, catalog: Catalog) -> Build:

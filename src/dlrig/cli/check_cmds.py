@@ -35,8 +35,6 @@ def load_any(path: Path) -> Build:
         return build_from_list(path, catalog)[0]
     try:
         return load_build(path, catalog)
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
     except OSError as exc:
         raise MalformedFile(str(path), f"cannot be read ({exc.strerror or exc})") from None
     except UnknownPart as exc:

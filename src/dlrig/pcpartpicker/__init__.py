@@ -279,17 +279,25 @@ def book_to_csv(book: PriceBook) -> str:
 
 def build_from_list(path: Path | str, catalog: Catalog) -> tuple[Build, Imported]:
     """A list file as a resolved build carrying its own prices; any unmatched line is an error."""
+    return resolved_list(import_list(path, catalog), catalog, str(path))
+
+
+def build_from_text(text: str, catalog: Catalog, origin: str, name: str = "build") -> tuple[Build, Imported]:
+    """As ``build_from_list``, on a pasted list's text."""
+    return resolved_list(match_list(parse_list(text, origin), catalog, name=name), catalog, origin)
+
+
+def resolved_list(imported: Imported, catalog: Catalog, origin: str) -> tuple[Build, Imported]:
     from dataclasses import replace
 
     from dlrig.build import resolve_build
 
-    imported = import_list(path, catalog)
     if imported.unmatched:
-        raise UnmatchedLines(str(path), imported.unmatched)
+        raise UnmatchedLines(origin, imported.unmatched)
     singles = _single_notes(_counts(imported), imported.parts)
     if singles:
-        raise BadInput(f"{path}: " + "; ".join(singles))
-    build = resolve_build(imported.build_file, catalog, origin=str(path))
+        raise BadInput(f"{origin}: " + "; ".join(singles))
+    build = resolve_build(imported.build_file, catalog, origin=origin)
     return replace(build, own_prices=imported.book), imported
 
 

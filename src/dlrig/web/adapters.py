@@ -12,7 +12,7 @@ import dataclasses
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
-from dlrig.errors import BadInput, DlrigError, MalformedFile
+from dlrig.errors import BadInput, DlrigError
 
 if TYPE_CHECKING:
     from dlrig.build import Build
@@ -74,42 +74,19 @@ def build_from_text(text: str | dict[str, Any], catalog: Catalog, name: str | No
 
 
 def _from_yaml(text: str, catalog: Catalog, name: str | None) -> Build:
-    """As ``dlrig.build.parse_build_file`` + ``resolve_build``, on text instead of a path."""
-    import yaml
-    from pydantic import ValidationError
+    from dlrig.build import parse_build_text, resolve_build
 
-    from dlrig.build import BuildFile, resolve_build
-
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise MalformedFile(PASTED_BUILD, f"not valid YAML ({getattr(exc, 'problem', exc)})", line=line) from None
-    if not isinstance(data, dict):
-        raise MalformedFile(PASTED_BUILD, "a build file is a YAML mapping with a 'parts' key "
-                            "(or paste a PCPartPicker list with its 'Type|Item|Price' header)")
-    try:
-        spec = BuildFile.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise MalformedFile(PASTED_BUILD, f"{where}: {first['msg']}") from None
+    spec = parse_build_text(text, PASTED_BUILD,
+                            not_a_mapping=" (or paste a PCPartPicker list with its 'Type|Item|Price' header)")
     if name:
         spec = spec.model_copy(update={"name": name})
     return resolve_build(spec, catalog, origin=PASTED_BUILD)
 
 
 def _from_list(text: str, catalog: Catalog, name: str | None) -> Build:
-    """As ``dlrig.pcpartpicker.build_from_list``, on text instead of a path."""
-    from dlrig.build import resolve_build
-    from dlrig.pcpartpicker import UnmatchedLines, match_list, parse_list
+    from dlrig.pcpartpicker import build_from_text
 
-    imported = match_list(parse_list(text, PASTED_LIST), catalog, name=name or "build")
-    if imported.unmatched:
-        raise UnmatchedLines(PASTED_LIST, imported.unmatched)
-    build = resolve_build(imported.build_file, catalog, origin=PASTED_LIST)
-    return dataclasses.replace(build, own_prices=imported.book)
+    return build_from_text(text, catalog, PASTED_LIST, name=name or "build")[0]
 
 
 # -- one core call each -----------------------------------------------------------------------
