@@ -1,15 +1,18 @@
 #!/usr/bin/env python
-"""GPU check for a lent machine: ``dlrig probe``, ``dlrig bench --json`` and a torch.matmul sweep.
+"""GPU check for a lent machine: ``dlrig probe``, ``dlrig bench``, a torch.matmul sweep, and
+training throughput of zoo models against ``dlrig estimate`` (benchmarks/gpu_calibration.py).
 
 Run from the repository root (dlrig installed, or ``src`` on the path):
 
-    python benchmarks/gpu_bench.py                # full bench + sweep, hard limit 480 s
+    python benchmarks/gpu_bench.py                # everything, hard limit 480 s
     python benchmarks/gpu_bench.py --quick --limit-s 240
 
-Writes to ``$OUT`` (or ``./out``): ``probe.json``, ``bench.json``, ``matmul_sweep.json``,
-``summary.txt`` and each step's stderr. Every step runs in its own process group with a
-timeout, so a wedged CUDA call is killed rather than waited for; without a GPU (or with a
-CPU-only PyTorch) the GPU parts are skipped with the reason, never hung on.
+Writes to ``$OUT`` (or ``./out``), eight files at most: ``probe.json``, ``matmul_sweep.json``,
+``bench.json``, ``calibration.json``, ``calibration.txt`` (measured against estimated),
+``workflow.txt`` (a user's path on this machine: probe --out, check, estimate --measured),
+``summary.txt`` and ``stderr.txt`` (every step's stderr, in order). Every step runs in its own
+process group with a timeout, so a wedged CUDA call is killed rather than waited for; without
+a GPU (or with a CPU-only PyTorch) the GPU parts are skipped with the reason, never hung on.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -40,8 +44,11 @@ def out_dir() -> Path:
 
 def run_step(name: str, args: list[str], timeout_s: float, out: Path) -> tuple[int | None, str]:
     """Run one step in its own process group; kill the whole group at the deadline."""
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")])}
-    with (out / f"{name}.stderr.txt").open("w") as err:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO / "src"), os.environ.get("PYTHONPATH", "")]),
+           "PYTHONUNBUFFERED": "1"}
+    with (out / "stderr.txt").open("a") as err:
+        err.write(f"\n==== {name}: {' '.join(args[-6:])}\n")
+        err.flush()
         proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=err, text=True, cwd=REPO, env=env,
                                 start_new_session=True)
         try:
@@ -65,7 +72,7 @@ def save_json(out: Path, name: str, rc: int | None, stdout: str) -> dict[str, An
     if rc is None:
         doc = {"error": "timed out: killed", **doc}
     elif rc not in (0, 1):
-        doc = {"error": f"exit status {rc} (see {name}.stderr.txt)", **doc}
+        doc = {"error": f"exit status {rc} (see stderr.txt)", **doc}
     (out / f"{name}.json").write_text(json.dumps(doc, indent=2, default=str) + "\n")
     return doc
 
@@ -146,6 +153,21 @@ def with_peaks(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+def workflow(out: Path, budget_s: float) -> None:
+    """A user's path on this machine, as they would type it: probe --out, check, estimate --measured."""
+    build = Path(os.environ["DLRIG_HOME"]) / "probed-build.yaml"
+    commands = [["probe", "--out", str(build)], ["check", str(build)],
+                ["estimate", str(build), "--model", "resnet50", "--precision", "fp16", "--dataset", "imagenet",
+                 "--epochs", "90", "--measured"]]
+    text = []
+    for argv in commands:
+        rc, stdout = run_step("workflow", [*DLRIG, *argv], budget_s / len(commands), out)
+        text.append(f"$ dlrig {' '.join(argv)}\n{stdout}[exit status {rc}]\n")
+    if build.exists():
+        text.append(f"---- {build.name}\n{build.read_text()}")
+    (out / "workflow.txt").write_text("\n".join(text))
+
+
 # -- the driver ------------------------------------------------------------------------------------
 def summary(probe: dict[str, Any], bench: dict[str, Any], sweep_doc: dict[str, Any], times: dict[str, float]) -> str:
     lines = [f"steps (s): {json.dumps({k: round(v, 1) for k, v in times.items()})}"]
@@ -171,13 +193,19 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="dlrig bench --quick")
     parser.add_argument("--limit-s", type=float, default=480.0, help="hard limit for everything (s)")
+    parser.add_argument("--skip", default="", help="comma-separated: sweep, calibration (the rest always runs)")
     parser.add_argument("--sweep", action="store_true", help=argparse.SUPPRESS)  # child mode
     parser.add_argument("--sweep-s", type=float, default=120.0, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    if skip - {"sweep", "calibration"}:
+        parser.error(f"--skip: unknown step(s) {', '.join(sorted(skip - {'sweep', 'calibration'}))}")
     if args.sweep:
         print(json.dumps(with_peaks(sweep(args.sweep_s)), default=str))
         return 0
     out, t0 = out_dir(), time.monotonic()
+    home = tempfile.TemporaryDirectory(prefix="dlrig-gpu-bench-")  # bench --save and the probed build go here
+    os.environ["DLRIG_HOME"] = home.name
 
     def left(share: float) -> float:
         return (args.limit_s - (time.monotonic() - t0)) * share
@@ -191,12 +219,24 @@ def main() -> int:
         return save_json(out, name, rc, stdout)
 
     probe = step("probe", [*DLRIG, "probe", "--json"], 0.1)
-    sweep_budget = left(0.3)
-    sweep_doc = step("matmul_sweep", [sys.executable, __file__, "--sweep", "--sweep-s", str(sweep_budget * 0.8)], 0.3)
-    bench = step("bench", [*DLRIG, "bench", "--json", *(["--quick"] if args.quick else [])], 0.95)
-    text = summary(probe, bench, sweep_doc, times)
+    sweep_budget = left(0.25)
+    sweep_doc = {"skipped": "--skip sweep"} if "sweep" in skip else step(
+        "matmul_sweep", [sys.executable, __file__, "--sweep", "--sweep-s", str(sweep_budget * 0.8)], 0.25)
+    bench = step("bench", [*DLRIG, "bench", "--json", "--save", *(["--quick"] if args.quick else [])], 0.5)
+    workflow(out, left(0.1))
+    calib: dict[str, Any] = {"skipped": "--skip calibration"}
+    if "calibration" not in skip:
+        calibration_budget = left(0.9)
+        calib = step("calibration", [sys.executable, str(REPO / "benchmarks" / "gpu_calibration.py"), "--measure",
+                                     "--limit-s", str(calibration_budget * 0.7)], 0.9)
+        rc, text = run_step("compare", [sys.executable, str(REPO / "benchmarks" / "gpu_calibration.py"),
+                                        "--compare", str(out / "calibration.json")], left(0.9), out)
+        (out / "calibration.txt").write_text(text if rc == 0 else f"compare failed ({rc}); see stderr.txt\n")
+    text = summary(probe, bench, sweep_doc, times) + f"calibration: {len(calib.get('rows', []))} rows, " \
+        f"failed {calib.get('failed') or calib.get('skipped') or calib.get('error')}\n"
     (out / "summary.txt").write_text(text)
     print(text, end="")
+    home.cleanup()
     return 0
 
 

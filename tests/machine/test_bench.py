@@ -135,3 +135,18 @@ def test_gpu_vs_cpu_measured() -> None:
               "gpus": [{"index": 0, "name": "H100", "gemm_tflops": {"fp32": 50.0, "bf16": 700.0}}]}
     answer = claims.gpu_vs_cpu(result, default_catalog())
     assert answer["measured"] and answer["ratio_fp32"] == pytest.approx(100) and answer["best_precision"] == "bf16"
+
+
+@pytest.mark.parametrize(("memory_gb", "batch"), [(80, 256), (24, 256), (12, 128), (8, 64), (4, 32), (None, 32)])
+def test_resnet50_batch_grows_with_the_card(memory_gb: float | None, batch: int) -> None:
+    from dlrig.machine.bench.expected import resnet50_batch
+
+    assert resnet50_batch(memory_gb) == batch
+
+
+def test_loader_gives_every_worker_enough_images(tmp_path: Path) -> None:
+    from dlrig.machine.bench import decode
+
+    jpegs = decode.make_jpegs(tmp_path, 4)
+    result = decode.loader(jpegs, workers=2, passes=1)
+    assert result.images >= 2 * decode.MIN_IMAGES_PER_WORKER and result.decoder == "pillow"

@@ -53,3 +53,25 @@ def test_apply_calibration_replaces_measured_stages() -> None:
     assert [s.supply_samples_per_s for s in out] == [3000.0, 900.0, 9e4]
     assert out[0].detail.startswith("measured by dlrig bench")
     assert calibration.apply_calibration(stages, None) == stages
+
+
+GPU_RESULT = {**RESULT, "decode": {"jpeg_images_per_s_all_cores": 900.0, "decoder": "OpenCV"},
+              "gpus": [{"name": "NVIDIA H100 80GB HBM3", "catalog_part": "H100 SXM5 80 GB",
+                        "resnet50_images_per_s": 4920.0, "resnet50_batch": 256, "resnet50_precision": "fp16 AMP"}]}
+
+
+def test_the_decoder_that_ran_is_named() -> None:
+    calibration.save(GPU_RESULT)
+    stages = [Stage("CPU JPEG decode + resize", 50.0, (40.0, 60.0), "rule", "fix")]
+    assert calibration.apply_calibration(stages, calibration.load_calibration())[0].detail.endswith("OpenCV")
+
+
+def test_measured_training_only_for_the_workload_and_gpu_the_bench_ran() -> None:
+    calibration.save(GPU_RESULT)
+    saved = calibration.load_calibration()
+    rate, detail = calibration.measured_training(saved, "resnet50", "fp16", "H100 SXM5 80 GB")
+    assert rate == 4920.0 and "batch 256" in detail and "on this host" in detail
+    assert calibration.measured_training(saved, "resnet50", "bf16", "H100 SXM5 80 GB") is None
+    assert calibration.measured_training(saved, "bert-base", "fp16", "H100 SXM5 80 GB") is None
+    assert calibration.measured_training(saved, "resnet50", "fp16", "A100 SXM4 80 GB") is None
+    assert calibration.measured_training(None, "resnet50", "fp16", "H100 SXM5 80 GB") is None

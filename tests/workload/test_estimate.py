@@ -91,3 +91,31 @@ def test_fit_finds_the_smallest_count(rtx4090: Gpu, h100: Gpu, titan_x: Gpu) -> 
     assert rows["H100 SXM5 80 GB"].gpus == 2  # 128 GB of state over 2 x 80 GB
     assert rows["GeForce RTX 4090"].gpus == 8
     assert rows["GeForce GTX TITAN X"].gpus is None
+
+
+def _bench_here(gpu_name: str, rate: float = 4924.0) -> dict:
+    return {"saved_at": "2026-11-27T07:53:08+00:00", "host": "box",
+            "measured": {"gpu_name": "NVIDIA H100 80GB HBM3", "gpu_catalog_part": gpu_name,
+                         "resnet50_images_per_s_per_gpu": rate, "resnet50_batch": 256,
+                         "resnet50_precision": "fp16 AMP, channels-last, SGD"}}
+
+
+def test_this_hosts_measured_training_rate_beats_lambda_and_the_model(h100: Gpu) -> None:
+    req = WorkloadRequest(model="resnet50", precision="fp16", batch=256)
+    e = estimate(req, Machine(gpu=h100, gpus=2, calibration=_bench_here(h100.name)))
+    assert e.throughput.source == "measured" and "on this host" in e.throughput.detail
+    assert 1.5 * 4924.0 < e.throughput.samples_per_s < 2 * 4924.0  # two GPUs: the one measured, scaled
+    one = estimate(req, Machine(gpu=h100, calibration=_bench_here(h100.name))).throughput
+    assert one.samples_per_s == 4924.0 and one.range == (4924.0, 4924.0)
+
+
+@pytest.mark.parametrize(("model", "precision", "gpu"), [
+    ("resnet50", "bf16", None),  # the bench trains fp16 only
+    ("bert-base", "fp16", None),  # another model
+    ("resnet50", "fp16", "A100 SXM4 80 GB"),  # the bench ran on another GPU
+])
+def test_a_measurement_of_another_workload_or_gpu_is_not_used(h100: Gpu, model: str, precision: str,
+                                                               gpu: str | None) -> None:
+    e = estimate(WorkloadRequest(model=model, precision=precision, batch=64),
+                 Machine(gpu=h100, calibration=_bench_here(gpu or h100.name)))
+    assert "on this host" not in e.throughput.detail

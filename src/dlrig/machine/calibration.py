@@ -36,12 +36,14 @@ def measurements(result: dict[str, Any]) -> dict[str, Any]:
             "disk_small_file_bytes": result["disk"].get("small_file_bytes"),
             "jpeg_images_per_s_per_core": result["decode"].get("jpeg_images_per_s_per_core"),
             "jpeg_images_per_s_all_cores": result["decode"].get("jpeg_images_per_s_all_cores"),
+            "jpeg_decoder": result["decode"].get("decoder"),
             "loader_images_per_s": result["loader"].get("images_per_s"),
             "cpu_gemm_fp32_gflops": result["cpu"].get("gemm_fp32_gflops"),
-            "gpu_name": first.get("name"), "gpu_count": len(gpus),
+            "gpu_name": first.get("name"), "gpu_catalog_part": first.get("catalog_part"), "gpu_count": len(gpus),
             "gpu_gemm_tflops": first.get("gemm_tflops") or {},
             "h2d_gb_s": first.get("h2d_gb_s"),
-            "resnet50_images_per_s_per_gpu": first.get("resnet50_images_per_s")}
+            "resnet50_images_per_s_per_gpu": first.get("resnet50_images_per_s"),
+            "resnet50_batch": first.get("resnet50_batch"), "resnet50_precision": first.get("resnet50_precision")}
 
 
 def save(result: dict[str, Any], now: dt.datetime | None = None) -> Path:
@@ -94,10 +96,31 @@ def apply_calibration(stages: list[Any], calibration: dict[str, Any] | None) -> 
                                  f"measured by dlrig bench {when}: {m.get('disk_small_file_reads_per_s') or 0:,.0f} "
                                  f"reads/s of {(m.get('disk_small_file_bytes') or 0) / 1000:.0f} KB files"),
                 "CPU JPEG decode + resize": (m.get("jpeg_images_per_s_all_cores"),
-                                             f"measured by dlrig bench {when}: all cores, Pillow")}
+                                             f"measured by dlrig bench {when}: all cores, "
+                                             f"{m.get('jpeg_decoder') or 'decoder not recorded'}")}
     out = []
     for stage in stages:
         value, detail = measured.get(stage.name, (None, ""))
         out.append(replace(stage, supply_samples_per_s=value, supply_range=(value, value), detail=detail)
                    if value else stage)
     return out
+
+
+# The bench trains ResNet-50 with FP16 autocast (dlrig.machine.bench.expected.RESNET50_PRECISION).
+MEASURED_TRAINING = {("resnet50", "fp16")}
+
+
+def measured_training(calibration: dict[str, Any] | None, model_key: str, precision: str,
+                      gpu_name: str) -> tuple[float, str] | None:
+    """This host's measured training samples/s per GPU for a workload the bench ran on this GPU,
+    with its description; ``None`` when the bench did not measure it (another model, precision
+    or GPU, or no GPU step)."""
+    if not calibration or (model_key, precision) not in MEASURED_TRAINING:
+        return None
+    m = calibration.get("measured", {})
+    rate = m.get("resnet50_images_per_s_per_gpu")
+    if not rate or m.get("gpu_catalog_part") != gpu_name:
+        return None
+    batch = f", batch {m['resnet50_batch']}" if m.get("resnet50_batch") else ""
+    return rate, (f"dlrig bench {calibration.get('saved_at', '?')} on this host "
+                  f"({m.get('gpu_name')}{batch}, {m.get('resnet50_precision') or 'fp16 AMP'}, synthetic data)")

@@ -230,11 +230,12 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     n = machine.gpus
     held = frozenset({machine.held_out_chip}) if machine.held_out_chip else frozenset()
     plain = plain and not held
-    if plain:
+    here = _measured_here(model, precision, machine) if plain else None
+    if plain and here is None:
         hit = thr.measured(machine.gpu, model.key, precision, n)
         if hit is not None:
             return hit
-    single = (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
+    single = here or (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
         model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
         version=machine.lambda_version)
     if n == 1:
@@ -242,6 +243,19 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
     sync = thr.cal.sync_fraction(model.family, machine.lambda_version, held)
     return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link, sync=sync))
+
+
+def _measured_here(model: ModelSpec, precision: Precision, machine: Machine) -> thr.Throughput | None:
+    """One GPU's rate from this host's saved bench, where it trained this workload on this GPU:
+    a measurement of the machine at hand beats Lambda's of another machine with the same chip."""
+    from dlrig.machine.calibration import measured_training
+
+    found = measured_training(machine.calibration, model.key, precision, machine.gpu.name)
+    if found is None:
+        return None
+    rate, detail = found
+    return thr.Throughput(samples_per_s=rate, range=(rate, rate), source="measured", detail=detail,
+                          per_gpu_samples_per_s=rate)
 
 
 def _lambda_seq(model: ModelSpec) -> int | None:

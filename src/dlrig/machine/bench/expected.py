@@ -17,7 +17,11 @@ if TYPE_CHECKING:
 # Large matrix products reach roughly 65-90% of the dense peak on recent datacenter parts
 # (DOMAIN.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
 GEMM_ATTAINABLE_FRACTION = 0.75
-RESNET50_BATCH = 64
+# The training step's batch: the largest of these whose estimated memory fits in a share of the
+# card (the rest is room for cuDNN workspaces and allocator slack). Lambda measured at hundreds of
+# images per GPU; a small batch measures Python's launch overhead more than the GPU.
+RESNET50_BATCHES = (256, 128, 64, 32)
+RESNET50_MEMORY_SHARE = 0.6
 RESNET50_PRECISION = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
 # Rule-of-thumb sequential reads by kind of drive, MB/s, where the drive is not in the catalog
 # (SATA 6 Gb/s SSDs top out near 550 MB/s; a 7,200 rpm disk 150-250 MB/s; NVMe Gen3 x4 ~3,000).
@@ -48,7 +52,23 @@ def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
     return Expected(value, f"PCIe Gen{gen} x{width} achievable from pinned memory (rule of thumb)")
 
 
-def resnet50(chip: Gpu | None) -> Expected:
+def resnet50_batch(memory_gb: float | None) -> int:
+    """The bench's ResNet-50 batch for a card of ``memory_gb`` (dlrig's memory model, high end)."""
+    from dlrig.workload.memory import MemoryRequest, estimate_memory
+    from dlrig.workload.zoo import get_model
+
+    if not memory_gb:
+        return RESNET50_BATCHES[-1]
+    model = get_model("resnet50")
+    for batch in RESNET50_BATCHES:
+        need = estimate_memory(model, MemoryRequest(precision=RESNET50_PRECISION, batch=batch, optimizer="sgd"),
+                               None).per_gpu_gb_range[1]
+        if need <= RESNET50_MEMORY_SHARE * memory_gb:
+            return batch
+    return RESNET50_BATCHES[-1]
+
+
+def resnet50(chip: Gpu | None, batch: int) -> Expected:
     """ResNet-50 training images/s for one GPU, from the estimate model (Lambda measurement or fit)."""
     if chip is None:
         return Expected(None, "GPU not in the catalog")
@@ -56,8 +76,8 @@ def resnet50(chip: Gpu | None) -> Expected:
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     try:
-        est = estimate(WorkloadRequest(model="resnet50", precision=RESNET50_PRECISION, batch=RESNET50_BATCH),
-                       Machine(gpu=chip, gpus=1))
+        est = estimate(WorkloadRequest(model="resnet50", precision=RESNET50_PRECISION, batch=batch,
+                                       optimizer="sgd"), Machine(gpu=chip, gpus=1))
     except DlrigError as exc:
         return Expected(None, f"estimate failed: {exc.message}")
     tp = est.throughput
@@ -72,7 +92,7 @@ def post_machine_demand() -> Expected:
 
     try:
         chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
-        est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=RESNET50_BATCH),
+        est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=RESNET50_BATCHES[0]),
                        Machine(gpu=chip, gpus=4))
     except DlrigError as exc:
         return Expected(None, f"estimate failed: {exc.message}")

@@ -211,11 +211,16 @@ def resnet50_step(index: int, batch: int, steps: int, precision: str = "bf16") -
         opt.step()
         opt.zero_grad(set_to_none=True)
 
-    for _ in range(3):  # warm-up: cuDNN autotuning, allocator
-        step()
-    torch.cuda.synchronize(dev)
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    torch.cuda.synchronize(dev)
-    return batch * steps / (time.perf_counter() - t0)  # tensors are freed on return
+    before = torch.backends.cudnn.benchmark
+    torch.backends.cudnn.benchmark = True  # pick the fastest convolution algorithms, as training scripts do
+    try:
+        for _ in range(3):  # warm-up: cuDNN autotuning, allocator
+            step()
+        torch.cuda.synchronize(dev)
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        torch.cuda.synchronize(dev)
+        return batch * steps / (time.perf_counter() - t0)  # tensors are freed on return
+    finally:
+        torch.backends.cudnn.benchmark = before

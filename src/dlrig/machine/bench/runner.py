@@ -69,6 +69,7 @@ class BenchRun:
     duration_s: float = 0.0
     tmp: Path = Path()
     jpegs: list[Path] = field(default_factory=list)
+    decoder: str = "pillow"  # the fastest decoder the decode step found; the loader uses it too
 
     def to_dict(self) -> dict[str, Any]:
         m = self.machine
@@ -209,6 +210,7 @@ def _decode(run: BenchRun) -> None:
     per_core = {name: decode.decode_for(names, name, c.decode_seconds) for name in found}
     rates = {k: n / dt for k, (n, dt) in per_core.items()}
     best = max(rates, key=rates.__getitem__)
+    run.decoder = best
     workers = _workers(run)
     mean_bytes = sum(p.stat().st_size for p in run.jpegs) / len(run.jpegs)
     run.sections["decode"] = {"jpeg_images_per_s_per_core": rates[best], "jpeg_images_per_s_all_cores": None,
@@ -233,9 +235,11 @@ def _loader(run: BenchRun) -> None:
     if not run.jpegs:
         run.jpegs = decode.make_jpegs(run.tmp / "jpeg", run.config.jpegs)
     workers = _workers(run)
-    result = decode.loader(run.jpegs, workers, run.config.loader_passes)
+    result = decode.loader(run.jpegs, workers, run.config.loader_passes, run.decoder)
+    label = decode.decoders().get(run.decoder, run.decoder)
     run.sections["loader"] = {"images_per_s": result.images_per_s, "workers": workers, "images": result.images,
-                              "what": "read (page cache dropped per file) + decode + 224x224 crop, Pillow"}
+                              "decoder": label,
+                              "what": f"read (page cache dropped per file) + decode + 224x224 crop, {label}"}
     stages = [v for v in (run.sections["disk"].get("small_file_reads_per_s"),
                           run.sections["decode"].get("jpeg_images_per_s_all_cores")) if v]
     expected = exp.Expected(min(stages), "measured: the slower of disk file reads and all-core decode") \
@@ -325,8 +329,11 @@ def _train(run: BenchRun, out: dict[str, Any], chip: Gpu | None, index: int) -> 
     except ImportError:
         run.skipped.append(Skip(f"GPU {index} ResNet-50 training step", "torchvision is not installed"))
         return
-    rate = gpu.resnet50_step(index, exp.RESNET50_BATCH, run.config.train_steps, exp.RESNET50_PRECISION)
-    out.update(resnet50_images_per_s=rate, resnet50_batch=exp.RESNET50_BATCH,
-               resnet50_precision=f"{exp.RESNET50_PRECISION} AMP, channels-last")
-    run.checks.append(check(f"gpus[{index}].resnet50_images_per_s", f"GPU {index} ResNet-50 training", rate,
-                            "images/s", exp.resnet50(chip)))
+    probed = next((g for g in run.machine.gpus if g.index == index), None)
+    memory_gb = probed.memory_mib / 1024 if probed and probed.memory_mib else (chip.vram_gb if chip else None)
+    batch = exp.resnet50_batch(memory_gb)
+    rate = gpu.resnet50_step(index, batch, run.config.train_steps, exp.RESNET50_PRECISION)
+    out.update(resnet50_images_per_s=rate, resnet50_batch=batch,
+               resnet50_precision=f"{exp.RESNET50_PRECISION} AMP, channels-last, SGD")
+    run.checks.append(check(f"gpus[{index}].resnet50_images_per_s", f"GPU {index} ResNet-50 training, batch {batch}",
+                            rate, "images/s", exp.resnet50(chip, batch)))
