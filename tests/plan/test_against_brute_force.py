@@ -82,3 +82,15 @@ def test_max_power_limits_the_build(small_catalog: Catalog) -> None:
     got = plan(req, small_catalog)
     assert _score(got.selection) == _score(expected)
     assert got.selection.option.count < 3
+
+
+def test_pruning_keeps_the_cpu_whose_lanes_three_cards_need(small_catalog: Catalog) -> None:
+    """Three cards on the X99 board: the 28-lane i7-5820K leaves one at x4 (a PCIE-LANES warning,
+    which plans avoid), so the dearer 40-lane i7-5930K is not dominated and must stay."""
+    req = PlanRequest(prices=BOOK, gpus_min=3, gpus_max=3, region="us-240v", alternatives=0)
+    full, pruned = candidates_for(req, small_catalog)
+    assert "Intel Core i7-5930K" in {r.part.name for r in pruned.platform["cpu"]}
+    feasible = brute.feasible(full, req)
+    assert feasible  # three cards on the X99 board with the 5930K
+    for objective in OBJECTIVES:
+        assert _score(brute.best(brute.feasible(pruned, req), objective)) == _score(brute.best(feasible, objective))

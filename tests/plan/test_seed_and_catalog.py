@@ -20,6 +20,11 @@ def test_seed_max_throughput_is_four_titan_x() -> None:
     assert "titan x" in p.selection.option.gpu.name.lower()
     assert not [f for f in p.findings if f.severity == "problem"]
     assert any("nearest dated" in n for n in p.notes)  # borrowed platform prices are named
+    # A 2015 market: no part released after 2015 comes in on a borrowed later price, and four
+    # cards get the 40 lanes of a Haswell-E i7-5930K/5960X, not the seed's 28-lane i7-5820K.
+    cpu = p.selection.parts["cpu"].part
+    assert cpu.release_year is not None and cpu.release_year <= 2015 and cpu.pcie_lanes == 40
+    assert all((getattr(r.part, "release_year", None) or 0) <= 2015 for r in p.selection.parts.values())
 
 
 def test_seed_perf_per_dollar_is_980_ti() -> None:

@@ -147,11 +147,12 @@ class _Tally:
 def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Candidates:
     """The unpruned candidate table (see the module docstring); Infeasible if a category empties."""
     lookup = price_lookup(catalog, req.prices, req.price_fallback)
+    year = market_year(catalog, req.prices)
     tally = _Tally()
     platform: dict[str, tuple[Priced, ...]] = {}
     borrowed = 0
     for cat in ("gpu", *PLATFORM):
-        rows = _gather_category(catalog, cat, req, included.get(cat), lookup, tally)
+        rows = _gather_category(catalog, cat, req, included.get(cat), lookup, tally, year)
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
     gpus = platform.pop("gpu")
@@ -162,14 +163,27 @@ def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Can
                       borrowed_prices=borrowed)
 
 
+def market_year(catalog: Catalog, book_name: str) -> int | None:
+    """The year of a book whose prices share one date (seed-2015, street-2025-07): the market it
+    stands for. None for books without one date (launch, a CSV of mixed dates)."""
+    info = catalog.price_book(book_name).info
+    return info.date.year if info.date is not None else None
+
+
 def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None,
-                     lookup: PriceFn, tally: _Tally) -> list[Priced]:
+                     lookup: PriceFn, tally: _Tally, year: int | None = None) -> list[Priced]:
     parts: Iterable[Part] = [forced] if forced is not None else catalog.parts(cat)
     rows = []
     for part in parts:
         got = lookup(part)
         if got is None:
             tally.drop(cat, f"no price in {req.prices}")
+            continue
+        released = getattr(part, "release_year", None)
+        if got[1] and year and released and released > year and forced is None:
+            # A borrowed (later) price must not bring a later part into an older market: the seed
+            # market's plan would otherwise pair 2015 cards with a 2017 CPU.
+            tally.drop(cat, f"released in {released}, after the {req.prices} market ({year})")
             continue
         if isinstance(part, Gpu):
             part = catalog.chip_of(part)

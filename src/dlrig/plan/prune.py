@@ -82,7 +82,8 @@ def _prune_cpus(rows: Sequence[Priced]) -> list[Priced]:
     def dims(r: Priced) -> tuple[Any, ...]:
         p = cn.cpu(r)
         types = frozenset(norm_token(t) for t in p.memory_types) if p.memory_types else ANY
-        return (-r.usd, -(p.tdp_w or 0), p.cores or 0, _inf(p.max_memory_gb), types)
+        # pcie_lanes: plans avoid PCIE-LANES warnings, so a dearer CPU with more lanes is not dominated
+        return (-r.usd, -(p.tdp_w or 0), p.cores or 0, p.pcie_lanes or 0, _inf(p.max_memory_gb), types)
 
     return skyline(rows, lambda r: _socket_key(cn.cpu(r).socket), dims)
 
