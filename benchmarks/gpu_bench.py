@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 SIZES = (4096, 6144, 8192, 12288, 16384)  # multiples of 128 (tensor-core tiles)
-PRECISIONS = ("bf16", "fp16", "tf32", "fp32")
+PRECISIONS = ("bf16", "fp16", "tf32", "fp32", "fp8")
 GRACE_S = 10.0  # after Ctrl-C, how long a step may take to clean up before it is killed
 SWEEP_MIN_TIME_S = 0.3  # per (precision, size): enough repetitions for a stable best
 REPO = Path(__file__).resolve().parents[1]
@@ -101,6 +101,9 @@ def sweep(deadline_s: float) -> dict[str, Any]:
             except torch.cuda.OutOfMemoryError:
                 doc["incomplete"].append(f"{precision} {n}: out of memory")
                 torch.cuda.empty_cache()
+            except (RuntimeError, AttributeError) as exc:  # FP8 on a GPU or PyTorch without it
+                doc["incomplete"].append(f"{precision} {n}: {type(exc).__name__}: {str(exc)[:200]}")
+                break
         rates = doc["rates_tflops"][precision]
         if rates:
             size = max(rates, key=rates.__getitem__)
@@ -113,13 +116,19 @@ def matmul_tflops(torch: Any, dev: Any, precision: str, n: int) -> float:
     torch.backends.cuda.matmul.allow_tf32 = precision == "tf32"
     a = torch.randn(n, n, device=dev, dtype=dtype)
     b = torch.randn(n, n, device=dev, dtype=dtype)
-    torch.matmul(a, b)
+    if precision == "fp8":  # E4M3 through torch._scaled_mm, second operand column-major, BF16 out
+        a, b = a.to(torch.float8_e4m3fn), b.to(torch.float8_e4m3fn).t().contiguous().t()
+        one = torch.ones((), device=dev)
+        matmul = lambda x, y: torch._scaled_mm(x, y, scale_a=one, scale_b=one, out_dtype=torch.bfloat16)  # noqa: E731
+    else:
+        matmul = torch.matmul
+    matmul(a, b)
     torch.cuda.synchronize(dev)
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     best, spent, reps = float("inf"), 0.0, 0
     while spent < SWEEP_MIN_TIME_S or reps < 3:
         start.record()
-        torch.matmul(a, b)
+        matmul(a, b)
         end.record()
         end.synchronize()
         dt = start.elapsed_time(end) / 1000

@@ -150,3 +150,14 @@ def test_loader_gives_every_worker_enough_images(tmp_path: Path) -> None:
     jpegs = decode.make_jpegs(tmp_path, 4)
     result = decode.loader(jpegs, workers=2, passes=1)
     assert result.images >= 2 * decode.MIN_IMAGES_PER_WORKER and result.decoder == "pillow"
+
+
+@pytest.mark.parametrize("precision", ["fp8", "bf16", "tf32"])
+def test_matmul_fn_runs_each_precision(precision: str) -> None:
+    """The GPU GEMM's product, run on the CPU (PyTorch's CPU kernels take FP8 scaled matmuls too)."""
+    torch = pytest.importorskip("torch")
+    from dlrig.machine.bench.gpu import matmul_fn
+
+    out = matmul_fn(torch, precision, (32, 48, 64), torch.device("cpu"))()
+    assert tuple(out.shape) == (32, 48)
+    assert out.dtype == (torch.bfloat16 if precision in ("fp8", "bf16") else torch.float32)

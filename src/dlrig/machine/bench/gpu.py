@@ -55,27 +55,57 @@ def shapes(sizes: tuple[int, ...]) -> list[tuple[int, int, int]]:
     return out
 
 
+FP8_MIN_CAPABILITY = (8, 9)  # FP8 tensor cores: Ada (8.9), Hopper (9.0) and newer
+
+
+def fp8_unsupported(index: int) -> str | None:
+    """Why FP8 matrix products cannot run on this GPU, or None when they can."""
+    import torch
+
+    if not hasattr(torch, "_scaled_mm") or not hasattr(torch, "float8_e4m3fn"):
+        return f"PyTorch {torch.__version__} has no FP8 scaled matmul (torch._scaled_mm)"
+    cap = torch.cuda.get_device_capability(index)
+    if cap < FP8_MIN_CAPABILITY:
+        return f"compute capability {cap[0]}.{cap[1]}: FP8 tensor cores need 8.9 or newer (Ada, Hopper)"
+    return None
+
+
+def matmul_fn(torch: Any, precision: str, shape: tuple[int, int, int], dev: Any) -> Any:
+    """A zero-argument function doing one (m x k) @ (k x n) product at ``precision`` on ``dev``.
+
+    FP8 is E4M3 inputs through ``torch._scaled_mm`` (the second operand column-major, unit scales,
+    BF16 output): how FP8 training recipes (Transformer Engine, torchao) run their matmuls."""
+    m, n, k = shape
+    if precision == "fp8":
+        a = torch.randn(m, k, device=dev).to(torch.float8_e4m3fn)
+        b = torch.randn(n, k, device=dev).to(torch.float8_e4m3fn).t()
+        one = torch.ones((), device=dev)
+        return lambda: torch._scaled_mm(a, b, scale_a=one, scale_b=one, out_dtype=torch.bfloat16)
+    dtype = getattr(torch, TORCH_DTYPES[precision])
+    a = torch.randn(m, k, device=dev, dtype=dtype)
+    b = torch.randn(k, n, device=dev, dtype=dtype)
+    return lambda: torch.matmul(a, b)
+
+
 def _torch_gemm(index: int, precision: str, shape: tuple[int, int, int], min_time_s: float) -> float:
     import torch
 
     dev = torch.device("cuda", index)
     m, n, k = shape
-    dtype = getattr(torch, TORCH_DTYPES[precision])
-    a = torch.randn(m, k, device=dev, dtype=dtype)
-    b = torch.randn(k, n, device=dev, dtype=dtype)
-    torch.matmul(a, b)
+    product = matmul_fn(torch, precision, shape, dev)
+    product()
     torch.cuda.synchronize(dev)
     best, spent, reps = float("inf"), 0.0, 0
     start, end = torch.cuda.Event(enable_timing=True), torch.cuda.Event(enable_timing=True)
     while spent < min_time_s or reps < 3:
         start.record()
         for _ in range(5):
-            torch.matmul(a, b)
+            product()
         end.record()
         end.synchronize()
         dt = start.elapsed_time(end) / 1000 / 5
         best, spent, reps = min(best, dt), spent + dt * 5, reps + 1
-    del a, b
+    del product
     return 2.0 * m * n * k / best / 1e12
 
 

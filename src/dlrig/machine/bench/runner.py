@@ -281,7 +281,11 @@ def _one_gpu(run: BenchRun, catalog: Catalog, backend: str, index: int) -> dict[
                            "catalog_part": chip.name if chip else None, "gemm_tflops": {}, "gemm_shape": {}}
     for precision in ("fp32", "tf32", "fp16", "bf16"):
         _gpu_step(run, f"GPU {index} GEMM {precision}", lambda p=precision: _gemm(run, out, chip, backend, index, p))
-    run.skipped.append(Skip(f"GPU {index} GEMM fp8", "needs scaled matmuls (torch._scaled_mm): not measured"))
+    no_fp8 = "needs PyTorch (CuPy only here)" if backend != "torch" else gpu.fp8_unsupported(index)
+    if no_fp8:
+        run.skipped.append(Skip(f"GPU {index} GEMM fp8", no_fp8))
+    else:
+        _gpu_step(run, f"GPU {index} GEMM fp8", lambda: _gemm(run, out, chip, backend, index, "fp8"))
     if backend != "torch":
         run.skipped.append(Skip(f"GPU {index} copies and training step", "need PyTorch (CuPy only here)"))
         return out
