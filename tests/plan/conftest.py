@@ -20,6 +20,7 @@ PRICED: list[tuple[Part, float]] = [
     (s.I7_5820K, 390.0), (s.I7_5930K, 580.0), (s.RYZEN_7950X, 550.0),
     (s.X99_BOARD, 250.0), (s.AM5_BOARD, 300.0), (s.SUMMARY_BOARD, 200.0),
     (s.RIPJAWS_32, 120.0), (s.DDR4_128, 350.0), (s.DDR5_64, 200.0),
+    (s.DDR5_RDIMM_32, 40.0), (s.SAMSUNG_RDIMM_16, 30.0),  # the cheapest kits, both registered
     (s.HERCULES_1600, 350.0), (s.PSU_850, 110.0), (s.PSU_1600_ATX3, 450.0),
     (s.THOR_V2, 150.0), (s.MID_TOWER, 80.0), (s.BIG_TOWER, 250.0),
     (s.QVO_1TB, 130.0), (s.NVME_4TB, 300.0),

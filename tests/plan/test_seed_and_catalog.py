@@ -84,3 +84,44 @@ def test_multibox_compares_one_box_with_two(small_catalog: Catalog) -> None:
     rows = multibox(req, one, 2, small_catalog)
     assert rows[0].boxes == 1
     assert rows[-1].boxes == 2 and rows[-1].throughput >= one.throughput * 0.999
+
+
+RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
+
+
+@pytest.mark.parametrize("objective", ["min-cost", "max-throughput", "perf-per-dollar"])
+def test_plans_leave_out_registered_kits(small_catalog: Catalog, objective: str) -> None:
+    """The two cheapest kits are RDIMMs: no plan uses them unless the buyer names one."""
+    req = PlanRequest(prices=BOOK, objective=objective, gpus_min=1, gpus_max=2,  # type: ignore[arg-type]
+                      region="us-240v", alternatives=0)
+    p = plan(req, small_catalog)
+    assert not p.selection.parts["memory"].part.registered  # type: ignore[attr-defined]
+    from dlrig.plan.plan import candidates_for
+
+    full, _ = candidates_for(req, small_catalog)
+    assert full.dropped["memory"][RDIMM_WHY] == 2
+    assert all(not r.part.registered for r in full.platform["memory"])  # type: ignore[attr-defined]
+
+
+def test_an_included_registered_kit_is_used(small_catalog: Catalog) -> None:
+    req = PlanRequest(prices=BOOK, objective="min-cost", gpus_min=1, gpus_max=1, region="us-240v",
+                      alternatives=0, include=("Example 32GB (2 x 16GB) DDR5 RDIMM",))
+    p = plan(req, small_catalog)
+    assert p.selection.parts["memory"].part.name == "Example 32GB (2 x 16GB) DDR5 RDIMM"
+    assert not [f for f in p.findings if f.severity == "problem"]
+    assert any(f.code == "MEMORY-REGISTERED" and f.severity == "note" for f in p.findings)
+
+
+def test_an_included_rdimm_needs_a_board_with_ecc(small_catalog: Catalog) -> None:
+    """The only DDR4 board in the small catalog (X99) has no ECC support: it leaves the table,
+    counted, and no build is left."""
+    from dlrig.plan.candidates import NO_ECC_WHY
+    from dlrig.plan.plan import candidates_for
+
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, region="us-240v", alternatives=0,
+                      include=("Samsung M393A2G40EB1-CRC 16GB DDR4-2400",))
+    full, _ = candidates_for(req, small_catalog)
+    assert full.dropped["motherboard"][NO_ECC_WHY] == 1
+    assert all(r.part.ecc_support is not False for r in full.platform["motherboard"])  # type: ignore[attr-defined]
+    with pytest.raises(Infeasible):
+        plan(req, small_catalog)

@@ -104,7 +104,7 @@ def test_missing_facts_are_notes_never_silence(code: str) -> None:
     board = Motherboard(id="motherboard/bare", name="Bare board", src="test")
     psu = Psu(id="psu/bare", name="Bare PSU", src="test")
     case = s.THOR_V2.model_copy(update={"max_gpu_length_mm": None})
-    memory = s.RIPJAWS_32.model_copy(update={"modules": None})
+    memory = s.RIPJAWS_32.model_copy(update={"modules": None, "registered": None})
     drive = s.QVO_1TB.model_copy(update={"capacity_gb": None, "seq_read_mb_s": None,
                                          "random_reads_per_s": None})
     cooler = s.TOWER_COOLER.model_copy(update={"height_mm": None})
@@ -227,3 +227,22 @@ def test_a_micro_atx_board_cannot_take_four_double_wide_cards_even_without_a_slo
     atx = matx.model_copy(update={"form_factor": "ATX"})
     found = run(example("4 x dual-slot on ATX, no slot map", gpu=(s.TITAN_X, 4), motherboard=atx), "GPU-SLOTS")
     assert [f.severity for f in found] == ["note"]  # fits the positions; placement unchecked
+
+
+def test_registered_memory_by_board_ecc_support() -> None:
+    """RDIMM: a warning on a board listed without ECC, a note where the board takes ECC or is silent."""
+    bad = run(example("x", motherboard=s.X99_BOARD, memory=s.SAMSUNG_RDIMM_16), "MEMORY-REGISTERED")
+    assert [f.severity for f in bad] == ["warning"]
+    assert "unbuffered DDR4 kit" in bad[0].fix and "RDIMM support" in bad[0].fix
+    ecc = run(example("x", motherboard=s.WRX80_BOARD, memory=s.SAMSUNG_RDIMM_16), "MEMORY-REGISTERED")
+    assert [f.severity for f in ecc] == ["note"] and "supports ECC" in ecc[0].message
+    silent_board = s.X99_BOARD.model_copy(update={"ecc_support": None})
+    unknown = run(example("x", motherboard=silent_board, memory=s.SAMSUNG_RDIMM_16), "MEMORY-REGISTERED")
+    assert [f.severity for f in unknown] == ["note"] and "memory support list" in unknown[0].fix
+    assert run(example("x", motherboard=s.WRX80_BOARD, memory=s.RIPJAWS_32), "MEMORY-REGISTERED") == []
+
+
+def test_registered_flag_unknown_is_a_note() -> None:
+    kit = s.DDR4_128.model_copy(update={"registered": None})
+    found = run(example("x", motherboard=s.X99_BOARD, memory=kit), "MEMORY-REGISTERED")
+    assert [f.severity for f in found] == ["note"] and "unchecked" in found[0].message

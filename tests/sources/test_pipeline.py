@@ -131,3 +131,28 @@ def test_listing_only_parts_of_different_sizes_stay_apart(tmp_path):
     assert set(drives) == {"Acme X1 128GB", "Acme X1 1TB"}
     by_id = {r["part_id"]: r["usd"] for r in prices}
     assert by_id[drives["Acme X1 128GB"]] == 10.0 and by_id[drives["Acme X1 1TB"]] == 50.0
+
+
+def test_registered_kits_are_marked_from_their_names(built):
+    """BuildCores flags "Samsung M393A2G40EB1-CRC Registered" unbuffered; docyx lists it by part
+    number only. Both end up registered and ECC, cited, and the corrections are counted."""
+    catalog, report = built
+    for name in ("Samsung M393A2G40EB1-CRC Registered Black / Green DDR4-2400 CL17 16GB (1x16GB)",
+                 "Samsung M393A2G40EB1-CRC 16 GB (1 x 16GB) DDR4-2400"):
+        kit = catalog.resolve(name, "memory")
+        assert kit.registered is True and kit.ecc is True, name  # type: ignore[attr-defined]
+        assert kit.source_of("registered").startswith("name: ")
+    desktop = [p for p in catalog.parts("memory") if "Ripjaws" in p.name]
+    assert desktop and not any(p.registered for p in desktop)  # type: ignore[attr-defined]
+    corrected = report["corrected"]["names:memory"]
+    assert corrected["registered (RDIMM) by its name: the data set said unbuffered"] >= 1
+    assert corrected["registered (RDIMM) by its name: the data set did not say"] >= 1
+
+
+def test_board_ecc_support_is_read(built):
+    catalog, _ = built
+    boards = {p.name: p for p in catalog.parts("motherboard")}
+    assert boards["Supermicro Intel C612 X10SRA LGA2011-3 DDR4 ATX"].ecc_support is True  # type: ignore[attr-defined]
+    assert boards["ASRock X99 Taichi LGA2011-3 DDR4 ATX"].ecc_support is False  # type: ignore[attr-defined]
+    assert boards["ASRock TRX40 Taichi"].ecc_support is None  # type: ignore[attr-defined]
+    assert boards["ASRock X99 Taichi LGA2011-3 DDR4 ATX"].source_of("ecc_support") == "buildcores"

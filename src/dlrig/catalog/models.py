@@ -143,6 +143,7 @@ class Motherboard(Part):
     memory_type: str | None = None
     memory_slots: int | None = None
     max_memory_gb: float | None = None
+    ecc_support: bool | None = None  # takes ECC memory (BuildCores); False: unbuffered non-ECC only
     slots: tuple[Slot, ...] = ()  # ordered slot map, when a curated source gives one
     # False when a source gave the slots' order and wiring but not their exact positions:
     # placement of wide cards is then reported as unchecked.

@@ -37,6 +37,13 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 }
 
 
+# Plans are desktop and workstation builds: registered modules (RDIMMs) need a board and CPU
+# that support them, which the catalog cannot confirm (MEMORY-REGISTERED), so they come in only
+# when the buyer names one.
+REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
+NO_ECC_WHY = "no ECC support, so no registered memory (the --include'd kit is an RDIMM)"
+
+
 @dataclass(frozen=True)
 class Priced:
     """A part with the price the plan pays for it, and a note when that price is borrowed."""
@@ -139,9 +146,9 @@ def _matches(part: Part, texts: Iterable[str]) -> bool:
 class _Tally:
     dropped: dict[str, dict[str, int]] = field(default_factory=dict)
 
-    def drop(self, category: str, why: str) -> None:
+    def drop(self, category: str, why: str, n: int = 1) -> None:
         self.dropped.setdefault(category, {})
-        self.dropped[category][why] = self.dropped[category].get(why, 0) + 1
+        self.dropped[category][why] = self.dropped[category].get(why, 0) + n
 
 
 def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Candidates:
@@ -156,11 +163,24 @@ def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Can
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
     gpus = platform.pop("gpu")
+    platform["motherboard"] = _boards_for(included, platform["motherboard"], tally)
     options, unit, source, precision = gpu_options(gpus, req, catalog.price_book(req.prices), tally)
     _require_nonempty(platform, gpus, options, tally, req)
     return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
                       throughput_source=source, precision=precision, dropped=tally.dropped,
                       borrowed_prices=borrowed)
+
+
+def _boards_for(included: dict[str, Part], boards: tuple[Priced, ...], tally: _Tally) -> tuple[Priced, ...]:
+    """With an --include'd registered kit, boards without ECC support are left out (the checker
+    would reject each one in turn); an --include'd board stays whatever it is."""
+    kit = included.get("memory")
+    if not (isinstance(kit, MemoryKit) and kit.registered) or "motherboard" in included:
+        return boards
+    kept = tuple(b for b in boards if board(b).ecc_support is not False)
+    if len(kept) < len(boards):
+        tally.drop("motherboard", NO_ECC_WHY, len(boards) - len(kept))
+    return kept
 
 
 def market_year(catalog: Catalog, book_name: str) -> int | None:
@@ -215,6 +235,8 @@ def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
         return None
     if isinstance(part, Motherboard) and not (part.slots or part.slot_summary):
         return "no expansion slot data in the catalog"
+    if isinstance(part, MemoryKit) and part.registered and not forced:
+        return REGISTERED_WHY
     if isinstance(part, Storage) and not forced:
         if (part.capacity_gb or 0) < req.min_storage_gb:
             return f"smaller than {req.min_storage_gb:g} GB"

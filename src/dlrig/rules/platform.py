@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from dlrig.build import Build
-from dlrig.catalog.models import Cpu
+from dlrig.catalog.models import Cpu, MemoryKit, Motherboard
 from dlrig.rules import samples as s
-from dlrig.rules.base import Outcome, Rule, distinct, example, norm_token, rule
+from dlrig.rules.base import Finding, Outcome, Rule, distinct, example, norm_token, rule
 from dlrig.rules.placement import Placement, placement_of
 
 # x8 per GPU is enough for data-parallel training; x4 or a chipset link is not (DOMAIN.md 6;
@@ -151,6 +151,57 @@ def memory_slots(r: Rule, build: Build) -> Iterator[Outcome]:
                      [*names, cpu.name], fix=f"{cpu.memory_channels} smaller modules instead")
 
 
+@rule("MEMORY-REGISTERED", "warning", "Registered (RDIMM) memory only on a board that takes ECC", "platform",
+      good=example("unbuffered DDR4 kit on a desktop X99 board", motherboard=s.X99_BOARD,
+                   memory=s.RIPJAWS_32),
+      bad=example("a registered ECC module (RDIMM) on a desktop X99 board without ECC support",
+                  motherboard=s.X99_BOARD, memory=s.SAMSUNG_RDIMM_16))
+def memory_registered(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: a registered kit (RDIMM, LRDIMM) on a board whose data says no ECC support is a
+    warning; on a board with ECC support, or one the catalog does not say, it is a note to check
+    the board's memory support list. A warning, not a problem: the board's ECC flag comes from a
+    data set that marks some workstation boards (ASUS X99-E WS, WS X299 SAGE) without ECC though
+    their makers list RDIMMs with a Xeon.
+
+    Why: RDIMMs are ECC modules with a register that buffers the command and address lines;
+    the memory controller must be built to drive them. Desktop platforms (X99 with a Core i7,
+    Z790, AM5) take unbuffered DIMMs only, and do not boot with an RDIMM. Boards that take ECC
+    take RDIMMs only where the board and the CPU support registered memory (Xeon, Threadripper
+    PRO and EPYC do; many ECC-capable boards take unbuffered ECC modules only).
+
+    Bad: a Samsung M393A2G40EB1-CRC (16 GB DDR4-2400 RDIMM) on a desktop X99 board.
+
+    Fix: an unbuffered kit of the same type (DDR4, DDR5); or a workstation or server board,
+    with a CPU that supports registered memory, whose memory support list names RDIMMs.
+
+    Source: Crucial, "Upgrading a Server or Workstation? Read This First!" (registered and
+    unbuffered modules, ECC support); Samsung module ordering information (M393: x72 registered
+    DIMM); board ECC support from BuildCores OpenDB.
+    """
+    kits = distinct(build.memory_kits)
+    board = build.motherboard
+    if not kits or board is None:
+        yield r.skip("needs memory and a motherboard")
+        return
+    for kit in kits:
+        if kit.registered is None:
+            yield r.unknown(kit, "the registered/unbuffered flag")
+        elif kit.registered:
+            yield _registered_on(r, kit, board)
+
+
+def _registered_on(r: Rule, kit: MemoryKit, board: Motherboard) -> Finding:
+    if board.ecc_support is False:
+        unbuffered = f"an unbuffered {kit.memory_type} kit" if kit.memory_type else "an unbuffered kit"
+        return r.warning(f"{kit.name} is registered ECC memory (RDIMM); the catalog lists no ECC support "
+                         f"for {board.name}, so it likely takes unbuffered DIMMs only", [kit, board],
+                         fix=f"{unbuffered}, or a workstation or server board that lists RDIMM support")
+    support = "supports ECC" if board.ecc_support else "has no ECC support listed in the catalog"
+    return r.note(f"{kit.name} is registered memory (RDIMM); {board.name} {support}, but RDIMMs "
+                  "work only where the board and the CPU support registered memory",
+                  [kit, board], fix=f"check {board.name}'s memory support list for RDIMMs")
+
+
 @rule("PCIE-LANES", "warning", "Each GPU gets at least x8 from the CPU", "platform",
       good=example("2 cards on an X99 board with a 40-lane i7-5930K: x16 and x8",
                    cpu=s.I7_5930K, motherboard=s.X99_BOARD, gpu=(s.TITAN_X, 2)),
@@ -222,4 +273,4 @@ def _lanes_without_map(r: Rule, build: Build, cpu: Cpu, lanes: int,
                      [board], fix="read the board manual's lane table")
 
 
-RULES: tuple[Rule, ...] = (socket, memory_type, memory_slots, pcie_lanes)
+RULES: tuple[Rule, ...] = (socket, memory_type, memory_slots, memory_registered, pcie_lanes)

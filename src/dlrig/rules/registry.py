@@ -31,7 +31,7 @@ ALIASES: dict[str, str] = {
 NOT_CHECKED: tuple[str, ...] = (
     "BIOS version: whether the board's firmware supports the CPU out of the box",
     "M.2 drives that take lanes from PCIe slots or disable SATA ports",
-    "registered (RDIMM) versus unbuffered memory, and ECC support",
+    "ECC support of unbuffered kits, and RDIMM support on boards that list ECC",
     "memory speed and the board's qualified memory list",
     "PSU cables: lengths, and daisy-chained PCIe leads (one cable, two connectors)",
     "case airflow, fan count and direction, and radiator mounts",

@@ -77,9 +77,11 @@ QUAD_CORE_AM5 = Cpu(id="cpu/test-quad", name="Example 4-core AM5 CPU", src=SRC, 
 MYSTERY_CPU = Cpu(id="cpu/test-mystery", name="Example CPU with no specs", src=SRC)
 
 # -- Motherboards --------------------------------------------------------------------------
+# Desktop X99 boards take unbuffered non-ECC DIMMs (BuildCores: ecc_support false on them).
 X99_BOARD = Motherboard(
     id="motherboard/test-x99", name="Example X99 board", src=SRC, socket="LGA2011-3",
     chipset="X99", form_factor="ATX", memory_type="DDR4", memory_slots=8, max_memory_gb=128,
+    ecc_support=False,
     slots=(
         Slot(position=1, size=16, lanes=16, gen=3, via="cpu"),
         Slot(position=2, size=1, lanes=1, gen=2, via="chipset"),
@@ -92,7 +94,7 @@ X99_BOARD = Motherboard(
 WRX80_BOARD = Motherboard(
     id="motherboard/test-wrx80", name="Example WRX80 board", src=SRC, socket="sWRX8",
     chipset="WRX80", form_factor="E-ATX", memory_type="DDR4", memory_slots=8,
-    max_memory_gb=2048,
+    max_memory_gb=2048, ecc_support=True,  # Threadripper PRO boards take ECC RDIMMs
     slots=tuple(Slot(position=p, size=16, lanes=16, gen=4, via="cpu") for p in range(1, 8)))
 AM5_BOARD = Motherboard(
     id="motherboard/test-x670e", name="Example X670E board", src=SRC, socket="AM5",
@@ -116,8 +118,15 @@ LGA1700_BOARD = Motherboard(
     slots=(Slot(position=1, size=16, lanes=16, gen=5, via="cpu"),))
 
 # -- Memory ----------------------------------------------------------------------------------
+# Ripjaws 4 F4-2133C15Q-32GRR: 4 x 8 GB DDR4-2133, non-ECC unbuffered (buildcores-opendb).
 RIPJAWS_32 = MemoryKit(id="memory/test-ripjaws4-32", name="G.SKILL Ripjaws 4 32GB (4 x 8GB) DDR4",
-                       src=SRC, memory_type="DDR4", speed_mt_s=2133, modules=4, module_gb=8)
+                       src=SRC, memory_type="DDR4", speed_mt_s=2133, modules=4, module_gb=8,
+                       ecc=False, registered=False)
+# M393A2G40EB1-CRC: one 16 GB DDR4-2400 registered ECC module (Samsung module ordering
+# information: M393 = x72 registered DIMM).
+SAMSUNG_RDIMM_16 = MemoryKit(id="memory/test-m393a2g40eb1", name="Samsung M393A2G40EB1-CRC 16GB DDR4-2400",
+                             src=SRC, memory_type="DDR4", speed_mt_s=2400, modules=1, module_gb=16,
+                             ecc=True, registered=True)
 DDR4_128 = MemoryKit(id="memory/test-ddr4-128", name="Example 128GB (4 x 32GB) DDR4", src=SRC,
                      memory_type="DDR4", speed_mt_s=3200, modules=4, module_gb=32)
 DDR4_256 = MemoryKit(id="memory/test-ddr4-256", name="Example 256GB (8 x 32GB) DDR4", src=SRC,
@@ -126,6 +135,9 @@ DDR5_64 = MemoryKit(id="memory/test-ddr5-64", name="Example 64GB (2 x 32GB) DDR5
                     memory_type="DDR5", speed_mt_s=5600, modules=2, module_gb=32)
 DDR5_128 = MemoryKit(id="memory/test-ddr5-128", name="Example 128GB (4 x 32GB) DDR5", src=SRC,
                      memory_type="DDR5", speed_mt_s=5200, modules=4, module_gb=32)
+DDR5_RDIMM_32 = MemoryKit(id="memory/test-ddr5-rdimm-32", name="Example 32GB (2 x 16GB) DDR5 RDIMM",
+                          src=SRC, memory_type="DDR5", speed_mt_s=4800, modules=2, module_gb=16,
+                          ecc=True, registered=True)
 DDR5_16 = MemoryKit(id="memory/test-ddr5-16", name="Example 16GB (2 x 8GB) DDR5", src=SRC,
                     memory_type="DDR5", speed_mt_s=5600, modules=2, module_gb=8)
 

@@ -5,6 +5,8 @@ Cleaning (each counted in the import report):
 - PCIe slot generations newer than the chipset can drive (a G41 board "with PCIe 4.0") are
   lowered to the chipset's generation;
 - zeros that stand for "unknown" (slot width 0, memory maximum 0) become unknown.
+Memory kits named "Registered" but flagged unbuffered are corrected later, from their names
+(:mod:`dlrig.sources.memory`), once every source's spellings are merged.
 """
 
 from __future__ import annotations
@@ -174,6 +176,7 @@ def motherboards(path: Path, report: ImportReport, ids: IdMaker) -> list[Motherb
             memory_type=mem.get("ram_type") or None,
             memory_slots=int(num(mem.get("slots")) or 0) or None,
             max_memory_gb=positive(mem.get("max")),
+            ecc_support=row["ecc_support"] if isinstance(row.get("ecc_support"), bool) else None,
             slot_summary=_slot_summary(row.get("pcie_slots") or [], chipset, report),
             m2_slots=len(row.get("m2_slots") or []),
             release_year=int(meta["releaseYear"]) if meta.get("releaseYear") else None,

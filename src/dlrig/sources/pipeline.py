@@ -14,7 +14,7 @@ from typing import Any
 
 from dlrig.catalog.models import Gpu, Part, Price
 from dlrig.catalog.names import normalize
-from dlrig.sources import buildcores, curated, docyx, gpus
+from dlrig.sources import buildcores, curated, docyx, gpus, memory
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport
 from dlrig.sources.seed import SEED_BOOK_INFO, seed_rows
 
@@ -47,6 +47,7 @@ def build(shared_data: Path, out_dir: Path) -> ImportReport:
     parts["storage"] = curated.storage_defaults(parts["storage"], report)
     _validate(parts, report)
     street = _dedupe(parts, street, report)
+    parts["memory"] = memory.mark_registered(parts["memory"], report)  # after dedupe: all aliases
 
     launch = gpus.epoch_launch_prices(epoch_path, chips) + _curated_launch(chip_by_key)
     everything = {p.id: p for cat in parts.values() for p in cat} | {c.id: c for c in chips}
