@@ -187,3 +187,21 @@ def test_fit_infer_uses_weights_and_kv_cache(catalog: Path) -> None:
     assert rows["GeForce RTX 4090"]["per_gpu_gb"] < train["GeForce RTX 4090"]["per_gpu_gb"]
     bad = runner.invoke(app, ["fit", "--model", "llama-3-8b", "--infer", "--qlora"])
     assert bad.exit_code == 2 and "apply to training" in bad.stderr
+
+
+def test_bare_gpu_with_measured_uses_this_hosts_bench(catalog: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """--gpu with --measured: this host's saved bench (its ResNet-50 rate on this GPU), or a clear error."""
+    from dlrig.machine import calibration
+
+    monkeypatch.setenv("DLRIG_HOME", str(tmp_path))
+    args = ["estimate", "--gpu", "RTX 4090", "--model", "resnet50", "--precision", "fp16", "--measured", "--json"]
+    missing = runner.invoke(app, args)
+    assert missing.exit_code == 2 and "dlrig bench --save" in missing.stderr
+    calibration.save({"cpu": {}, "disk": {"small_file_reads_per_s": 5000.0, "small_file_bytes": 115000},
+                      "decode": {"jpeg_images_per_s_all_cores": 3000.0, "decoder": "Pillow"}, "loader": {},
+                      "gpus": [{"name": "NVIDIA GeForce RTX 4090", "catalog_part": "GeForce RTX 4090",
+                                "resnet50_images_per_s": 1500.0, "resnet50_batch": 256}]})
+    doc = json.loads(runner.invoke(app, args).stdout)
+    assert doc["throughput"]["source"] == "measured" and doc["throughput"]["samples_per_s"] == 1500.0
+    assert "on this host" in doc["throughput"]["detail"]

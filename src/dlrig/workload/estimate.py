@@ -366,13 +366,15 @@ def machine_from_build(build: Build) -> Machine:
                    notes=tuple(notes))
 
 
-def _calibration(build: Build, measured: bool | None) -> dict[str, Any] | None:
+def _calibration(build: Build | None, measured: bool | None) -> dict[str, Any] | None:
+    """This host's saved bench: with --measured; by default only for a build ``dlrig probe``
+    wrote (a bare --gpu, or a build of other parts, is not this machine unless the user says so)."""
     from dlrig.machine.calibration import load_calibration
     from dlrig.machine.probe import PROBE_NOTE
 
     if measured is False:
         return None
-    probed = (build.notes or "").startswith(PROBE_NOTE)
+    probed = build is not None and (build.notes or "").startswith(PROBE_NOTE)
     if measured is None and not probed:
         return None
     found = load_calibration()
@@ -448,6 +450,6 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
     part = catalog.resolve(gpu_name, "gpu")
     chip = catalog.chip_of(part)  # type: ignore[arg-type]
     unknown = "storage and CPU stages unknown" if cpu_cores is None else "storage stage unknown"
-    machine = Machine(gpu=chip, gpus=gpus or 1,
+    machine = Machine(gpu=chip, gpus=gpus or 1, calibration=_calibration(None, measured),
                       notes=(f"no build file: {unknown}; each GPU on its own full PCIe link",))
     return estimate(WorkloadRequest(**options), with_cpu_cores(machine, cpu_cores))
