@@ -47,8 +47,9 @@ def estimate(
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
     plot: Path | None = typer.Option(None, "--plot", help="also write a chart (SVG or PNG): memory and pipeline"),
     measured: bool | None = typer.Option(None, "--measured/--modelled",
-                                         help="disk and decode from this host's `dlrig bench --save` (default: "
-                                              "for build files written by `dlrig probe`)"),
+                                         help="disk, decode and (where the bench trained it on this GPU) "
+                                              "ResNet-50 rates from this host's `dlrig bench --save` "
+                                              "(default: for build files written by `dlrig probe`)"),
 ) -> None:
     """Memory per GPU, FLOPs, throughput, time to train, data-pipeline bottleneck and power."""
     from dlrig.workload.estimate import run_estimate
