@@ -161,3 +161,39 @@ def test_matmul_fn_runs_each_precision(precision: str) -> None:
     out = matmul_fn(torch, precision, (32, 48, 64), torch.device("cpu"))()
     assert tuple(out.shape) == (32, 48)
     assert out.dtype == (torch.bfloat16 if precision in ("fp8", "bf16") else torch.float32)
+
+
+def test_power_sampler_averages_readings_between_start_and_stop() -> None:
+    import time
+
+    from dlrig.machine.bench.gpu import PowerSampler
+
+    readings = iter([300.0, 0.0, 500.0] + [400.0] * 1000)  # a 0 (refused reading) is skipped
+    sampler = PowerSampler(0, period_s=0.001, read=lambda: next(readings))
+    sampler.start()
+    time.sleep(0.05)
+    sampler.stop()
+    assert len(sampler.samples) >= 3 and 0.0 not in sampler.samples
+    assert 300.0 <= sampler.mean_w <= 500.0  # type: ignore[operator]
+
+
+def test_power_sampler_without_nvml_stays_unknown() -> None:
+    from dlrig.machine.bench.gpu import PowerSampler
+
+    def refused() -> float:
+        raise RuntimeError("NVML: not supported")
+
+    sampler = PowerSampler(0, period_s=0.001, read=refused)
+    sampler.start()
+    sampler.stop()
+    assert sampler.mean_w is None
+
+
+def test_training_power_expectation_names_the_rule_of_thumb() -> None:
+    from dlrig.machine.bench.expected import training_power
+    from dlrig.rules import samples as s
+
+    e = training_power(s.TITAN_X, None)
+    assert e.value == pytest.approx(250 * 0.9) and "rule of thumb" in e.source
+    assert training_power(s.TITAN_X, 200.0).value == pytest.approx(180.0)  # a lower cap wins
+    assert training_power(None, None).value is None

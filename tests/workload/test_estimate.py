@@ -119,3 +119,12 @@ def test_a_measurement_of_another_workload_or_gpu_is_not_used(h100: Gpu, model: 
     e = estimate(WorkloadRequest(model=model, precision=precision, batch=64),
                  Machine(gpu=h100, calibration=_bench_here(gpu or h100.name)))
     assert "on this host" not in e.throughput.detail
+
+
+def test_power_range_runs_from_the_measured_load_to_the_rule_of_thumb(seed: Build) -> None:
+    e = estimate(request_from_build(seed), machine_from_build(seed))
+    low, high = e.power_w_range  # type: ignore[misc]
+    assert high == e.power_w
+    gpu_share = 4 * 250 * (0.9 - 0.67) * (e.pipeline.achieved_samples_per_s / e.throughput.samples_per_s)
+    assert high - low == pytest.approx(gpu_share, rel=1e-6)  # only the GPUs' load factor differs
+    assert e.to_dict()["power_w_range"] == [low, high]

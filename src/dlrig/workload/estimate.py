@@ -17,7 +17,7 @@ from dlrig.workload import memory as mem
 from dlrig.workload import pipeline as pipe
 from dlrig.workload import throughput as thr
 from dlrig.workload.flops import TRAIN_FLOPS_FACTOR, forward_flops_per_sample
-from dlrig.workload.power_draw import power_draw
+from dlrig.workload.power_draw import GPU_TRAINING_LOAD_MEASURED, power_draw
 from dlrig.workload.zoo import ModelSpec, get_model
 
 if TYPE_CHECKING:
@@ -87,10 +87,11 @@ class Estimate:
     samples_total: float | None
     time_to_train_h: float | None
     time_to_train_h_range: tuple[float, float] | None
-    power_w: float
+    power_w: float  # the rule of thumb's figure: the high end of power_w_range
     power_unknown: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
     dataset: pipe.Dataset | None = None
+    power_w_range: tuple[float, float] | None = None  # GPU load as measured on an H100 .. rule of thumb
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (DESIGN.md 3 contract plus detail)."""
@@ -126,6 +127,7 @@ class Estimate:
                          "achieved_samples_per_s": self.pipeline.achieved_samples_per_s,
                          "unknown": list(self.pipeline.unknown)},
             "power_w": self.power_w, "power_unknown": list(self.power_unknown),
+            "power_w_range": list(self.power_w_range) if self.power_w_range else None,
             "notes": list(self.notes),
             **self.flat(),
         }
@@ -163,7 +165,8 @@ class Estimate:
             if st.name != "GPU compute":
                 out.append({"figure": f"stage: {st.name}", "kind": "model", "source": st.detail})
         out.append({"figure": "power_w", "kind": "model",
-                    "source": "board power x load factor + CPU TDP x 0.6 + rest (docs/workload.md 5)"})
+                    "source": "board power x load factor + CPU TDP x 0.6 + rest (docs/workload.md 5); range: GPU "
+                              "load 0.67 (measured: H100 SXM5, ResNet-50 fp16, dlrig bench) to 0.9 (rule of thumb)"})
         return tuple(out)
 
 
@@ -326,11 +329,14 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
         lo, hi = tp.range
         hours_range = (total / (hi * ratio) / 3600, total / (lo * ratio) / 3600)
     util = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
-    power = power_draw([(machine.gpu, machine.power_limit_w)] * machine.gpus, machine.cpu, util)
+    gpus = [(machine.gpu, machine.power_limit_w)] * machine.gpus
+    power = power_draw(gpus, machine.cpu, util)
+    power_low = power_draw(gpus, machine.cpu, util, training_load=GPU_TRAINING_LOAD_MEASURED).dc_w
     return Estimate(model=model, precision=precision, batch=batch, seq=seq, machine=machine, memory=memory,
                     forward_flops_per_sample=fwd, train_flops_per_sample=train, throughput=tp, pipeline=pl,
                     samples_total=total, time_to_train_h=hours, time_to_train_h_range=hours_range,
-                    power_w=power.dc_w, power_unknown=power.unknown, notes=_notes(model, precision, machine),
+                    power_w=power.dc_w, power_w_range=(power_low, power.dc_w), power_unknown=power.unknown,
+                    notes=_notes(model, precision, machine),
                     dataset=dataset)
 
 

@@ -84,6 +84,19 @@ def resnet50(chip: Gpu | None, batch: int) -> Expected:
     return Expected(tp.samples_per_s, f"dlrig estimate ({tp.source}: {tp.detail})")
 
 
+def training_power(chip: Gpu | None, power_limit_w: float | None) -> Expected:
+    """Board watts while training compute-bound: the power model's load factor (a rule of thumb
+    the cost estimate uses) times board power or the card's power limit."""
+    from dlrig.power import gpu_power_w
+    from dlrig.workload.power_draw import GPU_TRAINING_LOAD
+
+    watts = gpu_power_w(chip, power_limit_w) if chip is not None else power_limit_w
+    if not watts:
+        return Expected(None, "board power and power limit unknown")
+    return Expected(watts * GPU_TRAINING_LOAD, f"dlrig power model: {watts:g} W x {GPU_TRAINING_LOAD:.0%} while "
+                    "training (rule of thumb, DOMAIN.md 5)")
+
+
 def post_machine_demand() -> Expected:
     """Training images/s of the seed post's 4 x GTX TITAN X on ResNet-50 (fp32), estimated."""
     from dlrig.catalog.store import default_catalog

@@ -202,6 +202,55 @@ def _try(fn: Any, *args: Any) -> Any:
         return None
 
 
+class PowerSampler:
+    """Board power read by NVML every ``period_s`` on a thread between ``start()`` and ``stop()``:
+    the mean over a timed stretch of work (one reading at its end can catch a gap between kernels).
+    Without NVML (or a query it refuses) ``mean_w`` stays None."""
+
+    def __init__(self, index: int, period_s: float = 0.05, read: Any = None) -> None:
+        import threading
+
+        self.index, self.period_s, self._read = index, period_s, read
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._threading = threading
+
+    def start(self) -> None:
+        self._thread = self._threading.Thread(target=self._run, name="dlrig-power", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    @property
+    def mean_w(self) -> float | None:
+        return sum(self.samples) / len(self.samples) if self.samples else None
+
+    def _run(self) -> None:
+        read, shutdown = self._read, None
+        if read is None:
+            try:
+                import pynvml
+
+                pynvml.nvmlInit()
+                handle = pynvml.nvmlDeviceGetHandleByIndex(self.index)
+                read, shutdown = (lambda: pynvml.nvmlDeviceGetPowerUsage(handle) / 1000), pynvml.nvmlShutdown
+            except Exception:  # no NVML: no samples, the power stays unknown
+                return
+        try:
+            while not self._stop.is_set():
+                value = _try(read)
+                if value:
+                    self.samples.append(float(value))
+                self._stop.wait(self.period_s)
+        finally:
+            if shutdown is not None:
+                _try(shutdown)
+
+
 def sustained_power_w(index: int, precision: str, size: int, seconds: float) -> float | None:
     """Board power under a tensor-core GEMM load, read by NVML at the end of ``seconds`` of it."""
     import torch
@@ -222,8 +271,10 @@ def sustained_power_w(index: int, precision: str, size: int, seconds: float) -> 
     return power
 
 
-def resnet50_step(index: int, batch: int, steps: int, precision: str = "bf16") -> float:
-    """Training images/s of torchvision's ResNet-50 on synthetic 224 x 224 data (AMP, channels-last, SGD)."""
+def resnet50_step(index: int, batch: int, steps: int, precision: str = "bf16",
+                  sampler: PowerSampler | None = None) -> float:
+    """Training images/s of torchvision's ResNet-50 on synthetic 224 x 224 data (AMP, channels-last, SGD);
+    ``sampler`` (when given) reads board power over the timed steps only."""
     import torch
     import torchvision
 
@@ -247,10 +298,15 @@ def resnet50_step(index: int, batch: int, steps: int, precision: str = "bf16") -
         for _ in range(3):  # warm-up: cuDNN autotuning, allocator
             step()
         torch.cuda.synchronize(dev)
+        if sampler is not None:
+            sampler.start()
         t0 = time.perf_counter()
         for _ in range(steps):
             step()
         torch.cuda.synchronize(dev)
-        return batch * steps / (time.perf_counter() - t0)  # tensors are freed on return
+        elapsed = time.perf_counter() - t0
+        if sampler is not None:
+            sampler.stop()
+        return batch * steps / elapsed  # tensors are freed on return
     finally:
         torch.backends.cudnn.benchmark = before

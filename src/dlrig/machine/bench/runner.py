@@ -336,8 +336,13 @@ def _train(run: BenchRun, out: dict[str, Any], chip: Gpu | None, index: int) -> 
     probed = next((g for g in run.machine.gpus if g.index == index), None)
     memory_gb = probed.memory_mib / 1024 if probed and probed.memory_mib else (chip.vram_gb if chip else None)
     batch = exp.resnet50_batch(memory_gb)
-    rate = gpu.resnet50_step(index, batch, run.config.train_steps, exp.RESNET50_PRECISION)
-    out.update(resnet50_images_per_s=rate, resnet50_batch=batch,
+    sampler = gpu.PowerSampler(index)
+    rate = gpu.resnet50_step(index, batch, run.config.train_steps, exp.RESNET50_PRECISION, sampler)
+    out.update(resnet50_images_per_s=rate, resnet50_batch=batch, resnet50_power_w=sampler.mean_w,
                resnet50_precision=f"{exp.RESNET50_PRECISION} AMP, channels-last, SGD")
     run.checks.append(check(f"gpus[{index}].resnet50_images_per_s", f"GPU {index} ResNet-50 training, batch {batch}",
                             rate, "images/s", exp.resnet50(chip, batch)))
+    if sampler.mean_w is not None:
+        limit = probed.power_limit_w if probed else None
+        run.checks.append(check(f"gpus[{index}].resnet50_power_w", f"GPU {index} board power, ResNet-50 training",
+                                sampler.mean_w, "W", exp.training_power(chip, limit)))
