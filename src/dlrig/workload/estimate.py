@@ -336,12 +336,17 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
                     forward_flops_per_sample=fwd, train_flops_per_sample=train, throughput=tp, pipeline=pl,
                     samples_total=total, time_to_train_h=hours, time_to_train_h_range=hours_range,
                     power_w=power.dc_w, power_w_range=(power_low, power.dc_w), power_unknown=power.unknown,
-                    notes=_notes(model, precision, machine),
+                    notes=_notes(model, precision, machine, seq),
                     dataset=dataset)
 
 
-def _notes(model: ModelSpec, precision: Precision, machine: Machine) -> tuple[str, ...]:
+def _notes(model: ModelSpec, precision: Precision, machine: Machine, seq: int | None = None) -> tuple[str, ...]:
+    from dlrig.workload.own_runs import note_for
+
     out = list(machine.notes)
+    own = note_for(machine.gpu.name, model.key, precision, seq, model.sample_unit)
+    if own:
+        out.append(own)
     if precision == "fp32" and model.family == "cnn" and machine.gpu.tf32_tflops:
         out.append("fp32 here is IEEE FP32; stock PyTorch lets cuDNN convolutions use TF32 on this GPU, "
                    "so a default-settings run is closer to --precision tf32")
