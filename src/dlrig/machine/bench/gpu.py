@@ -7,6 +7,7 @@ numbers. Sizes are multiples of 128 (tensor-core tiles); the best of a few shape
 
 from __future__ import annotations
 
+import threading
 import time
 from typing import Any
 
@@ -208,16 +209,13 @@ class PowerSampler:
     Without NVML (or a query it refuses) ``mean_w`` stays None."""
 
     def __init__(self, index: int, period_s: float = 0.05, read: Any = None) -> None:
-        import threading
-
         self.index, self.period_s, self._read = index, period_s, read
         self.samples: list[float] = []
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._threading = threading
 
     def start(self) -> None:
-        self._thread = self._threading.Thread(target=self._run, name="dlrig-power", daemon=True)
+        self._thread = threading.Thread(target=self._run, name="dlrig-power", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
