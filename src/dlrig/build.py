@@ -221,7 +221,6 @@ def dump_build(build: Build | BuildFile) -> str:
 
 def save_build(build: Build | BuildFile, path: Path | str) -> None:
     """Write atomically, so an interrupted save never destroys the user's previous file."""
-    path = Path(path)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(dump_build(build), encoding="utf-8")
-    tmp.replace(path)
+    from dlrig.atomic import write_atomic
+
+    write_atomic(path, dump_build(build))

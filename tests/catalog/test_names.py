@@ -75,3 +75,13 @@ def test_sizes_must_agree_when_the_key_drops_them():
     assert kits.resolve("Vengeance LPX 64GB (4x16GB) DDR4-3200") == "memory/64"
     with pytest.raises(UnknownPart):
         kits.resolve("Corsair Vengeance LPX 32GB (2 x 16GB) DDR4-3200")  # no such kit: never the 64 or 128
+
+
+@pytest.mark.parametrize("asked", ["RTX4090", "rtx4090", "GeForce RTX4090", "NVIDIA RTX4090 24GB"])
+def test_a_model_number_written_against_its_word_still_resolves(index, asked):
+    assert index.resolve(asked) == "gpu/4090"
+
+
+def test_splitting_a_glued_name_does_not_invent_a_match(index):
+    with pytest.raises(UnknownPart):
+        index.resolve("RTX9999")

@@ -29,6 +29,7 @@ processor graphics card video desktop
 """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 MEMORY_SUFFIX = re.compile(r"\b\d+\s?(gb|g|tb)\b")
+GLUED = re.compile(r"(?<=[a-z]{2})(?=\d)")  # a word and a model number written together
 
 
 def normalize(text: str) -> str:
@@ -84,6 +85,12 @@ class NameIndex:
         contained = self._same_sizes(name, self._contained(name))
         if contained:
             return self._pick(name, contained)
+        spaced = GLUED.sub(" ", normalize(name))  # "RTX4090" is "RTX 4090", "rtx5090d" "rtx 5090d"
+        if spaced != normalize(name):
+            try:
+                return self.resolve(spaced, category)
+            except UnknownPart:
+                pass
         raise UnknownPart(name, category, self.closest(name))
 
     # -- lookups: the in-memory tables; name_db.SqlNameIndex answers the same from SQLite --

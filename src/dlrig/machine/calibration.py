@@ -49,16 +49,21 @@ def measurements(result: dict[str, Any]) -> dict[str, Any]:
 def save(result: dict[str, Any], now: dt.datetime | None = None) -> Path:
     """Write the run and ``latest.json``; returns the run's file."""
     now = now or dt.datetime.now(dt.timezone.utc)
+    from dlrig.atomic import write_atomic
+    from dlrig.errors import BadInput
+
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BadInput(f"cannot create {str(folder)!r} for the saved bench: {exc.strerror or exc}; "
+                       "set DLRIG_HOME to a writable folder") from None
     doc = {"schema": SCHEMA, "saved_at": now.isoformat(timespec="seconds"), "host": platform.node(),
            "measured": measurements(result), "result": result}
     text = json.dumps(doc, indent=2, default=str)
     path = folder / f"bench-{now:%Y%m%d-%H%M%S}.json"
     for target in (path, folder / "latest.json"):
-        tmp = target.with_name(target.name + ".tmp")
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(target)
+        write_atomic(target, text)
     return path
 
 

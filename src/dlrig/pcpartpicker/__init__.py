@@ -360,9 +360,6 @@ def write_import(imported: Imported, out: Path | None, name: str | None = None,
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(path)
-    except OSError as exc:
-        raise BadInput(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    from dlrig.atomic import write_atomic
+
+    write_atomic(path, text)

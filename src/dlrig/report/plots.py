@@ -82,14 +82,7 @@ def _installed(name: str) -> bool:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write through a temporary file beside ``path``, so an interrupted write leaves no half file."""
-    tmp = path.with_name(path.name + ".tmp")
-    try:
-        if isinstance(data, str):
-            tmp.write_text(data, encoding="utf-8")
-        else:
-            tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise BadInput(f"cannot write {str(path)!r}: {exc.strerror}") from None
+    """Write through a temporary file beside ``path`` (:func:`dlrig.atomic.write_atomic`)."""
+    from dlrig.atomic import write_atomic as write
+
+    write(path, data)
