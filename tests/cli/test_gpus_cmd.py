@@ -94,3 +94,10 @@ def test_version_and_help():
     help_text = run("--help").stdout
     for command in ("gpus", "check", "estimate", "plan", "cost", "probe", "bench", "export", "serve", "seed"):
         assert command in help_text
+
+
+@pytest.mark.parametrize("args", [("catalog", "show", ""), ("catalog", "search", "  "), ("gpus", "--names", "")])
+def test_an_empty_name_is_a_clear_error(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "empty part name" in result.output or "nothing to search for" in result.output

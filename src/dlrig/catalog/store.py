@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from dlrig.catalog.models import CATEGORIES, MODEL_BY_CATEGORY, Gpu, Part, PriceBookInfo
-from dlrig.catalog.names import NameIndex
+from dlrig.catalog.names import NameIndex, normalize
 from dlrig.catalog.prices import PriceBook, load_book_file
 from dlrig.errors import BadInput
 
@@ -173,6 +173,8 @@ class Catalog:
 
     def resolve(self, name: str, category: str | None = None) -> Part:
         """Find a part by id or forgiving name; raise UnknownPart or AmbiguousPart."""
+        if not normalize(name):
+            raise BadInput(f"empty part name {name!r}: give a name or id (dlrig catalog search TEXT finds one)")
         if "/" in name and name.split("/", 1)[0] in CATEGORIES:
             try:
                 return self.get(name)
@@ -182,6 +184,8 @@ class Catalog:
         return self.get(self.index(category).resolve(name, label))
 
     def search(self, text: str, category: str | None = None, limit: int = 20) -> list[Part]:
+        if not normalize(text):
+            raise BadInput(f"nothing to search for in {text!r}: give a few words of a part's name")
         return [self.get(i) for i in self.index(category).search(text, limit)]
 
     # -- price books ------------------------------------------------------------------------
