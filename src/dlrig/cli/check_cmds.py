@@ -213,6 +213,11 @@ def _render_rule_list(rules: tuple[Rule, ...]) -> None:
     console().print(table)
 
 
+def _reflow(doc: str) -> str:
+    """Docstring paragraphs as single lines, so the terminal wraps them at its own width."""
+    return "\n\n".join(" ".join(p.split()) for p in doc.split("\n\n"))
+
+
 def _render_rule(r: Rule) -> None:
     from rich.markup import escape
 
@@ -220,7 +225,7 @@ def _render_rule(r: Rule) -> None:
 
     out = console()
     out.print(f"[bold]{r.code}[/] ({r.severity}, {r.concern}): {escape(r.title)}\n")
-    out.print(escape(r.doc))
+    out.print(escape(_reflow(r.doc)))
     for label, ex in (("Good", r.good), ("Bad", r.bad)):
         out.print(f"\n[bold]{label} build[/]: {escape(ex.description)}")
         for line in ex.lines():
