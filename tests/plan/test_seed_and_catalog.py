@@ -49,6 +49,9 @@ def test_resnet50_bf16_under_10000() -> None:
     (PlanRequest(objective="fastest"), BadInput, "objective"),  # type: ignore[arg-type]
     (PlanRequest(prices=BOOK, exclude=("e",)), Infeasible, "no gpu is left"),
     (PlanRequest(prices=BOOK, gpus_min=2, gpus_max=2, budget_usd=1000), Infeasible, "the cheapest is"),
+    (PlanRequest(prices=BOOK, qlora=True, seq=2048), BadInput, "add --model"),
+    (PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048),
+     Infeasible, "does not fit"),  # full fine-tuning of 8B: ~128 GB of state, on one card
 ])
 def test_bad_requests_fail_cleanly(small_catalog: Catalog, req: PlanRequest, error: type, text: str) -> None:
     with pytest.raises(error) as info:
@@ -125,3 +128,18 @@ def test_an_included_rdimm_needs_a_board_with_ecc(small_catalog: Catalog) -> Non
     assert all(r.part.ecc_support is not False for r in full.platform["motherboard"])  # type: ignore[attr-defined]
     with pytest.raises(Infeasible):
         plan(req, small_catalog)
+
+
+def test_a_fine_tuning_recipe_reaches_the_plan_and_its_build(small_catalog: Catalog) -> None:
+    """QLoRA makes Llama-3-8B fit one 24 GB card; the planned build carries the recipe, so the
+    checker (VRAM-WORKLOAD) and a later `dlrig estimate` of the saved build judge the same workload."""
+    from dlrig.plan.plan import file_build
+
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048,
+                      qlora=True, objective="min-cost", alternatives=0)
+    p = plan(req, small_catalog)
+    assert p.optimal and p.selection.option.count == 1
+    assert not [f for f in p.findings if f.severity == "problem"]
+    workload = file_build(p.build).workload
+    assert workload is not None and workload.model_dump()["qlora"] is True and workload.model_dump()["seq"] == 2048
+    assert "QLoRA" in p.throughput_source

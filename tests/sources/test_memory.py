@@ -70,3 +70,43 @@ def test_unknown_flags_are_filled_and_known_ones_left() -> None:
     assert kept.field_src == {}
     assert plain.registered is False  # type: ignore[attr-defined]
     assert sum(report.corrected[REPORT_KEY].values()) == 2  # registered and ECC of the first
+
+
+def test_a_second_listing_of_the_same_module_is_registered_by_its_part_number() -> None:
+    from dlrig.catalog.models import MemoryKit
+    from dlrig.sources.common import ImportReport
+    from dlrig.sources.memory import mark_registered
+
+    named = MemoryKit(id="memory/bc", name="Samsung M386A4G40DM0-CPB Black / Green Registered DDR4-2133 32GB",
+                      src="buildcores", aliases=("M386A4G40DM0-CPB", "107938"), registered=False, ecc=False)
+    listing = MemoryKit(id="memory/docyx", name="Samsung M386A4G40DM0-CPB 32 GB", src="docyx")
+    other = MemoryKit(id="memory/other", name="Corsair Vengeance LPX 32 GB", src="docyx")
+    out = {k.id: k for k in mark_registered([named, listing, other], ImportReport())}
+    assert out["memory/bc"].registered and out["memory/docyx"].registered and out["memory/docyx"].ecc
+    assert "the same module as" in out["memory/docyx"].field_src["registered"]
+    assert out["memory/other"].registered is None  # "107938" alone is no part number match for it
+
+
+def test_an_alias_of_a_registered_kit_does_not_mark_another_module() -> None:
+    """BuildCores lists the unbuffered M378A2K43CB1-CTD among an M393 RDIMM's aliases."""
+    from dlrig.catalog.models import MemoryKit
+    from dlrig.sources.common import ImportReport
+    from dlrig.sources.memory import mark_registered
+
+    rdimm = MemoryKit(id="memory/rdimm", name="M393A2K43CB2-CTD6Q Samsung 16GB DDR4 PC4-21300 Registered",
+                      src="buildcores", aliases=("M378A2K43CB1-CTD",))
+    udimm = MemoryKit(id="memory/udimm", name="Samsung M378A2K43CB1-CTD 16 GB DDR4 2666 MHz", src="docyx")
+    out = {k.id: k for k in mark_registered([rdimm, udimm], ImportReport())}
+    assert out["memory/rdimm"].registered and out["memory/udimm"].registered is None
+
+
+def test_a_speed_in_a_registered_kits_name_is_not_a_part_number() -> None:
+    from dlrig.catalog.models import MemoryKit
+    from dlrig.sources.common import ImportReport
+    from dlrig.sources.memory import mark_registered
+
+    rdimm = MemoryKit(id="memory/r", name="Kingston Server Premier DDR5-5600 Registered 32GB", src="buildcores",
+                      aliases=("DDR5-5600",))
+    desktop = MemoryKit(id="memory/d", name="Innodisk DDR5 UDIMM DDR5-5600 32GB (1x32GB) CL36", src="buildcores")
+    out = {k.id: k for k in mark_registered([rdimm, desktop], ImportReport())}
+    assert out["memory/d"].registered is None

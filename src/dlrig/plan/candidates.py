@@ -289,7 +289,8 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
-                           dataset=req.dataset, samples=req.samples)
+                           dataset=req.dataset, samples=req.samples, seq=req.seq, optimizer=req.optimizer,
+                           sharding=req.sharding, lora=req.lora, qlora=req.qlora, recompute=req.recompute)
 
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
@@ -299,7 +300,8 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
             except BadInput as exc:
-                if "unknown model" in exc.message or "precision" in exc.message:
+                if any(t in exc.message for t in ("unknown model", "precision", "unknown optimizer",
+                                                  "unknown sharding", "unknown recompute", "lora", "seq")):
                     raise
                 cache[key] = None
             else:
@@ -335,7 +337,11 @@ def _unit(req: PlanRequest) -> tuple[str, str, str]:
     from dlrig.workload.zoo import get_model
 
     precision = req.precision or default_precision(get_model(req.model))
-    return ("samples/s", f"dlrig estimate's throughput for {req.model} at {precision} (data-parallel "
+    recipe = "".join(f", {t}" for t, on in (("QLoRA", req.qlora), ("LoRA", req.lora and not req.qlora),
+                                             (f"sharding {req.sharding}", req.sharding != "none"),
+                                             (f"{req.recompute} recomputation", req.recompute != "none"),
+                                             (f"sequence {req.seq}", req.seq is not None)) if on)
+    return ("samples/s", f"dlrig estimate's throughput for {req.model} at {precision}{recipe} (data-parallel "
             "scaling on each card's own PCIe link; the data pipeline is not part of the objective)", precision)
 
 

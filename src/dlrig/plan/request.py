@@ -49,6 +49,13 @@ class PlanRequest:
     epochs: float | None = None
     dataset: str | None = None
     samples: int | None = None
+    # the workload's training recipe, as `dlrig estimate` takes it (with --model only)
+    seq: int | None = None
+    optimizer: str = "adamw"
+    sharding: str = "none"
+    lora: bool = False
+    qlora: bool = False
+    recompute: str = "none"
     prices: str = DEFAULT_BOOK
     price_fallback: bool = True  # unpriced platform parts take their nearest dated price elsewhere
     region: str | None = None
@@ -109,5 +116,10 @@ def validate(req: PlanRequest) -> None:
         raise BadInput(f"--gpus {req.gpus_max}: one box seats at most {MAX_GPUS_PER_BOX} GPUs")
     if req.time_to_train_h is not None and req.model is None:
         raise BadInput("--time-to-train needs a workload: --model and --epochs/--dataset or --samples")
+    recipe = [flag for flag, on in (("--seq", req.seq is not None), ("--optimizer", req.optimizer != "adamw"),
+                                    ("--sharding", req.sharding != "none"), ("--lora", req.lora),
+                                    ("--qlora", req.qlora), ("--recompute", req.recompute != "none")) if on]
+    if recipe and req.model is None:
+        raise BadInput(f"{', '.join(recipe)} describe a workload: add --model")
     if req.min_storage_gb < 0 or req.alternatives < 0:
         raise BadInput("--storage-gb and --alternatives cannot be negative")

@@ -46,8 +46,40 @@ def registered_evidence(*spellings: str) -> str | None:
 
 
 def mark_registered(kits: Iterable[Part], report: ImportReport) -> list[Part]:
-    """Kits whose name or an alias says registered become registered and ECC (counted, cited)."""
-    return [_marked(k, report) if isinstance(k, MemoryKit) else k for k in kits]
+    """Kits whose name or an alias says registered become registered and ECC (counted, cited);
+    then kits that carry the maker's part number of such a kit (a second listing of the same
+    module, under a name without the word) become registered too."""
+    marked = [_marked(k, report) if isinstance(k, MemoryKit) else k for k in kits]
+    # a part number is an alias (the data set's part numbers) that the kit's own name also
+    # carries: not any alias (BuildCores lists the unbuffered M378A2K43CB1-CTD among an M393
+    # RDIMM's), and not any word of the name ("DDR5-5600" names a speed, not a module)
+    numbers = {_part_number_key(a): k.name for k in marked if isinstance(k, MemoryKit) and k.registered
+               for a in k.aliases if _PART_NUMBER.fullmatch(a) and _part_number_key(a) in _name_tokens(k.name)}
+    return [_same_module(k, numbers, report) if isinstance(k, MemoryKit) and not k.registered else k
+            for k in marked]
+
+
+# A maker's module part number: letters and digits with a dash or two, at least 8 characters and
+# both letters and digits (M386A4G40DM0-CPB, KSM32RD8/16HDR); not a plain word or a size.
+_PART_NUMBER = re.compile(r"(?!(?:L?P?DDR\d[A-Z]?|PC\d[A-Z]?)-\d+$)(?=.*\d)(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9/-]{7,}",
+                          re.I)  # not a speed: DDR5-5600, PC4-21300
+
+
+def _part_number_key(text: str) -> str:
+    return text.upper()
+
+
+def _name_tokens(name: str) -> set[str]:
+    return {_part_number_key(t) for t in name.split()}
+
+
+def _same_module(kit: MemoryKit, numbers: dict[str, str], report: ImportReport) -> MemoryKit:
+    for token in [*kit.name.split(), *kit.aliases]:
+        other = numbers.get(_part_number_key(token))
+        if other is not None:
+            update = _update(kit, f"part number {token}: the same module as {other}", report)
+            return kit.model_copy(update=update) if update else kit
+    return kit
 
 
 def _marked(kit: MemoryKit, report: ImportReport) -> MemoryKit:

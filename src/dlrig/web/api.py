@@ -94,6 +94,12 @@ class PlanIn(_In):
     epochs: float | None = None
     dataset: str | None = None
     samples: int | None = None
+    seq: int | None = Field(None, ge=1, description="sequence length (transformers)")
+    optimizer: str = Field("adamw", description="adamw | sgd | adamw8bit")
+    sharding: str = Field("none", description="none | zero1 | zero2 | fsdp")
+    lora: bool = False
+    qlora: bool = False
+    recompute: str = Field("none", description="none | selective | full")
     prices: str = "latest"
     price_fallback: bool = True
     objective: str = Field("max-throughput", description="max-throughput | perf-per-dollar | min-cost")
@@ -114,7 +120,9 @@ class PlanIn(_In):
         return {"objective": self.objective, "budget_usd": self.budget, "vram_total_gb": self.vram_total,
                 "throughput": self.throughput, "time_to_train_h": self.time_to_train, "model": self.model,
                 "precision": self.precision, "batch": self.batch, "epochs": self.epochs, "dataset": self.dataset,
-                "samples": self.samples, "prices": self.prices, "price_fallback": self.price_fallback,
+                "samples": self.samples, "seq": self.seq, "optimizer": self.optimizer, "sharding": self.sharding,
+                "lora": self.lora, "qlora": self.qlora, "recompute": self.recompute,
+                "prices": self.prices, "price_fallback": self.price_fallback,
                 "region": self.region, "tax_rate": self.tax_rate, "include": tuple(self.include),
                 "exclude": tuple(self.exclude), "form_factor": self.form_factor, "max_power_w": self.max_power_w,
                 "min_storage_gb": self.storage_gb, "alternatives": self.alternatives,
