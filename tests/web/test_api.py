@@ -228,6 +228,21 @@ def test_plan_page_shows_build_reasons_findings_costs_pipeline_frontier(client: 
         assert marker in html, marker
 
 
+def test_plan_api_and_page_take_a_fine_tuning_recipe_like_the_cli(client: TestClient) -> None:
+    body = {"budget": 3000, "gpus": "1", "model": "llama-3-8b", "precision": "bf16", "batch": 1, "seq": 2048,
+            "qlora": True, "alternatives": 0}
+    response = client.post("/api/plan", json=body)
+    assert response.status_code == 200, response.text
+    cli = cli_json("plan", "--budget", "3000", "--gpus", "1", "--model", "llama-3-8b", "--precision", "bf16",
+                   "--batch", "1", "--seq", "2048", "--qlora", "--alternatives", "0")
+    assert _timeless(response.json()) == _timeless(cli)
+    page = client.get("/plan", params={"budget": "3000", "gpus": "1", "model": "llama-3-8b", "precision": "bf16",
+                                       "batch": "1", "seq": "2048", "qlora": "on", "alternatives": "0"})
+    assert page.status_code == 200, page.text
+    assert 'id="build"' in page.text and 'name="qlora" value="on" checked' in page.text
+    assert "llama-3-8b at bf16, QLoRA, sequence 2048" in page.text  # the recipe reached the plan
+
+
 @pytest.mark.parametrize(("url", "params", "status", "words"), [
     ("/ranking", {"min_vram": "lots"}, 400, "min VRAM: &#39;lots&#39; is not a number"),
     ("/plan", {"budget": "-5"}, 400, "--budget must be positive"),

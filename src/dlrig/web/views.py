@@ -77,7 +77,8 @@ def plan_context(catalog: Catalog, form: Form) -> dict[str, Any]:
         values.pop("frontier", None)
     return {"title": "Planner", "form": values, "books": adapters.book_names(catalog), "objectives": objectives,
             "unavailable": unavailable,
-            "regions": _regions(), "models": _models(), "precisions": _precisions()}
+            "regions": _regions(), "models": _models(), "precisions": _precisions(),
+            "shardings": SHARDINGS}
 
 
 def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
@@ -85,7 +86,10 @@ def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
               "model": form.text("model"), "precision": form.text("precision"),
               "batch": form.integer("batch", "batch"), "prices": form.text("prices", "latest"),
               "region": form.text("region"), "tax_rate": form.number("tax_rate", "sales tax", 0.0),
-              "alternatives": form.integer("alternatives", "alternatives", 3)}
+              "alternatives": form.integer("alternatives", "alternatives", 3),
+              # the fine-tuning recipe, as `dlrig plan --seq --sharding --lora --qlora` take it
+              "seq": form.integer("seq", "sequence length"), "sharding": form.text("sharding", "none") or "none",
+              "lora": form.flag("lora"), "qlora": form.flag("qlora")}
     req = adapters.plan_request(catalog, fields, form.text("gpus"))
     result = adapters.plan(req, catalog)
     doc = adapters.plan_json(result)
