@@ -241,8 +241,9 @@ def main() -> int:
         rc, text = run_step("compare", [sys.executable, str(REPO / "benchmarks" / "gpu_calibration.py"),
                                         "--compare", str(out / "calibration.json")], left(0.9), out)
         (out / "calibration.txt").write_text(text if rc == 0 else f"compare failed ({rc}); see stderr.txt\n")
+    failed = calib.get("failed") or calib.get("skipped") or calib.get("error") or "none"
     text = summary(probe, bench, sweep_doc, times) + f"calibration: {len(calib.get('rows', []))} rows, " \
-        f"failed {calib.get('failed') or calib.get('skipped') or calib.get('error')}\n"
+        f"failed: {failed}\n"
     (out / "summary.txt").write_text(text)
     print(text, end="")
     home.cleanup()

@@ -137,13 +137,14 @@ def measure(limit_s: float) -> dict[str, Any]:
             doc["failed"].append({"model": key, "precision": precision, "why": "out of time"})
             continue
         try:
-            doc["rows"].append(measure_one(torch, key, precision, batch, seq))
+            row = measure_one(torch, key, precision, batch, seq)
+            doc["rows"].append(row)
+            print(f"{key} {precision}: {row['samples_per_s']:.1f}/s", file=sys.stderr, flush=True)
         except Exception as exc:  # one model failing (OOM, a missing package) leaves the others
             doc["failed"].append({"model": key, "precision": precision, "why": f"{type(exc).__name__}: {exc}"[:300]})
+            print(f"{key} {precision}: failed ({type(exc).__name__})", file=sys.stderr, flush=True)
         finally:
             torch.cuda.empty_cache()
-        print(f"{key} {precision}: {doc['rows'][-1]['samples_per_s']:.1f}/s" if doc["rows"] and
-              doc["rows"][-1]["model"] == key else f"{key} {precision}: failed", file=sys.stderr, flush=True)
     return doc
 
 

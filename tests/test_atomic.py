@@ -26,3 +26,9 @@ def test_a_missing_folder_is_a_user_error_and_the_old_file_survives_a_failed_wri
     with pytest.raises(BadInput):
         write_atomic(target, "new")
     assert target.read_text() == "old"
+
+
+@pytest.mark.parametrize("name", [".", "/", ""])
+def test_a_path_that_names_no_file_is_a_user_error(tmp_path: Path, name: str) -> None:
+    with pytest.raises(BadInput, match="not a file name"):
+        write_atomic(Path(name) if name else tmp_path, "x")

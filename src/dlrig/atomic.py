@@ -9,8 +9,16 @@ from pathlib import Path
 from dlrig.errors import BadInput
 
 
-def write_atomic(path: Path | str, data: str | bytes) -> None:
+def writable_file(path: Path | str) -> Path:
+    """``path`` as a file to write, or BadInput when it names no file (``.``, ``/``, a folder)."""
     path = Path(path)
+    if not path.name or path.is_dir():
+        raise BadInput(f"cannot write {str(path)!r}: it is a folder, not a file name")
+    return path
+
+
+def write_atomic(path: Path | str, data: str | bytes) -> None:
+    path = writable_file(path)
     tmp = path.with_name(path.name + ".tmp")
     try:
         if isinstance(data, str):

@@ -85,3 +85,23 @@ def test_a_model_number_written_against_its_word_still_resolves(index, asked):
 def test_splitting_a_glued_name_does_not_invent_a_match(index):
     with pytest.raises(UnknownPart):
         index.resolve("RTX9999")
+
+
+@pytest.mark.parametrize("asked", ["NVIDIA", "GeForce", "NVIDIA GeForce"])
+def test_brand_words_alone_match_nothing(index, asked):
+    """Their key is empty; an empty key must not match the one part whose own key is empty."""
+    empty = NameIndex([gpu("gpu/odd", "NVIDIA GeForce"), gpu("gpu/4090", "GeForce RTX 4090")])
+    with pytest.raises(UnknownPart):
+        index.resolve(asked)
+    assert empty.resolve("NVIDIA GeForce") == "gpu/odd"  # the exact name still finds it
+
+
+def test_the_spaced_spelling_beats_a_partner_cards_glued_alias():
+    index = NameIndex([gpu("gpu/3090", "GeForce RTX 3090"),
+                       gpu("gpu/card/strix", "Asus ROG-STRIX-RTX3090-O24G", chip_id="gpu/3090"),
+                       gpu("gpu/4080s", "GeForce RTX 4080 SUPER"), gpu("gpu/4080", "GeForce RTX 4080")])
+    assert index.resolve("RTX3090") == "gpu/3090"
+    assert index.resolve("rtx4080super") == "gpu/4080s"
+    with pytest.raises(AmbiguousPart) as info:
+        NameIndex([gpu("a", "RTX 6000 Ada"), gpu("b", "Quadro RTX 6000")]).resolve("RTX6000")
+    assert "'RTX6000'" in str(info.value)  # the error quotes what the user typed

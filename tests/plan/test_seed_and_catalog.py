@@ -50,6 +50,8 @@ def test_resnet50_bf16_under_10000() -> None:
     (PlanRequest(prices=BOOK, exclude=("e",)), Infeasible, "no gpu is left"),
     (PlanRequest(prices=BOOK, gpus_min=2, gpus_max=2, budget_usd=1000), Infeasible, "the cheapest is"),
     (PlanRequest(prices=BOOK, qlora=True, seq=2048), BadInput, "add --model"),
+    (PlanRequest(prices=BOOK, model="resnet50", recompute="full"), BadInput, "transformers only"),
+    (PlanRequest(prices=BOOK, model="resnet50", batch=0), BadInput, "batch must be at least 1"),
     (PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048),
      Infeasible, "does not fit"),  # full fine-tuning of 8B: ~128 GB of state, on one card
 ])

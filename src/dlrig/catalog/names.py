@@ -29,7 +29,8 @@ processor graphics card video desktop
 """.split()  # noqa: SIM905  (a word list reads better as text)
 )
 MEMORY_SUFFIX = re.compile(r"\b\d+\s?(gb|g|tb)\b")
-GLUED = re.compile(r"(?<=[a-z]{2})(?=\d)")  # a word and a model number written together
+# a word and a model number written together ("rtx4090"), or a model number and its suffix ("1080ti")
+GLUED = re.compile(r"(?<=[a-z]{2})(?=\d)|(?<=\d)(?=(?:ti|super|xtx|xt|d)\b)")
 
 
 def normalize(text: str) -> str:
@@ -74,7 +75,20 @@ class NameIndex:
             self.words[p.id] = set(key(p.name).split()) | set(normalize(p.name).split())
 
     def resolve(self, name: str, category: str | None = None) -> str:
+        spaced = GLUED.sub(" ", normalize(name))  # "RTX4090" is "RTX 4090", "rtx5090d" "rtx 5090d"
+        if spaced != normalize(name):  # the spaced spelling first: a partner card's "RTX3090" alias
+            try:                       # must not beat the chip the user means
+                return self._resolve(spaced, category)
+            except AmbiguousPart as exc:
+                raise AmbiguousPart(name, exc.candidates) from None
+            except UnknownPart:
+                pass
+        return self._resolve(name, category)
+
+    def _resolve(self, name: str, category: str | None) -> str:
         for column, probe in (("norm", normalize(name)), ("key", key(name))):
+            if not probe:  # a name of brand or filler words only ("NVIDIA") has no key to match on
+                continue
             found = _unique(self.lookup(column, probe))
             if column == "key":
                 found = self._same_sizes(name, found)
@@ -85,12 +99,6 @@ class NameIndex:
         contained = self._same_sizes(name, self._contained(name))
         if contained:
             return self._pick(name, contained)
-        spaced = GLUED.sub(" ", normalize(name))  # "RTX4090" is "RTX 4090", "rtx5090d" "rtx 5090d"
-        if spaced != normalize(name):
-            try:
-                return self.resolve(spaced, category)
-            except UnknownPart:
-                pass
         raise UnknownPart(name, category, self.closest(name))
 
     # -- lookups: the in-memory tables; name_db.SqlNameIndex answers the same from SQLite --

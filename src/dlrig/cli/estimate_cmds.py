@@ -156,9 +156,12 @@ def render_estimate(e: Any, out: Any = None) -> None:
         a, b = e.time_to_train_h_range or (e.time_to_train_h, e.time_to_train_h)
         con.print(f"time to train: {e.time_to_train_h:,.1f} h (range {a:,.1f}-{b:,.1f}) for "
                   f"{e.samples_total:,.0f} {e.model.sample_unit}s")
+    from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
+
     low, high = e.power_w_range or (e.power_w, e.power_w)
-    con.print(f"power at this workload: ~{e.power_w:,.0f} W DC (range {low:,.0f}-{high:,.0f}: busy GPUs at 67% "
-              "of board power, as measured on an H100, to 90%, the rule of thumb)"
+    con.print(f"power at this workload: ~{e.power_w:,.0f} W DC (range {low:,.0f}-{high:,.0f}: busy GPUs at "
+              f"{GPU_TRAINING_LOAD_MEASURED:.0%} of board power, as measured on an H100, to "
+              f"{GPU_TRAINING_LOAD:.0%}, the rule of thumb)"
               + (f" (unknown: {', '.join(e.power_unknown)})" if e.power_unknown else ""))
     for note in (*tp.notes, *e.notes, *m.assumptions):
         con.print(f"[dim]note: {note}[/]")

@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from dlrig.machine.model import MachineInfo
     from dlrig.machine.probe import ProbedBuild
 
-VERDICT_STYLE = {"good": "green", "fair": "yellow", "poor": "bold red", "unknown": "dim"}
+VERDICT_STYLE = {"good": "green", "fair": "yellow", "poor": "bold red", "unknown": "dim", "reported": "dim"}
 
 
 @app.command("probe")

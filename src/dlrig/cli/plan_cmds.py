@@ -89,10 +89,11 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
     if out is not None:
         from dataclasses import replace
 
-        from dlrig.atomic import write_atomic
+        from dlrig.atomic import writable_file, write_atomic
         from dlrig.pcpartpicker import book_to_csv
 
         # the plan's own prices go beside the build, so `dlrig cost` prices it as the plan did
+        out = writable_file(out)
         prices = out.with_name(out.stem + ".prices.csv")
         write_atomic(prices, book_to_csv(result.price_book()))
         save_build(replace(file_build(result.build), prices=prices.name), out)

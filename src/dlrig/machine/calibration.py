@@ -111,8 +111,9 @@ def apply_calibration(stages: list[Any], calibration: dict[str, Any] | None) -> 
     return out
 
 
-# The bench trains ResNet-50 with FP16 autocast (dlrig.machine.bench.expected.RESNET50_PRECISION).
-MEASURED_TRAINING = {("resnet50", "fp16")}
+# The workload the bench's training step runs (dlrig.machine.bench.expected): ResNet-50; the
+# precision is read from the saved run ("fp16 AMP, channels-last, SGD").
+MEASURED_MODEL = "resnet50"
 
 
 def measured_training(calibration: dict[str, Any] | None, model_key: str, precision: str,
@@ -120,9 +121,11 @@ def measured_training(calibration: dict[str, Any] | None, model_key: str, precis
     """This host's measured training samples/s per GPU for a workload the bench ran on this GPU,
     with its description; ``None`` when the bench did not measure it (another model, precision
     or GPU, or no GPU step)."""
-    if not calibration or (model_key, precision) not in MEASURED_TRAINING:
+    if not calibration or model_key != MEASURED_MODEL:
         return None
     m = calibration.get("measured", {})
+    if (m.get("resnet50_precision") or "fp16").split()[0] != precision:
+        return None
     rate = m.get("resnet50_images_per_s_per_gpu")
     if not rate or m.get("gpu_catalog_part") != gpu_name:
         return None

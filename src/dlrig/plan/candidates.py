@@ -286,11 +286,12 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
             return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
 
         return peak
-    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate, validate_request
 
     wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
                            dataset=req.dataset, samples=req.samples, seq=req.seq, optimizer=req.optimizer,
                            sharding=req.sharding, lora=req.lora, qlora=req.qlora, recompute=req.recompute)
+    validate_request(wreq)  # the user's errors are raised here, once; below, a card that fails is dropped
 
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
@@ -299,10 +300,7 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
-            except BadInput as exc:
-                if any(t in exc.message for t in ("unknown model", "precision", "unknown optimizer",
-                                                  "unknown sharding", "unknown recompute", "lora", "seq")):
-                    raise
+            except BadInput:  # this card cannot be estimated (no FLOP/s figure): not an option
                 cache[key] = None
             else:
                 tp = e.throughput

@@ -159,9 +159,15 @@ def memory_slots(r: Rule, build: Build) -> Iterator[Outcome]:
 def memory_registered(r: Rule, build: Build) -> Iterator[Outcome]:
     """What: a registered kit (RDIMM, LRDIMM) on a board whose data says no ECC support is a
     warning; on a board with ECC support, or one the catalog does not say, it is a note to check
-    the board's memory support list. A warning, not a problem: the board's ECC flag comes from a
-    data set that marks some workstation boards (ASUS X99-E WS, WS X299 SAGE) without ECC though
-    their makers list RDIMMs with a Xeon.
+    the board's memory support list. A kit whose data set gives no flag, and whose names carry no
+    registered marking (the importer reads "Registered", "RDIMM", Samsung's M393 and the part
+    numbers of kits that say so), is taken as unbuffered on a board listed without ECC; on a
+    board that takes ECC, where either kind is plausible, it is a note; where the board's ECC
+    support is unknown too, the rule says it could not check.
+
+    A warning, not a problem: the board's ECC flag comes from a data set that marks some
+    workstation boards (ASUS X99-E WS, WS X299 SAGE) without ECC though their makers list
+    RDIMMs with a Xeon.
 
     Why: RDIMMs are ECC modules with a register that buffers the command and address lines;
     the memory controller must be built to drive them. Desktop platforms (X99 with a Core i7,
@@ -183,9 +189,12 @@ def memory_registered(r: Rule, build: Build) -> Iterator[Outcome]:
     if not kits or board is None:
         yield r.skip("needs memory and a motherboard")
         return
+    unflagged = [k for k in kits if k.registered is None]
+    if unflagged and board.ecc_support is None:
+        yield r.skip("needs the memory's registered/unbuffered flag or the board's ECC support")
     for kit in kits:
-        if kit.registered is None:
-            yield r.unknown(kit, "the registered/unbuffered flag")
+        if kit.registered is None and board.ecc_support:
+            yield r.unknown(kit, "the registered/unbuffered flag")  # on an ECC board either kind is plausible
         elif kit.registered:
             yield _registered_on(r, kit, board)
 

@@ -91,7 +91,7 @@ class Estimate:
     power_unknown: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
     dataset: pipe.Dataset | None = None
-    power_w_range: tuple[float, float] | None = None  # GPU load as measured on an H100 .. rule of thumb
+    power_w_range: tuple[float, float] | None = None  # GPU load as measured on an H100 to the rule of thumb
 
     def to_dict(self) -> dict[str, Any]:
         """The ``--json`` document (DESIGN.md 3 contract plus detail)."""
@@ -184,6 +184,17 @@ def _choice(name: str, value: str, choices: Iterable[str]) -> str:
     return value
 
 
+def validate_request(req: WorkloadRequest) -> ModelSpec:
+    """The request's model, or BadInput for an option that is wrong whatever the hardware (an
+    unknown model or precision, --recompute on a CNN, a zero batch): callers that estimate many
+    GPUs (the planner) check once, so such an error is the user's, not a card dropped."""
+    model = get_model(req.model)
+    _validate(req, model)
+    if req.precision:
+        parse_precision(req.precision)
+    return model
+
+
 def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
     _choice("optimizer", req.optimizer, mem.OPTIMIZERS)
     _choice("sharding", req.sharding, mem.SHARDINGS)
@@ -198,6 +209,8 @@ def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
             raise BadInput(f"{label} must be positive, not {value}")
     if req.seq is not None and model.transformer is None:
         raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+    if req.recompute != "none" and model.transformer is None:
+        raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
     if req.lora and req.qlora:
         raise BadInput("give --lora or --qlora, not both")
     if req.dataset is not None and pipe.dataset_key(req.dataset) not in pipe.DATASETS:
@@ -233,7 +246,7 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     n = machine.gpus
     held = frozenset({machine.held_out_chip}) if machine.held_out_chip else frozenset()
     plain = plain and not held
-    here = _measured_here(model, precision, machine) if plain else None
+    here = _measured_here(model, precision, machine, batch, req.optimizer) if plain else None
     if plain and here is None:
         hit = thr.measured(machine.gpu, model.key, precision, n)
         if hit is not None:
@@ -248,7 +261,8 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link, sync=sync))
 
 
-def _measured_here(model: ModelSpec, precision: Precision, machine: Machine) -> thr.Throughput | None:
+def _measured_here(model: ModelSpec, precision: Precision, machine: Machine, batch: int,
+                   optimizer: str) -> thr.Throughput | None:
     """One GPU's rate from this host's saved bench, where it trained this workload on this GPU:
     a measurement of the machine at hand beats Lambda's of another machine with the same chip."""
     from dlrig.machine.calibration import measured_training
@@ -257,8 +271,12 @@ def _measured_here(model: ModelSpec, precision: Precision, machine: Machine) -> 
     if found is None:
         return None
     rate, detail = found
+    ran = (machine.calibration or {}).get("measured", {}).get("resnet50_batch")
+    notes = () if ran == batch and optimizer == "sgd" else (
+        f"the measured rate is the bench's training step (batch {ran or '?'}, SGD); memory above is for batch "
+        f"{batch} with {optimizer}",)
     return thr.Throughput(samples_per_s=rate, range=(rate, rate), source="measured", detail=detail,
-                          per_gpu_samples_per_s=rate)
+                          per_gpu_samples_per_s=rate, notes=notes)
 
 
 def _lambda_seq(model: ModelSpec) -> int | None:
@@ -460,7 +478,9 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         raise BadInput("--model is needed without a build file")
     part = catalog.resolve(gpu_name, "gpu")
     chip = catalog.chip_of(part)  # type: ignore[arg-type]
-    unknown = "storage and CPU stages unknown" if cpu_cores is None else "storage stage unknown"
-    machine = Machine(gpu=chip, gpus=gpus or 1, calibration=_calibration(None, measured),
+    calibration = _calibration(None, measured)
+    unknown = ("storage and CPU stages from this host's saved bench" if calibration else
+               "storage and CPU stages unknown" if cpu_cores is None else "storage stage unknown")
+    machine = Machine(gpu=chip, gpus=gpus or 1, calibration=calibration,
                       notes=(f"no build file: {unknown}; each GPU on its own full PCIe link",))
     return estimate(WorkloadRequest(**options), with_cpu_cores(machine, cpu_cores))

@@ -16,8 +16,9 @@ from typing import Any
 
 @cache
 def runs() -> tuple[dict[str, Any], ...]:
+    """Newest first, so a note cites the latest run of a workload."""
     text = resources.files("dlrig.workload").joinpath("data/own_runs.json").read_text(encoding="utf-8")
-    return tuple(json.loads(text)["runs"])
+    return tuple(sorted(json.loads(text)["runs"], key=lambda r: r["date"], reverse=True))
 
 
 def note_for(chip_name: str, model_key: str, precision: str, seq: int | None, unit: str) -> str | None:

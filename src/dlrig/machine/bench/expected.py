@@ -21,6 +21,7 @@ GEMM_ATTAINABLE_FRACTION = 0.75
 # card (the rest is room for cuDNN workspaces and allocator slack). Lambda measured at hundreds of
 # images per GPU; a small batch measures Python's launch overhead more than the GPU.
 RESNET50_BATCHES = (256, 128, 64, 32)
+POST_BATCH = 64  # the seed post's 12 GB TITAN X at fp32: batch 64 fits, 256 does not
 RESNET50_MEMORY_SHARE = 0.6
 RESNET50_PRECISION = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
 # Rule-of-thumb sequential reads by kind of drive, MB/s, where the drive is not in the catalog
@@ -105,7 +106,7 @@ def post_machine_demand() -> Expected:
 
     try:
         chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
-        est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=RESNET50_BATCHES[0]),
+        est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=POST_BATCH),
                        Machine(gpu=chip, gpus=4))
     except DlrigError as exc:
         return Expected(None, f"estimate failed: {exc.message}")

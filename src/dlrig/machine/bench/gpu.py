@@ -302,9 +302,8 @@ def resnet50_step(index: int, batch: int, steps: int, precision: str = "bf16",
         for _ in range(steps):
             step()
         torch.cuda.synchronize(dev)
-        elapsed = time.perf_counter() - t0
-        if sampler is not None:
-            sampler.stop()
-        return batch * steps / elapsed  # tensors are freed on return
+        return batch * steps / (time.perf_counter() - t0)  # tensors are freed on return
     finally:
+        if sampler is not None:
+            sampler.stop()  # also when a step failed: no thread reads NVML after the step
         torch.backends.cudnn.benchmark = before

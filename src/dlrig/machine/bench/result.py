@@ -7,7 +7,7 @@ from typing import Any, Literal, Protocol
 
 GOOD_FRACTION = 0.8  # measured / expected at or above this: "good"
 FAIR_FRACTION = 0.5  # at or above this: "fair"; below: "poor"
-Verdict = Literal["good", "fair", "poor", "unknown"]
+Verdict = Literal["good", "fair", "poor", "unknown", "reported"]
 
 
 def verdict(fraction: float | None) -> Verdict:
@@ -32,6 +32,7 @@ class Check:
     unit: str
     expected: float | None = None
     expected_source: str = "unknown"
+    graded: bool = True  # False for figures where more is not better (power): shown beside, not judged
 
     @property
     def fraction(self) -> float | None:
@@ -41,7 +42,7 @@ class Check:
 
     @property
     def verdict(self) -> Verdict:
-        return verdict(self.fraction)
+        return verdict(self.fraction) if self.graded else "reported"
 
     def to_dict(self) -> dict[str, Any]:
         return {"key": self.key, "label": self.label, "value": self.value, "unit": self.unit,
@@ -49,9 +50,10 @@ class Check:
                 "fraction": self.fraction, "verdict": self.verdict}
 
 
-def check(key: str, label: str, value: float | None, unit: str, expected: Expected | None = None) -> Check:
+def check(key: str, label: str, value: float | None, unit: str, expected: Expected | None = None,
+          graded: bool = True) -> Check:
     exp = expected or Expected(None, "unknown")
-    return Check(key, label, value, unit, exp.value, exp.source)
+    return Check(key, label, value, unit, exp.value, exp.source, graded)
 
 
 @dataclass(frozen=True)
