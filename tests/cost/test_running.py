@@ -38,3 +38,30 @@ def test_power_limit_caps_board_power(build):
 def test_bad_running_options(build, util, hours, match):
     with pytest.raises(BadInput, match=match):
         running_cost(build, KWH, util, hours)
+
+
+def test_a_builds_workload_gives_the_estimates_power(build):
+    """Issue 6: running power from the estimate at the build's workload, board power only without one.
+    No drive in the build: the pipeline does not bind, so the GPUs run flat out: 4 x 250 W x 0.9
+    + the CPU at 60% of 140 W + 75 W = 1,059 W DC, / 0.80 at the wall."""
+    from dataclasses import replace
+
+    from dlrig.build import WorkloadSpec
+
+    trained = replace(build, workload=WorkloadSpec(model="resnet50", precision="fp32", batch=64))
+    full = running_cost(trained, KWH, utilization=1.0, hours_per_day=24).power
+    assert full.method.startswith("workload model") and "ResNet-50" in full.method
+    assert full.dc_w == pytest.approx(4 * 250 * 0.9 + 140 * 0.6 + 75)
+    assert full.wall_w == pytest.approx(full.dc_w / 0.80)
+    assert "board power" in running_cost(build, KWH, 1.0, 24).power.method  # no workload: the budget
+    half = running_cost(trained, KWH, utilization=0.5, hours_per_day=24).power
+    assert half.dc_w == pytest.approx(75 + (full.dc_w - 75) * 0.5)  # the rest of the system stays on
+
+
+def test_a_workload_that_cannot_be_estimated_falls_back_to_the_budget(build):
+    from dataclasses import replace
+
+    from dlrig.build import WorkloadSpec
+
+    odd = replace(build, workload=WorkloadSpec(model="no-such-model"))
+    assert "power budget" in running_cost(odd, KWH, 1.0, 24).power.method

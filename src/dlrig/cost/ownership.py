@@ -198,7 +198,7 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
     tax_rate, tax_source = resolve_tax(options.tax_rate, build, region)
     purchase = purchase_cost(build, book, tax_rate, tax_source, options.shipping_usd, today)
     running = running_cost(build, resolve_kwh(options.kwh_price_usd, region), options.utilization,
-                           options.hours_per_day, catalog)
+                           options.hours_per_day)
     ctx = _Context(build, purchase, running, resolve_depreciation(options.depreciation_per_year),
                    options.years, offers, boxes, chips, workload_precision(build), throughput_note, today)
     results = [_comparison(name, ctx) for name in dict.fromkeys(options.vs)]

@@ -1,15 +1,14 @@
 """Running cost: wall power at a utilization, times the price of a kWh (DOMAIN.md sections 5, 7).
 
 Running cost = wall kW x hours x price per kWh. Wall watts come from the workload model
-(``dlrig.workload.estimate_power_w``) when it is installed and the build names a workload;
-otherwise from the power budget: (GPU board power + CPU TDP) x utilization + the rest of the
+(``dlrig estimate``'s power at the build's workload) when the build names a workload that can
+be estimated on it; otherwise from the power budget: (GPU board power + CPU TDP) x utilization + the rest of the
 system, divided by the PSU's efficiency at that load (``dlrig.power``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from dlrig import power
 from dlrig.build import Build
@@ -55,35 +54,38 @@ def budget_wall_power(build: Build, utilization: float) -> WallPower:
                      unknown=b.unknown)
 
 
-def workload_wall_power(build: Build, utilization: float, catalog: Any = None) -> WallPower | None:
-    """The workload model's estimate, where ``dlrig.workload`` offers ``estimate_power_w``.
-
-    Returns None (and the caller falls back) when the module or the function is missing, the
-    build has no workload, or the function does not take (build, catalog, utilization).
-    """
+def workload_wall_power(build: Build, utilization: float) -> WallPower | None:
+    """The estimate's power at the build's workload (``dlrig estimate``): GPUs at their
+    training load, as busy as the data pipeline lets them be, plus the CPU and the rest; the
+    GPU and CPU share scaled by ``utilization`` like the budget's. None (the caller falls back
+    to the budget) when the build names no workload or the workload cannot be estimated on it
+    (no GPU, a model the zoo lacks): the reason is then the budget's method line."""
     if build.workload is None:
         return None
+    from dlrig.errors import DlrigError
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+    from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
+
     try:
-        from dlrig.workload import estimate_power_w  # type: ignore[attr-defined]
-    except ImportError:
+        e = estimate(request_from_build(build), machine_from_build(build))
+    except DlrigError:
         return None
-    try:
-        watts = estimate_power_w(build, catalog=catalog, utilization=utilization)
-    except TypeError:
-        return None
-    wall = getattr(watts, "wall_w", watts)
-    if not isinstance(wall, (int, float)):
-        return None
-    return WallPower(wall_w=float(wall), dc_w=None,
-                     method=f"workload model (dlrig.workload.estimate_power_w, {build.workload.model})")
+    rest = power.REST_OF_SYSTEM_W
+    dc = rest + (e.power_w - rest) * utilization
+    low_dc = rest + ((e.power_w_range or (e.power_w, e.power_w))[0] - rest) * utilization
+    wall, low_wall = power.wall_w(dc, build.psu), power.wall_w(low_dc, build.psu)
+    method = (f"workload model (dlrig estimate: {e.model.name} at {e.precision}, GPUs at the data "
+              f"pipeline's rate; busy GPUs at {GPU_TRAINING_LOAD:.0%} of board power, the rule of thumb: the "
+              f"high end of {low_wall:,.0f}-{wall:,.0f} W at the wall, the low end at "
+              f"{GPU_TRAINING_LOAD_MEASURED:.0%} as measured on an H100)")
+    return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=e.power_unknown)
 
 
-def running_cost(build: Build, kwh: Figure, utilization: float, hours_per_day: float,
-                 catalog: Any = None) -> Running:
+def running_cost(build: Build, kwh: Figure, utilization: float, hours_per_day: float) -> Running:
     check_rate("utilization", utilization)
     if not 0 < hours_per_day <= 24:
         raise BadInput(f"hours per day must be more than 0 and at most 24, got {hours_per_day:g}")
     if kwh.value < 0:
         raise BadInput(f"the price of a kWh must be zero or more USD, got {kwh.value:g}")
-    watts = workload_wall_power(build, utilization, catalog) or budget_wall_power(build, utilization)
+    watts = workload_wall_power(build, utilization) or budget_wall_power(build, utilization)
     return Running(power=watts, utilization=utilization, hours_per_day=hours_per_day, kwh=kwh)
