@@ -9,7 +9,7 @@ and every point or bar carries a ``<title>`` with its figures, so nothing is onl
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,19 +20,6 @@ MARGIN = {"left": 70, "right": 20, "top": 30, "bottom": 56}
 LABELLED_POINTS = 8  # the best GPUs by FLOP/s per dollar get a text label where it fits; all a tooltip
 LABEL_CHAR_PX = 6.2  # about one character of the 11 px label font
 KIND_CLASS = {"consumer": "k-consumer", "workstation": "k-workstation", "datacenter": "k-datacenter"}
-
-
-# -- delegation to dlrig.report.svg, when it is there --------------------------------------------
-def _delegate(name: str, *args: Any) -> Markup | None:
-    try:
-        from dlrig.report import svg  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    draw: Callable[..., str] | None = getattr(svg, name, None)
-    if draw is None:
-        return None
-    text = draw(*args)
-    return Markup(text[text.find("<svg"):] if "<svg" in text else text)  # inline: no XML declaration
 
 
 # -- axes --------------------------------------------------------------------------------------
@@ -132,9 +119,6 @@ class Plot:
 # -- the charts --------------------------------------------------------------------------------
 def ranking_chart(ranking: dict[str, Any]) -> Markup:
     """Throughput (TFLOPS at the ranking's precision) against price, from ``Ranking.as_json()``."""
-    delegated = _delegate("ranking_chart", ranking)
-    if delegated is not None:
-        return delegated
     rows = [r for r in ranking["gpus"] if r["price_usd"] > 0 and r["tflops"] > 0]
     if not rows:
         return Markup('<p class="muted">No GPU to chart.</p>')
@@ -179,9 +163,6 @@ def _place_label(plot: Plot, x: float, y: float, text: str, placed: list[tuple[f
 
 def pipeline_chart(pipeline: dict[str, Any], unit: str = "sample") -> Markup:
     """Each data-pipeline stage's supply against the GPUs' demand, from ``Estimate.to_dict()["pipeline"]``."""
-    delegated = _delegate("pipeline_chart", pipeline, unit)
-    if delegated is not None:
-        return delegated
     stages = pipeline["stages"]
     known = [s["supply_samples_per_s"] for s in stages if s["supply_samples_per_s"]]
     demand = pipeline["demand_samples_per_s"]
@@ -217,9 +198,6 @@ def pipeline_chart(pipeline: dict[str, Any], unit: str = "sample") -> Markup:
 
 def frontier_chart(frontier: dict[str, Any], chosen_usd: float | None = None) -> Markup:
     """Cost against throughput, every point Pareto-optimal, from the ``plan --frontier --json`` document."""
-    delegated = _delegate("frontier_chart", frontier, chosen_usd)
-    if delegated is not None:
-        return delegated
     points = frontier["points"]
     if not points:
         return Markup('<p class="muted">No frontier point.</p>')
