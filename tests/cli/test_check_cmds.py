@@ -13,10 +13,7 @@ from dlrig.cli import _register, app
 from dlrig.rules.registry import RULES
 from dlrig.rules.samples import write_sample_catalog
 
-try:
-    _register()
-except ImportError:  # another command module is not written yet: register ours alone
-    import dlrig.cli.check_cmds  # noqa: F401
+_register()
 runner = CliRunner()
 
 GOOD = """name: good

@@ -11,10 +11,7 @@ from typer.testing import CliRunner
 from dlrig.catalog import store
 from dlrig.cli import _register, app
 
-try:
-    _register()
-except ImportError:  # another command module is not written yet: register ours alone
-    import dlrig.cli.estimate_cmds  # noqa: F401
+_register()
 runner = CliRunner()
 REPO = Path(__file__).resolve().parents[2]
 PACKAGED_CHIPS = REPO / "src" / "dlrig" / "catalog" / "data" / "v1" / "gpu_chips.jsonl"

@@ -10,11 +10,7 @@ from typer.testing import CliRunner
 
 from dlrig.cli import _register, app
 
-try:
-    _register()
-except ImportError:  # another command module is not written yet: register ours alone
-    import dlrig.cli.check_cmds
-    import dlrig.cli.machine_cmds  # noqa: F401
+_register()
 runner = CliRunner()
 
 

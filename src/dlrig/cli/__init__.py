@@ -33,17 +33,20 @@ def _root(version: bool = typer.Option(False, "--version", callback=_version, is
 
 
 def _register() -> None:
-    import importlib
-
-    from dlrig.cli import catalog_cmds, gpus_cmd  # noqa: F401  (modules register on import)
-
-    for optional in ("check_cmds", "estimate_cmds", "plan_cmds", "cost_cmds",
-                     "machine_cmds", "export_cmds", "serve_cmd", "seed_cmd"):
-        try:
-            importlib.import_module(f"dlrig.cli.{optional}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"dlrig.cli.{optional}":
-                raise
+    """Import the command modules: each registers its commands on ``app`` (the commands import
+    their heavy dependencies lazily, so this stays fast)."""
+    from dlrig.cli import (  # noqa: F401
+        catalog_cmds,
+        check_cmds,
+        cost_cmds,
+        estimate_cmds,
+        export_cmds,
+        gpus_cmd,
+        machine_cmds,
+        plan_cmds,
+        seed_cmd,
+        serve_cmd,
+    )
 
 
 def main() -> None:

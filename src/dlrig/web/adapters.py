@@ -30,7 +30,7 @@ BUILD_FORMATS = ("auto", "yaml", "pcpartpicker")
 
 
 class PlannerUnavailable(DlrigError):
-    """``dlrig.plan`` could not be imported (a colleague's module being finished): HTTP 503."""
+    """``dlrig.plan`` could not be imported (OR-Tools missing or broken in this environment): HTTP 503."""
 
     def __init__(self, problem: str) -> None:
         super().__init__(f"the planner is unavailable in this installation ({problem}); "
@@ -165,7 +165,7 @@ def cost_json(report: CostReport) -> dict[str, Any]:
     return report_json(report)
 
 
-# -- the planner, through one adapter (it may be missing while a colleague finishes it) --------
+# -- the planner, through one adapter (its solver, OR-Tools, may fail to import) ----------------
 def planner() -> SimpleNamespace:
     """``dlrig.plan``'s entry points, imported lazily; PlannerUnavailable when they are missing."""
     try:
