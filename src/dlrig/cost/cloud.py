@@ -261,7 +261,3 @@ def break_even_hours(purchase_usd: float, resale: float, cloud_usd_per_hour: flo
 
 def hours_to_months(hours: float, hours_per_day: float, days_per_month: float) -> float:
     return hours / (hours_per_day * days_per_month)
-
-
-def gpus_needed(need_tflops: float, per_gpu_tflops: float) -> int:
-    return max(1, math.ceil(need_tflops / per_gpu_tflops))

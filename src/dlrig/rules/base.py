@@ -159,10 +159,6 @@ def _dedent(text: str) -> str:
     return inspect.cleandoc(text)
 
 
-def plural(n: float, word: str) -> str:
-    return f"{n:g} {word}" + ("" if n == 1 else "s")
-
-
 def norm_token(text: str | None) -> str:
     """Compare sockets, memory types, form factors: case, spaces and hyphens ignored."""
     return re.sub(r"[\s_\-]+", "", (text or "").upper())
