@@ -105,3 +105,23 @@ def test_the_spaced_spelling_beats_a_partner_cards_glued_alias():
     with pytest.raises(AmbiguousPart) as info:
         NameIndex([gpu("a", "RTX 6000 Ada"), gpu("b", "Quadro RTX 6000")]).resolve("RTX6000")
     assert "'RTX6000'" in str(info.value)  # the error quotes what the user typed
+
+
+def test_parts_of_the_packaged_catalog_resolve_to_themselves_by_their_own_names():
+    """A build file stores part names; each must find that part again (or, where two parts share a
+    name, say the name is ambiguous), never another part. The names a glued-number split changes
+    ("Corsair TX650" is not "Corsair TX 650", a SeaSonic), one in 5 of them per category."""
+    from dlrig.catalog.names import GLUED
+    from dlrig.catalog.store import default_catalog
+
+    catalog, wrong = default_catalog(), []
+    for category in ("gpu", "cpu", "motherboard", "memory", "storage", "psu", "case", "cooler"):
+        split = [p for p in catalog.parts(category) if GLUED.sub(" ", normalize(p.name)) != normalize(p.name)]
+        for part in split[::5]:
+            try:
+                found = catalog.resolve(part.name, category)
+            except AmbiguousPart:
+                continue
+            if normalize(found.name) != normalize(part.name):
+                wrong.append(f"{part.name} -> {found.name}")
+    assert not wrong, wrong[:10]

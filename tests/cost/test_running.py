@@ -65,3 +65,19 @@ def test_a_workload_that_cannot_be_estimated_falls_back_to_the_budget(build):
 
     odd = replace(build, workload=WorkloadSpec(model="no-such-model"))
     assert "power budget" in running_cost(odd, KWH, 1.0, 24).power.method
+
+
+def test_mixed_gpus_or_an_unknown_model_fall_back_to_the_budget_and_say_why(build, make_gpu):
+    from dataclasses import replace
+
+    from dlrig.build import Item, WorkloadSpec
+
+    line = build.lines("gpu")[0]
+    mixed = replace(build, workload=WorkloadSpec(model="resnet50"),
+                    items={**build.items, "gpu": (Item(line.part, 3), Item(make_gpu("gpu/3060", "RTX 3060", 12.7, 12,
+                                                                                      170.0), 1))})
+    method = running_cost(mixed, KWH, 1.0, 24).power.method
+    assert method.startswith("power budget") and "mixes cards" in method
+    typo = replace(build, workload=WorkloadSpec(model="resnet5O"))
+    typo_method = running_cost(typo, KWH, 1.0, 24).power.method
+    assert "workload not used: the workload could not be estimated: unknown model" in typo_method

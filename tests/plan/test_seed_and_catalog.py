@@ -52,6 +52,7 @@ def test_resnet50_bf16_under_10000() -> None:
     (PlanRequest(prices=BOOK, qlora=True, seq=2048), BadInput, "add --model"),
     (PlanRequest(prices=BOOK, model="resnet50", recompute="full"), BadInput, "transformers only"),
     (PlanRequest(prices=BOOK, model="resnet50", batch=0), BadInput, "batch must be at least 1"),
+    (PlanRequest(prices=BOOK, model="resnet50", lora=True), BadInput, "apply to transformers"),
     (PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048),
      Infeasible, "does not fit"),  # full fine-tuning of 8B: ~128 GB of state, on one card
 ])
@@ -144,4 +145,21 @@ def test_a_fine_tuning_recipe_reaches_the_plan_and_its_build(small_catalog: Cata
     assert not [f for f in p.findings if f.severity == "problem"]
     workload = file_build(p.build).workload
     assert workload is not None and workload.model_dump()["qlora"] is True and workload.model_dump()["seq"] == 2048
+    amount = plan(PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="resnet50", dataset="imagenet", epochs=90,
+                              time_to_train_h=10_000, alternatives=0), small_catalog)
+    saved = file_build(amount.build).workload.model_dump()  # type: ignore[union-attr]
+    assert saved["dataset"] == "imagenet" and saved["epochs"] == 90  # so `estimate` gives the time to train
     assert "QLoRA" in p.throughput_source
+
+
+def test_the_plans_throughput_is_the_saved_builds_estimate() -> None:
+    """Cards with their chip's figures share one estimate, but not one Lambda lookup: the plan
+    must print what `dlrig estimate` says of the build it saves (it had printed a cached figure)."""
+    from dlrig.plan.plan import file_build
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+
+    p = plan(PlanRequest(budget_usd=12000, gpus_min=4, gpus_max=4, model="resnet50", alternatives=0))
+    build = p.build
+    e = estimate(request_from_build(build), machine_from_build(build))
+    assert p.selection.option.throughput == pytest.approx(e.throughput.samples_per_s)
+    assert file_build(build).workload.model_dump()["model"] == "resnet50"  # type: ignore[union-attr]

@@ -75,8 +75,11 @@ class NameIndex:
             self.words[p.id] = set(key(p.name).split()) | set(normalize(p.name).split())
 
     def resolve(self, name: str, category: str | None = None) -> str:
+        exact = _unique(self.lookup("norm", normalize(name))) if normalize(name) else []
+        if exact:  # a part's own name (or alias) as written always finds that part
+            return self._pick(name, exact)
         spaced = GLUED.sub(" ", normalize(name))  # "RTX4090" is "RTX 4090", "rtx5090d" "rtx 5090d"
-        if spaced != normalize(name):  # the spaced spelling first: a partner card's "RTX3090" alias
+        if spaced != normalize(name):  # then the spaced spelling: a partner card's "RTX3090-O24G" name
             try:                       # must not beat the chip the user means
                 return self._resolve(spaced, category)
             except AmbiguousPart as exc:

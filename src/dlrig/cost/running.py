@@ -8,7 +8,7 @@ system, divided by the PSU's efficiency at that load (``dlrig.power``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from dlrig import power
 from dlrig.build import Build
@@ -54,22 +54,25 @@ def budget_wall_power(build: Build, utilization: float) -> WallPower:
                      unknown=b.unknown)
 
 
-def workload_wall_power(build: Build, utilization: float) -> WallPower | None:
+def workload_wall_power(build: Build, utilization: float) -> tuple[WallPower | None, str | None]:
     """The estimate's power at the build's workload (``dlrig estimate``): GPUs at their
     training load, as busy as the data pipeline lets them be, plus the CPU and the rest; the
-    GPU and CPU share scaled by ``utilization`` like the budget's. None (the caller falls back
-    to the budget) when the build names no workload or the workload cannot be estimated on it
-    (no GPU, a model the zoo lacks): the reason is then the budget's method line."""
+    GPU and CPU share scaled by ``utilization`` like the budget's. Without it, (None, why): the
+    build names no workload (why None), or the estimate cannot stand for the build (GPU lines of
+    different cards or power limits: the estimate runs N copies of one card) or fails."""
     if build.workload is None:
-        return None
+        return None, None
+    lines = build.lines("gpu")
+    if len({(line.part.id, line.power_limit_w) for line in lines}) > 1:
+        return None, "the estimate models one kind of GPU; this build mixes cards or power limits"
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
     from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
 
     try:
         e = estimate(request_from_build(build), machine_from_build(build))
-    except DlrigError:
-        return None
+    except DlrigError as exc:
+        return None, f"the workload could not be estimated: {exc.message}"
     rest = power.REST_OF_SYSTEM_W
     dc = rest + (e.power_w - rest) * utilization
     low_dc = rest + ((e.power_w_range or (e.power_w, e.power_w))[0] - rest) * utilization
@@ -78,7 +81,7 @@ def workload_wall_power(build: Build, utilization: float) -> WallPower | None:
               f"pipeline's rate; busy GPUs at {GPU_TRAINING_LOAD:.0%} of board power, the rule of thumb: the "
               f"high end of {low_wall:,.0f}-{wall:,.0f} W at the wall, the low end at "
               f"{GPU_TRAINING_LOAD_MEASURED:.0%} as measured on an H100)")
-    return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=e.power_unknown)
+    return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=e.power_unknown), None
 
 
 def running_cost(build: Build, kwh: Figure, utilization: float, hours_per_day: float) -> Running:
@@ -87,5 +90,9 @@ def running_cost(build: Build, kwh: Figure, utilization: float, hours_per_day: f
         raise BadInput(f"hours per day must be more than 0 and at most 24, got {hours_per_day:g}")
     if kwh.value < 0:
         raise BadInput(f"the price of a kWh must be zero or more USD, got {kwh.value:g}")
-    watts = workload_wall_power(build, utilization) or budget_wall_power(build, utilization)
+    watts, why_not = workload_wall_power(build, utilization)
+    if watts is None:
+        watts = budget_wall_power(build, utilization)
+        if why_not:  # a workload was named but not used: say so beside the method
+            watts = replace(watts, method=f"{watts.method}; workload not used: {why_not}")
     return Running(power=watts, utilization=utilization, hours_per_day=hours_per_day, kwh=kwh)

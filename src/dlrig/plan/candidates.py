@@ -287,6 +287,7 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
 
         return peak
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate, validate_request
+    from dlrig.workload.throughput import lambda_chip
 
     wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
                            dataset=req.dataset, samples=req.samples, seq=req.seq, optimizer=req.optimizer,
@@ -295,8 +296,10 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
 
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
+        # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
+        # a card is measured as is part of the key
         key = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
-                                          "chip_id", "length_mm", "cooler", "slot_width"}), n)
+                                          "chip_id", "length_mm", "cooler", "slot_width"}), n, lambda_chip(g))
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))

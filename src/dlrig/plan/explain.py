@@ -47,7 +47,8 @@ def requirement(cat: str, sel: Selection, req: PlanRequest) -> str:
         return (f"has the CPU's socket, {o.count} x16 slot(s) for the cards, and "
                 f"{cn.board(p['motherboard']).memory_type} memory")
     if cat == "cpu":
-        return (f"fits the board's socket with at least {MIN_CORES_PER_GPU * o.count} cores "
+        cores = MIN_CORES_PER_GPU * o.count
+        return (f"fits the board's socket with at least {cores} core{'' if cores == 1 else 's'} "
                 f"({MIN_CORES_PER_GPU} per GPU)")
     if cat == "memory":
         return (f"is the board's memory type, at least the largest card's {o.gpu.vram_gb:g} GB (RAM-VRAM), "

@@ -120,6 +120,7 @@ def validate(req: PlanRequest) -> None:
                                     ("--sharding", req.sharding != "none"), ("--lora", req.lora),
                                     ("--qlora", req.qlora), ("--recompute", req.recompute != "none")) if on]
     if recipe and req.model is None:
-        raise BadInput(f"{', '.join(recipe)} describe a workload: add --model")
+        raise BadInput(f"{', '.join(recipe)} {'describes' if len(recipe) == 1 else 'describe'} a workload: "
+                       "add --model")
     if req.min_storage_gb < 0 or req.alternatives < 0:
         raise BadInput("--storage-gb and --alternatives cannot be negative")

@@ -91,8 +91,10 @@ def to_build(sel: Selection, req: PlanRequest, name: str = "plan") -> Build:
         recipe = (("seq", req.seq), ("optimizer", None if req.optimizer == "adamw" else req.optimizer),
                   ("sharding", None if req.sharding == "none" else req.sharding), ("lora", req.lora or None),
                   ("qlora", req.qlora or None), ("recompute", None if req.recompute == "none" else req.recompute))
+        amount = (("dataset", req.dataset), ("epochs", req.epochs), ("samples", req.samples))
         workload = WorkloadSpec.model_validate({k: v for k, v in (
-            ("model", req.model), ("precision", req.precision), ("batch", req.batch), *recipe) if v is not None})
+            ("model", req.model), ("precision", req.precision), ("batch", req.batch), *recipe, *amount)
+            if v is not None})
     return Build(name=name, items=items, prices=req.prices, region=req.region,
                  tax_rate=req.tax_rate or None, workload=workload, origin="dlrig plan")
 

@@ -213,6 +213,8 @@ def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
         raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
     if req.lora and req.qlora:
         raise BadInput("give --lora or --qlora, not both")
+    if (req.lora or req.qlora) and model.transformer is None:
+        raise BadInput(f"--lora and --qlora apply to transformers; {model.name} is trained in full")
     if req.dataset is not None and pipe.dataset_key(req.dataset) not in pipe.DATASETS:
         raise BadInput(f"unknown dataset {req.dataset!r}; one of: {', '.join(pipe.DATASETS)} (or --samples N)")
 
