@@ -75,3 +75,25 @@ def test_measured_training_only_for_the_workload_and_gpu_the_bench_ran() -> None
     assert calibration.measured_training(saved, "bert-base", "fp16", "H100 SXM5 80 GB") is None
     assert calibration.measured_training(saved, "resnet50", "fp16", "A100 SXM4 80 GB") is None
     assert calibration.measured_training(None, "resnet50", "fp16", "H100 SXM5 80 GB") is None
+
+
+def test_the_h100_bench_committed_in_the_repo_drives_estimate_measured() -> None:
+    """The real `dlrig bench --json` of the lent H100 (benchmarks/results), saved as this host's:
+    the estimate then uses its ResNet-50 rate and its disk and decode figures."""
+    import json
+
+    from dlrig.catalog.store import default_catalog
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    repo = Path(__file__).resolve().parents[2]
+    result = json.loads((repo / "benchmarks/results/2026-11-27-h100-sxm5/rerun-bench.json").read_text())
+    calibration.save(result)
+    saved = calibration.load_calibration()
+    chip = default_catalog().resolve("H100 SXM5 80 GB", "gpu-chips")
+    e = estimate(WorkloadRequest(model="resnet50", precision="fp16", batch=256, optimizer="sgd"),
+                 Machine(gpu=chip, calibration=saved))  # type: ignore[arg-type]
+    assert e.throughput.source == "measured" and "on this host" in e.throughput.detail
+    assert e.throughput.samples_per_s == pytest.approx(result["gpus"][0]["resnet50_images_per_s"])
+    decode = next(s for s in e.pipeline.stages if s.name == "CPU JPEG decode + resize")
+    assert decode.supply_samples_per_s == pytest.approx(result["decode"]["jpeg_images_per_s_all_cores"])
+    assert "OpenCV" in decode.detail and not e.throughput.notes  # batch 256 with SGD: as the bench ran
