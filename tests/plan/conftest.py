@@ -15,8 +15,9 @@ BOOK = "test-book"
 
 PRICED: list[tuple[Part, float]] = [
     (s.TITAN_X.model_copy(update={"fp32_tflops": 6.6}), 1000.0),
-    (s.RTX_4090.model_copy(update={"fp32_tflops": 82.6}), 1600.0),
-    (s.RTX_6000_ADA.model_copy(update={"fp32_tflops": 91.1}), 6800.0),
+    # dense bf16 with FP32 accumulate: GeForce at half the pro card's rate per SM (catalog figures)
+    (s.RTX_4090.model_copy(update={"fp32_tflops": 82.6, "bf16_tflops": 165.0}), 1600.0),
+    (s.RTX_6000_ADA.model_copy(update={"fp32_tflops": 91.1, "bf16_tflops": 364.25}), 6800.0),
     (s.I7_5820K, 390.0), (s.I7_5930K, 580.0), (s.RYZEN_7950X, 550.0),
     (s.X99_BOARD, 250.0), (s.AM5_BOARD, 300.0), (s.SUMMARY_BOARD, 200.0),
     (s.RIPJAWS_32, 120.0), (s.DDR4_128, 350.0), (s.DDR5_64, 200.0),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from dlrig.catalog.store import Catalog
@@ -53,6 +55,8 @@ def test_resnet50_bf16_under_10000() -> None:
     (PlanRequest(prices=BOOK, model="resnet50", recompute="full"), BadInput, "transformers only"),
     (PlanRequest(prices=BOOK, model="resnet50", batch=0), BadInput, "batch must be at least 1"),
     (PlanRequest(prices=BOOK, model="resnet50", lora=True), BadInput, "apply to transformers"),
+    # only the 850 W PSU left: 3 cards + CPU need ~1,080 W by Dettmers' rule, and the error says so
+    (PlanRequest(prices=BOOK, gpus_min=3, gpus_max=3, exclude=("1600",)), Infeasible, "big enough PSU"),
     (PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048),
      Infeasible, "does not fit"),  # full fine-tuning of 8B: ~128 GB of state, on one card
 ])
@@ -163,3 +167,12 @@ def test_the_plans_throughput_is_the_saved_builds_estimate() -> None:
     e = estimate(request_from_build(build), machine_from_build(build))
     assert p.selection.option.throughput == pytest.approx(e.throughput.samples_per_s)
     assert file_build(build).workload.model_dump()["model"] == "resnet50"  # type: ignore[union-attr]
+
+
+def test_a_bf16_plan_uses_only_cards_that_run_bf16(small_catalog: Catalog) -> None:
+    """The estimate alone would model a TITAN X (no bf16) at its fp16 fallback; a plan must not buy it."""
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="resnet50", precision="bf16", objective="min-cost",
+                      alternatives=0)
+    assert plan(req, small_catalog).selection.option.gpu.name != "GeForce GTX TITAN X"
+    fp16 = replace(req, precision="fp16")  # fp16 runs on it, at FP32-core speed: the cheapest card wins
+    assert plan(fp16, small_catalog).selection.option.gpu.name == "GeForce GTX TITAN X"

@@ -272,6 +272,10 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally
 
 
 Rate = "tuple[float, tuple[float, float], bool, float | None] | None"
+# Precisions a card must have in hardware for a plan to use it: bf16 (Ampere and newer) and fp8
+# (Ada, Hopper and newer). fp16 and tf32 run on older cards too (at FP32-core speed), as the
+# estimate models them.
+NEEDS_HARDWARE = ("bf16", "fp8")
 
 
 def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
@@ -286,7 +290,7 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
             return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
 
         return peak
-    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate, validate_request
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate, parse_precision, validate_request
     from dlrig.workload.throughput import lambda_chip
 
     wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
@@ -294,8 +298,12 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
                            sharding=req.sharding, lora=req.lora, qlora=req.qlora, recompute=req.recompute)
     validate_request(wreq)  # the user's errors are raised here, once; below, a card that fails is dropped
 
+    wanted = req.precision and parse_precision(req.precision)
+
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
+        if wanted in NEEDS_HARDWARE and g.tflops(wanted) is None:
+            return None  # a bf16 or fp8 plan needs cards that run it (the estimate alone would borrow fp16's rate)
         # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
         # a card is measured as is part of the key
         key = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",

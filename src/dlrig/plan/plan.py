@@ -17,6 +17,7 @@ from dlrig.catalog.models import Gpu, Part
 from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
 from dlrig.errors import BadInput, Infeasible
+from dlrig.plan import candidates as cn
 from dlrig.plan import explain as ex
 from dlrig.plan import model as md
 from dlrig.plan.candidates import PLATFORM, Candidates, gather
@@ -220,8 +221,28 @@ def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult) -> Infeasibl
                               f"{count}build needs {ex.power_summary(free.selection, req)}; use a 240 V "
                               "circuit (--region us-240v), fewer GPUs or cards with less power")
     if not causes:
+        causes.extend(_psu_causes(req, cands, count))
+    if not causes:
         causes.append(f"no {count}build in the candidate table meets every rule (socket, slots, PSU, case)")
     return Infeasible(causes[0], causes)
+
+
+def _psu_causes(req: PlanRequest, cands: Candidates, count: str) -> list[str]:
+    """PSU watts: when even the least power-hungry GPU option, with the lowest-TDP CPU, needs
+    more than the largest PSU in the table (Dettmers' rule), say so with both figures."""
+    from dlrig.power import OTHER_PARTS_FACTOR, SAFETY_FACTOR
+
+    psus = [cn.psu(r).wattage_w or 0 for r in cands.platform["psu"]]
+    cpus = [cn.cpu(r).tdp_w or 0 for r in cands.platform["cpu"]]
+    if not psus or not cpus or not cands.options:
+        return []
+    need = min((o.gpu.board_power_w or 0) * o.count for o in cands.options) + min(cpus)
+    need *= OTHER_PARTS_FACTOR * SAFETY_FACTOR
+    if need <= max(psus):
+        return []
+    return [f"no {count}build has a big enough PSU: the least power-hungry option needs {need:,.0f} W "
+            f"(Dettmers: (GPUs + CPU) x 1.21) and the largest priced PSU with known leads gives "
+            f"{max(psus):,.0f} W; use fewer or less power-hungry cards, or a bigger PSU in a price CSV"]
 
 
 def _count_text(req: PlanRequest) -> str:
