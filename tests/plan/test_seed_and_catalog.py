@@ -176,3 +176,13 @@ def test_a_bf16_plan_uses_only_cards_that_run_bf16(small_catalog: Catalog) -> No
     assert plan(req, small_catalog).selection.option.gpu.name != "GeForce GTX TITAN X"
     fp16 = replace(req, precision="fp16")  # fp16 runs on it, at FP32-core speed: the cheapest card wins
     assert plan(fp16, small_catalog).selection.option.gpu.name == "GeForce GTX TITAN X"
+
+
+@pytest.mark.parametrize("form", ["sxm", "other"])
+def test_server_modules_are_not_planned_as_pcie_cards(form: str) -> None:
+    from dlrig.plan.candidates import _category_reject
+    from dlrig.rules import samples as s
+
+    module = s.RTX_6000_ADA.model_copy(update={"form": form})
+    assert "not a PCIe card" in (_category_reject(module, PlanRequest(), forced=False) or "")
+    assert _category_reject(s.RTX_6000_ADA, PlanRequest(), forced=False) is None

@@ -156,3 +156,11 @@ def test_board_ecc_support_is_read(built):
     assert boards["ASRock X99 Taichi LGA2011-3 DDR4 ATX"].ecc_support is False  # type: ignore[attr-defined]
     assert boards["ASRock TRX40 Taichi"].ecc_support is None  # type: ignore[attr-defined]
     assert boards["ASRock X99 Taichi LGA2011-3 DDR4 ATX"].source_of("ecc_support") == "buildcores"
+
+
+def test_an_oam_module_listed_with_card_dimensions_is_a_module(built):
+    """TechPowerUp gives the MI250X a dual-slot card's length and leads; AMD sells it as an OAM module."""
+    catalog, _ = built
+    mi250x = chip(catalog, "Radeon Instinct MI250X")
+    assert mi250x.form == "other" and mi250x.length_mm is None and mi250x.power_connectors is None
+    assert "instinct.docs.amd.com" in mi250x.source_of("form")

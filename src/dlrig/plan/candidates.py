@@ -225,8 +225,8 @@ def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
 
 
 def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
-    if isinstance(part, Gpu) and part.form == "sxm":
-        return "an SXM module, not a PCIe card"
+    if isinstance(part, Gpu) and part.form in ("sxm", "other"):
+        return "a server module (SXM or OAM), not a PCIe card"
     if isinstance(part, Motherboard) and req.form_factor and not forced:
         from dlrig.rules.physical import _form
 

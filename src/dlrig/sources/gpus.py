@@ -33,6 +33,12 @@ SLOT_WIDTH = {"Single-slot": 1.0, "Dual-slot": 2.0, "Triple-slot": 3.0, "Quad-sl
 GPUS_PER_BOARD = {"Tesla K80": 2, "Tesla K10": 2, "Tesla M60": 2, "Tesla M10": 4,
                   "GeForce GTX TITAN Z": 2, "GeForce GTX 690": 2}
 
+# Server modules TechPowerUp lists with a card's dimensions and PCIe leads: AMD's Instinct MI250
+# and MI250X are OAM modules only ("The AMD Instinct MI250 is a data-center OAM-form-factor GPU
+# ... It also applies to the AMD Instinct MI250X, which shares the same CDNA 2 (gfx90a) OAM
+# platform", AMD Instinct system-acceptance docs).
+MODULE_ONLY = {"Radeon Instinct MI250", "Radeon Instinct MI250X"}
+MODULE_SOURCE = "https://instinct.docs.amd.com/projects/system-acceptance/en/latest/gpus/mi250.html"
 DATACENTER = re.compile(r"Tesla|Server|Data Center|Instinct|GRID|\bHGX\b")
 DATACENTER_NAME = re.compile(r"^(A100|A800|A30|A40|A10G?|A16|A2|H100|H800|H200|H20|GH200|B200|B100|"
                              r"GB200|L40S?|L4|L20|L2|PG\d|Tesla|Instinct|Data Center|Radeon Instinct)")
@@ -84,6 +90,10 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
         notes.append(f"{per_board} GPUs on one board: TechPowerUp's per-GPU figures × {per_board}")
     pcie = re.match(r"PCIe (\d\.\d) x(\d+)", row["bus_interface"])
     width = row["board_slot_width"]
+    module = name in MODULE_ONLY  # TechPowerUp's card dimensions and leads do not apply to it
+    if module:
+        field_src["form"] = f"curated: OAM module ({MODULE_SOURCE})"
+        notes.append("an OAM server module: TechPowerUp's board length, slot width and PCIe leads left out")
 
     def scaled(value: str, factor: float = 1.0) -> float | None:
         v = positive(value)
@@ -111,12 +121,12 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
         fp32_tflops=scaled(row["single_float_performance_gflop_s"], 1e-3),
         fp16_tflops=fp16,
         board_power_w=positive(row["thermal_design_power_w"]),
-        length_mm=positive(row["board_length_mm"]),
-        slot_width=SLOT_WIDTH.get(width),
-        power_connectors=parse_connectors(row["power_connectors"]),
+        length_mm=None if module else positive(row["board_length_mm"]),
+        slot_width=None if module else SLOT_WIDTH.get(width),
+        power_connectors=None if module else parse_connectors(row["power_connectors"]),
         pcie_gen=float(pcie.group(1)) if pcie else None,
         pcie_lanes=int(pcie.group(2)) if pcie else None,
-        form="sxm" if width == "SXM Module" else "other" if width == "OAM Module" else "pcie",
+        form="sxm" if width == "SXM Module" else "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie",
         dual_gpu=per_board > 1,
         aliases=tuple(a for a in (row["tpu_id"],) if a),
         notes=tuple(notes),
