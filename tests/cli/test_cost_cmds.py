@@ -129,3 +129,14 @@ def test_seed_build_against_devbox_and_cloud():
     assert devbox["price_usd"] == 15000
     assert rent["kind"] == "cloud" and rent["break_even_hours"] and rent["break_even_months"]
     assert all(p["date"] is None or p["stale"] for p in data["prices"])  # 2015 prices are stale
+
+
+def test_a_users_cloud_row_wins_over_the_packaged_one_and_an_ambiguous_gpu_is_bad_input(tmp_path: Path) -> None:
+    mine = tmp_path / "quotes.csv"
+    mine.write_text("instance_type,gpu,gpu_count,usd_per_hour,date\ngpu_1x_a10,A10,1,0.10,2026-10-01\n")
+    result = runner.invoke(app, ["cost", str(SEED), "--cloud-prices", str(mine), "--vs", "gpu_1x_a10", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["comparisons"][0]["usd_per_hour"] == 0.10
+    mine.write_text("instance_type,gpu,gpu_count,usd_per_hour,date\nmy_h100,H100,1,0.30,2026-10-01\n")
+    bad = runner.invoke(app, ["cost", str(SEED), "--cloud-prices", str(mine)])
+    assert bad.exit_code == 2 and "names several catalog chips" in bad.stderr and "Traceback" not in bad.output

@@ -92,6 +92,13 @@ def test_match_by_throughput_needs_tflops_and_vram(tmp_path, titan, make_gpu):
     assert "coarse proxy" in m.note
 
 
+def test_a_build_without_the_precision_is_matched_at_fp32_and_says_so(tmp_path, titan, make_gpu):
+    """A TITAN X has no bf16 rate: its FP32 must not be weighed against an offer's bf16."""
+    big = make_gpu("gpu/big", "Big GPU", 30.0, 24).model_copy(update={"bf16_tflops": 120.0})
+    m = nearest_offer([titan] * 4, _offers(tmp_path), {"Titan X": None, "Big GPU": big, "Small GPU": None}, "bf16")
+    assert m.offer.instance_type == "big" and "compared at fp32" in m.note and "26.4 peak fp32" in m.note
+
+
 # -- a user's CSV --------------------------------------------------------------------------------------
 def test_user_csv_with_comments_and_month_dates(tmp_path):
     offers = load_cloud_prices(write(tmp_path, "# my quotes\n" + HEADER + "x1,A10,1,$0.75,2026-03,,\n"))

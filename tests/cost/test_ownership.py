@@ -82,7 +82,8 @@ def test_default_kwh_price_is_dated_eia_figure(build, book, offers, titan, today
 
 
 @pytest.mark.parametrize("kw", [{"tax_rate": -0.08}, {"depreciation_per_year": 1.5}, {"years": -1},
-                                {"kwh_price_usd": -0.1}, {"utilization": 2.0}])
+                                {"kwh_price_usd": -0.1}, {"utilization": 2.0}, {"years": float("nan")},
+                                {"kwh_price_usd": float("nan")}, {"shipping_usd": float("inf")}])
 def test_bad_options(build, book, offers, titan, today, kw):
     with pytest.raises(BadInput):
         report(build, book, offers, titan, today, **kw)
@@ -100,3 +101,25 @@ def test_json_shape(build, book, offers, titan, today):
     board = next(p for p in data["prices"] if p["part"] == "GA-X99-UD3P")
     assert board == {**board, "usd": 200, "date": "2024-06-01", "source": "hand", "stale": True}
     assert data["depreciation_per_year"] == 0.20 and "DOMAIN.md" in data["depreciation_source"]
+
+
+def test_a_break_even_beyond_the_years_is_flagged(build, book, offers, titan, today):
+    """The resale value is taken after --years; a break-even that needs more hours than those years
+    hold at hours_per_day means renting is cheaper over the horizon."""
+    within = report(build, book, offers, titan, today, vs=("four_titan",)).comparisons[0]
+    assert within.within_horizon is True  # 2,016 h of 3 x 12 x 30.44 x 24 h
+    short = report(build, book, offers, titan, today, vs=("four_titan",), hours_per_day=1.0, years=0.1)
+    (c,) = short.comparisons
+    assert c.horizon_hours == pytest.approx(0.1 * 12 * DAYS_PER_MONTH * 1.0)
+    assert c.within_horizon is False and report_json(short)["comparisons"][0]["break_even_within_years"] is False
+
+
+def test_old_prebuilt_and_electricity_prices_are_flagged(build, book, offers, titan, today):
+    data = report_json(report(build, book, offers, titan, today, vs=("devbox",), kwh_price_usd=None))
+    assert data["comparisons"][0]["price_stale"] is True  # ~2015
+    assert data["kwh_stale"] is True  # EIA, April 2024, against 2026-11-27
+
+
+def test_repeated_comparisons_in_any_case_are_made_once(build, book, offers, titan, today):
+    r = report(build, book, offers, titan, today, vs=("cloud", "CLOUD", "devbox", "DevBox"))
+    assert len(r.comparisons) == 2

@@ -69,7 +69,9 @@ def _report(build_file: Path, book_name: str | None, options: Any, cloud_file: P
     catalog = store.default_catalog()
     build = load_build(build_file, catalog)
     book = catalog.price_book(book_name or build.prices or "latest")
-    offers = load_cloud_prices() + (load_cloud_prices(cloud_file) if cloud_file else ())
+    mine = load_cloud_prices(cloud_file) if cloud_file else ()
+    _check_chip_names(catalog, mine, cloud_file)
+    offers = mine + load_cloud_prices()  # the user's rows first: they win a same-named --vs
     from dlrig.cost.lookup import chips_by_name, throughput_note
 
     boxes = load_prebuilt()
@@ -112,14 +114,16 @@ def _render(report: CostReport) -> None:
 def _render_running(out: Any, d: dict) -> None:
     out.print(f"\n[bold]Running[/bold]: {d['power_w_wall']:,.0f} W at the wall at "
               f"{d['utilization']:.0%} load ({d['power_method']})")
-    out.print(f"  electricity ${d['kwh_price_usd']:.4f}/kWh ({d['kwh_date']}; {d['kwh_source']})")
+    stale = " [red](stale)[/red]" if d.get("kwh_stale") else ""
+    out.print(f"  electricity ${d['kwh_price_usd']:.4f}/kWh ({d['kwh_date']}{stale}; {d['kwh_source']})")
     out.print(f"  {_money(d['power_cost_usd_per_hour'])}/hour, {_money(d['power_cost_usd_per_month'])}/month "
               f"at {d['hours_per_day']:g} h/day")
 
 
 def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
+    stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["price_stale"]]
     out.print(f"\n[bold]vs {c['name']}[/bold]: {_money(c['price_usd'])} "
-              f"({c['price_date']}; {c['price_source']})")
+              f"({c['price_date']}{stale}; {c['price_source']})")
     cheaper = "cheaper" if c["difference_usd"] >= 0 else "dearer"
     lead = c["lead_time"] or "unknown"
     lead += f" ({c['lead_time_source']})" if c["lead_time_source"] else ""
@@ -147,4 +151,21 @@ def _render_cloud(out: Any, c: dict, d: dict) -> None:
     else:
         out.print(f"  break-even after [bold]{c['break_even_hours']:,.0f} hours[/bold] of work = "
                   f"{c['break_even_months']:,.1f} months at {d['hours_per_day']:g} h/day")
+        if not c["break_even_within_years"]:
+            out.print(f"  [yellow]beyond the {d['years']:g}-year horizon[/yellow] the resale value assumes: at "
+                      f"{d['hours_per_day']:g} h/day, renting costs less over {d['years']:g} years")
     out.print(f"  source: {c['source']}")
+
+
+def _check_chip_names(catalog: Any, offers: Any, path: Any) -> None:
+    """A user row whose GPU names several catalog chips would be matched to one of them at random."""
+    from dlrig.errors import AmbiguousPart, BadInput
+
+    for offer in offers:
+        try:
+            catalog.resolve(offer.gpu_chip, "gpu-chips")
+        except AmbiguousPart as exc:
+            raise BadInput(f"{path}: {offer.instance_type}: GPU {offer.gpu_chip!r} names several catalog chips "
+                           f"({', '.join(exc.candidates[:5])}); give the chip in a gpu_chip column") from None
+        except BadInput:
+            continue  # not in the catalog: the row is matched by its own figures, or not at all

@@ -66,11 +66,26 @@ class CloudOffer:
 
     def stale(self, today: dt.date) -> bool | None:
         """True if older than STALE_AFTER_DAYS, None when an approximate date cannot tell."""
-        if (today - self.latest).days > STALE_AFTER_DAYS:
-            return True
-        if (today - self.earliest).days <= STALE_AFTER_DAYS:
-            return False
+        return stale_between(self.earliest, self.latest, today)
+
+
+def stale_between(earliest: dt.date, latest: dt.date, today: dt.date) -> bool | None:
+    """A figure dated somewhere in [earliest, latest]: True if older than STALE_AFTER_DAYS even at
+    its latest, False if fresh even at its earliest, None when the approximate date cannot tell."""
+    if (today - latest).days > STALE_AFTER_DAYS:
+        return True
+    if (today - earliest).days <= STALE_AFTER_DAYS:
+        return False
+    return None
+
+
+def stale_date_text(text: str, today: dt.date) -> bool | None:
+    """Staleness of a date written as '2015', '~2015', '2019-03' or '2020-05-14'; None if unreadable."""
+    try:
+        earliest, latest, _ = parse_date(text)
+    except ValueError:
         return None
+    return stale_between(earliest, latest, today)
 
 
 # -- reading price files ---------------------------------------------------------------------
@@ -217,22 +232,28 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     Peak TFLOPS is a coarse proxy: whole networks reach different fractions of it on different
     generations (DOMAIN.md section 2); the output says so.
     """
-    own = [g.tflops(precision) or g.fp32_tflops for g in gpus]
-    if not gpus or any(t is None for t in own):
+    if not gpus:
+        return None
+    fallback = ""
+    if any(g.tflops(precision) is None for g in gpus):  # compare like with like: both sides at FP32
+        fallback = f" (the build's GPUs have no {precision} rate: compared at fp32)"
+        precision = "fp32"
+    own = [g.tflops(precision) for g in gpus]
+    if any(t is None for t in own):
         return None
     need_tflops = sum(own)  # type: ignore[arg-type]
     need_vram = max((g.vram_gb or 0.0) for g in gpus)
     fits = []
     for o in offers:
         chip = chips.get(o.gpu_chip)
-        per_gpu = (chip.tflops(precision) or chip.fp32_tflops) if chip else None
+        per_gpu = chip.tflops(precision) if chip else None  # an offer without the rate does not match
         vram = o.vram_gb_per_gpu or (chip.vram_gb if chip else None)
         if per_gpu and per_gpu * o.gpu_count >= need_tflops and (vram or 0) >= need_vram:
             fits.append(o)
     best = _cheapest(fits)
     if best is None:
         return None
-    note = (f"needs {need_tflops:.1f} peak {precision} TFLOPS and {need_vram:g} GB per GPU; peak "
+    note = (f"needs {need_tflops:.1f} peak {precision} TFLOPS and {need_vram:g} GB per GPU{fallback}; peak "
             "TFLOPS is a coarse proxy for training speed across generations (DOMAIN.md 2)")
     return CloudMatch(best, f"peak {precision} TFLOPS and VRAM", note)
 

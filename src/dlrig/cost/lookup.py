@@ -30,4 +30,4 @@ def throughput_note(build: Any) -> str:
     """Why the comparisons show peak TFLOPS rather than the workload's throughput."""
     if build.workload is None:
         return "the build names no workload, so throughput is not compared (peak TFLOPS shown)"
-    return "compared on peak TFLOPS: the workload's throughput is not modelled for the other machines"
+    return "compared on peak TFLOPS: the workload could not be estimated on the other machine's GPUs"

@@ -8,6 +8,7 @@ prebuilt tables spell them) to catalog GPUs; it reads no files of its own and pr
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -56,6 +57,8 @@ class PrebuiltComparison:
     peak_tflops_box: float | None
     precision: str
     throughput_note: str
+    stale: bool | None = None  # the box's price older than a year (None: its date cannot tell)
+    throughput: float | None = None  # samples/s of the build's workload on the box's GPUs, where estimated
 
 
 @dataclass(frozen=True)
@@ -65,6 +68,12 @@ class CloudComparison:
     resale_usd: float
     break_even_hours: float | None  # None: renting never costs more than owning's power
     break_even_months: float | None
+    horizon_hours: float = 0.0  # hours of work the --years horizon holds at hours_per_day
+
+    @property
+    def within_horizon(self) -> bool | None:
+        """Whether owning pays off inside the horizon the resale value assumes."""
+        return None if self.break_even_hours is None else self.break_even_hours <= self.horizon_hours
 
     @property
     def offer(self) -> CloudOffer:
@@ -97,7 +106,7 @@ def resolve_tax(given: float | None, build: Build, region: Region) -> tuple[floa
 
 def resolve_kwh(given: float | None, region: Region) -> Figure:
     if given is not None:
-        if given < 0:
+        if not math.isfinite(given) or given < 0:
             raise BadInput(f"--kwh-price must be zero or more USD per kWh, got {given:g}")
         return Figure(value=given, source="--kwh-price", date_text="given")
     if region.kwh_price_usd is None:
@@ -122,14 +131,37 @@ def peak_tflops(gpus: Sequence[Gpu], precision: Precision) -> float | None:
 
 
 def compare_prebuilt(box: Prebuilt, build: Build, total_usd: float, chips: Mapping[str, Gpu | None],
-                     precision: Precision, throughput_note: str) -> PrebuiltComparison:
+                     precision: Precision, throughput_note: str, today: dt.date | None = None) -> PrebuiltComparison:
     chip = chips.get(box.gpu_chip) if box.gpu_chip else None
     box_tflops = chip.tflops(precision) if chip and box.gpu_count else None
+    rates = _workload_rates(build, chip, box.gpu_count)
+    if rates is not None:
+        own, theirs, unit = rates
+        throughput_note = (f"the build's workload ({build.workload.model}) by dlrig estimate, GPU compute only: "  # type: ignore[union-attr]
+                           f"build {own:,.0f}, box {theirs:,.0f} {unit}s/s")
     return PrebuiltComparison(
         box=box, difference_usd=box.price_usd - total_usd,
         peak_tflops_build=peak_tflops(build.gpus, precision),
         peak_tflops_box=box_tflops * box.gpu_count if box_tflops and box.gpu_count else None,
-        precision=precision, throughput_note=throughput_note)
+        precision=precision, throughput_note=throughput_note,
+        stale=cloud.stale_date_text(box.price_date, today or dt.date.today()),
+        throughput=rates[1] if rates else None)
+
+
+def _workload_rates(build: Build, chip: Gpu | None, count: int | None) -> tuple[float, float, str] | None:
+    """(build's, box's samples/s, unit) for the build's workload, or None where it cannot be estimated."""
+    if build.workload is None or chip is None or not count:
+        return None
+    from dlrig.errors import DlrigError
+    from dlrig.workload.estimate import Machine, estimate, machine_from_build, request_from_build
+
+    try:
+        req = request_from_build(build)
+        own = estimate(req, machine_from_build(build))
+        theirs = estimate(req, Machine(gpu=chip, gpus=count))
+    except DlrigError:
+        return None
+    return own.throughput.samples_per_s, theirs.throughput.samples_per_s, own.model.sample_unit
 
 
 def compare_cloud(match: CloudMatch, purchase: Purchase, running: Running, depreciation: float,
@@ -137,8 +169,9 @@ def compare_cloud(match: CloudMatch, purchase: Purchase, running: Running, depre
     resale = cloud.resale_usd(purchase.parts_usd, depreciation, years)
     hours = cloud.break_even_hours(purchase.total_usd, resale, match.offer.usd_per_hour, running.usd_per_hour)
     months = None if hours is None else cloud.hours_to_months(hours, running.hours_per_day, DAYS_PER_MONTH)
+    horizon = years * 12 * DAYS_PER_MONTH * running.hours_per_day
     return CloudComparison(match=match, stale=match.offer.stale(today), resale_usd=resale,
-                           break_even_hours=hours, break_even_months=months)
+                           break_even_hours=hours, break_even_months=months, horizon_hours=horizon)
 
 
 def _cloud_match(name: str, build: Build, offers: Sequence[CloudOffer], chips: Mapping[str, Gpu | None],
@@ -153,7 +186,7 @@ def _comparison(name: str, ctx: _Context) -> PrebuiltComparison | CloudCompariso
     box = find_prebuilt(name, ctx.boxes)
     if box is not None:
         return compare_prebuilt(box, ctx.build, ctx.purchase.total_usd, ctx.chips, ctx.precision,
-                                ctx.throughput_note)
+                                ctx.throughput_note, ctx.today)
     if name.lower() != CLOUD and not any(o.instance_type.lower() == name.lower() for o in ctx.offers):
         raise BadInput(f"unknown comparison {name!r}; one of: {', '.join(prebuilt_names(ctx.boxes))}, "
                        f"'cloud' (the nearest instance), or an instance type such as "
@@ -193,7 +226,7 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
                 today: dt.date | None = None) -> CostReport:
     """Purchase, running cost and each comparison in ``options.vs``, every figure sourced."""
     today = today or dt.date.today()
-    if options.years < 0:
+    if not math.isfinite(options.years) or options.years < 0:
         raise BadInput(f"--years must be zero or more, got {options.years:g}")
     tax_rate, tax_source = resolve_tax(options.tax_rate, build, region)
     purchase = purchase_cost(build, book, tax_rate, tax_source, options.shipping_usd, today)
@@ -201,7 +234,10 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
                            options.hours_per_day)
     ctx = _Context(build, purchase, running, resolve_depreciation(options.depreciation_per_year),
                    options.years, offers, boxes, chips, workload_precision(build), throughput_note, today)
-    results = [_comparison(name, ctx) for name in dict.fromkeys(options.vs)]
+    unique: dict[str, str] = {}
+    for name in options.vs:  # --vs cloud --vs CLOUD: one comparison, in the order first given
+        unique.setdefault(name.lower(), name)
+    results = [_comparison(name, ctx) for name in unique.values()]
     comparisons = tuple(r for r in results if not isinstance(r, str))
     notes = tuple(r for r in results if isinstance(r, str))
     if purchase.unpriced:

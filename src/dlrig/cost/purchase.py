@@ -8,6 +8,7 @@ state; pass the taxed amount yourself where it applies).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 from dlrig.build import Build, Item
@@ -103,7 +104,7 @@ def purchase_cost(build: Build, book: PriceBook, tax_rate: float = 0.0, tax_sour
                   shipping_usd: float = 0.0, today: dt.date | None = None) -> Purchase:
     """Price every line of the build from one book; nothing unpriced is invented."""
     check_rate("tax rate", tax_rate)
-    if shipping_usd < 0:
+    if not math.isfinite(shipping_usd) or shipping_usd < 0:
         raise BadInput(f"shipping must be zero or more USD, got {shipping_usd:g}")
     today = today or dt.date.today()
     lines = tuple(price_line(cat, item, book, today)

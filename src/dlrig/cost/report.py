@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from dlrig.catalog.prices import STALE_AFTER_DAYS
 from dlrig.cost.ownership import CloudComparison, CostReport, PrebuiltComparison
 from dlrig.cost.purchase import STALE_NOTE, PriceLine
 
@@ -22,7 +23,7 @@ def prebuilt_json(c: PrebuiltComparison) -> dict[str, Any]:
     box = c.box
     return {
         "kind": "prebuilt", "name": box.name, "key": box.key, "price_usd": box.price_usd,
-        "price_date": box.price_date, "price_source": box.price_source,
+        "price_date": box.price_date, "price_source": box.price_source, "price_stale": c.stale,
         "lead_time": box.lead_time, "lead_time_source": box.lead_time_source,
         "difference_usd": _r(c.difference_usd), "break_even_hours": None,
         "specs": {"gpus": box.gpus, "cpu": box.cpu, "motherboard": box.motherboard,
@@ -30,7 +31,7 @@ def prebuilt_json(c: PrebuiltComparison) -> dict[str, Any]:
         "spec_sources": box.spec_sources, "unconfirmed": list(box.unconfirmed),
         "peak_tflops": {"precision": c.precision, "build": _r(c.peak_tflops_build, 1),
                         "box": _r(c.peak_tflops_box, 1), "source": "catalog GPU figures"},
-        "throughput": None, "throughput_note": c.throughput_note, "note": box.note,
+        "throughput": _r(c.throughput, 1), "throughput_note": c.throughput_note, "note": box.note,
     }
 
 
@@ -43,7 +44,8 @@ def cloud_json(c: CloudComparison) -> dict[str, Any]:
         "date_verified": o.verified, "stale": c.stale, "source": o.source,
         "matched_by": c.match.matched_by, "match_note": c.match.note or None,
         "resale_usd": _r(c.resale_usd), "break_even_hours": _r(c.break_even_hours, 0),
-        "break_even_months": _r(c.break_even_months, 1), "note": o.note or None,
+        "break_even_months": _r(c.break_even_months, 1), "break_even_within_years": c.within_horizon,
+        "note": o.note or None,
     }
 
 
@@ -62,6 +64,7 @@ def report_json(report: CostReport) -> dict[str, Any]:
         "power_w_wall": _r(run.power.wall_w, 0), "power_w_dc": _r(run.power.dc_w, 0),
         "power_method": run.power.method, "utilization": run.utilization, "hours_per_day": run.hours_per_day,
         "kwh_price_usd": run.kwh.value, "kwh_source": run.kwh.source, "kwh_date": run.kwh.date_text,
+        "kwh_stale": None if run.kwh.date is None else (report.today - run.kwh.date).days > STALE_AFTER_DAYS,
         "power_cost_usd_per_hour": _r(run.usd_per_hour, 4), "power_cost_usd_per_month": _r(run.usd_per_month),
         "depreciation_per_year": report.depreciation.value, "depreciation_source": report.depreciation.source,
         "years": report.years, "comparisons": comparisons,

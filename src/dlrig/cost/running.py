@@ -8,6 +8,7 @@ system, divided by the PSU's efficiency at that load (``dlrig.power``).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, replace
 
 from dlrig import power
@@ -81,14 +82,15 @@ def workload_wall_power(build: Build, utilization: float) -> tuple[WallPower | N
               f"pipeline's rate; busy GPUs at {GPU_TRAINING_LOAD:.0%} of board power, the rule of thumb: the "
               f"high end of {low_wall:,.0f}-{wall:,.0f} W at the wall, the low end at "
               f"{GPU_TRAINING_LOAD_MEASURED:.0%} as measured on an H100)")
-    return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=e.power_unknown), None
+    unknown = e.power_unknown + (() if build.cpu is not None else ("CPU (none in the build)",))
+    return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=unknown), None
 
 
 def running_cost(build: Build, kwh: Figure, utilization: float, hours_per_day: float) -> Running:
     check_rate("utilization", utilization)
     if not 0 < hours_per_day <= 24:
         raise BadInput(f"hours per day must be more than 0 and at most 24, got {hours_per_day:g}")
-    if kwh.value < 0:
+    if not math.isfinite(kwh.value) or kwh.value < 0:
         raise BadInput(f"the price of a kWh must be zero or more USD, got {kwh.value:g}")
     watts, why_not = workload_wall_power(build, utilization)
     if watts is None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from dlrig.cost.lookup import chips_by_name
+from dlrig.cost.lookup import chips_by_name, throughput_note
 from dlrig.errors import DlrigError
 from dlrig.report import charts as ch
 from dlrig.report.svg import render
@@ -66,7 +66,8 @@ def _cost(build: Build, book: PriceBook, catalog: Catalog, today: dt.date) -> Co
     offers, boxes = load_cloud_prices(), load_prebuilt()
     names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
     return cost_report(build, book, get_region(build.region), CostOptions(), offers, boxes,
-                       chips_by_name(catalog, names), catalog=catalog, today=today)
+                       chips_by_name(catalog, names), catalog=catalog, throughput_note=throughput_note(build),
+                       today=today)
 
 
 def _estimate(build: Build) -> tuple[Any, str | None]:
