@@ -30,12 +30,30 @@ class PartRef(BaseModel):
 
 
 class WorkloadSpec(BaseModel):
-    """The optional workload of a build file; the estimator reads it (extra keys allowed)."""
+    """The optional workload of a build file. The keys ``dlrig estimate`` and the checker read
+    are typed here, so ``seq: "2048"`` is read as a number and ``lora: "no"`` as false, and a
+    wrong type is an error naming the key; other keys pass (the estimate rejects unknown ones)."""
 
     model_config = ConfigDict(frozen=True, extra="allow")
     model: str
     precision: str | None = None
     batch: int | None = Field(default=None, ge=1)
+    seq: int | None = Field(default=None, ge=1)
+    optimizer: str | None = None
+    sharding: str | None = None
+    lora: bool | None = None
+    qlora: bool | None = None
+    lora_rank: int | None = Field(default=None, ge=1)
+    recompute: str | None = None
+    attention: str | None = None
+    epochs: float | None = Field(default=None, gt=0)
+    dataset: str | None = None
+    samples: int | None = Field(default=None, ge=1)
+    tokens: float | None = Field(default=None, gt=0)
+    bytes_per_sample: float | None = Field(default=None, gt=0)
+    samples_per_s: float | None = Field(default=None, gt=0)  # the checker's storage rules
+    sample_kb: float | None = Field(default=None, gt=0)
+    dataset_gb: float | None = Field(default=None, gt=0)
 
 
 class BuildFile(BaseModel):

@@ -176,7 +176,9 @@ def test_fit_orders_cheapest_first_priced_before_unpriced(catalog: Path) -> None
 
 
 def test_fit_infer_uses_weights_and_kv_cache(catalog: Path) -> None:
-    train = {r["gpu"]: r for r in _json("fit", "--model", "llama-3-8b", "--precision", "bf16")["gpus"]}
+    trained = runner.invoke(app, ["fit", "--model", "llama-3-8b", "--precision", "bf16", "--json"])
+    assert trained.exit_code == 1  # no card of this small catalog trains it, even 8 of them: the answer is "no"
+    train = {r["gpu"]: r for r in json.loads(trained.stdout)["gpus"]}
     infer = _json("fit", "--model", "llama-3-8b", "--infer", "--precision", "bf16", "--seq", "8192")
     rows = {r["gpu"]: r for r in infer["gpus"]}
     assert infer["mode"] == "infer" and infer["sharding"] is None
@@ -202,3 +204,9 @@ def test_bare_gpu_with_measured_uses_this_hosts_bench(catalog: Path, tmp_path: P
     doc = json.loads(runner.invoke(app, args).stdout)
     assert doc["throughput"]["source"] == "measured" and doc["throughput"]["samples_per_s"] == 1500.0
     assert "on this host" in doc["throughput"]["detail"]
+
+
+@needs_catalog
+def test_fit_exits_1_when_no_gpu_holds_the_model() -> None:
+    result = runner.invoke(app, ["fit", "--model", "llama-3-70b", "--infer", "--seq", "10000000", "--json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["gpus"]  # the table still comes, every row "no"

@@ -128,3 +128,23 @@ def test_power_range_runs_from_the_measured_load_to_the_rule_of_thumb(seed: Buil
     gpu_share = 4 * 250 * (0.9 - 0.67) * (e.pipeline.achieved_samples_per_s / e.throughput.samples_per_s)
     assert high - low == pytest.approx(gpu_share, rel=1e-6)  # only the GPUs' load factor differs
     assert e.to_dict()["power_w_range"] == [low, high]
+
+
+@pytest.mark.parametrize(("req", "words"), [
+    (WorkloadRequest(model="gpt2", seq=4096), "1,024 learned positions"),
+    (WorkloadRequest(model="bert-base", seq=2048), "512 learned positions"),
+    (WorkloadRequest(model="gpt2", epochs=1, dataset="imagenet"), "a set of images"),
+])
+def test_impossible_transformer_inputs_are_bad_input(rtx4090: Gpu, req: WorkloadRequest, words: str) -> None:
+    with pytest.raises(BadInput, match=words):
+        estimate(req, Machine(gpu=rtx4090))
+
+
+def test_epochs_pass_over_the_tokens_and_the_copy_scales_with_the_sequence(rtx4090: Gpu) -> None:
+    one = estimate(WorkloadRequest(model="gpt2", tokens=1e9), Machine(gpu=rtx4090))
+    two = estimate(WorkloadRequest(model="gpt2", tokens=1e9, epochs=2), Machine(gpu=rtx4090))
+    assert two.samples_total == pytest.approx(2 * one.samples_total)
+    short = estimate(WorkloadRequest(model="gpt2", seq=256), Machine(gpu=rtx4090))
+    pcie = {s.name: s for s in one.pipeline.stages}["host -> GPU copy"]
+    pcie_short = {s.name: s for s in short.pipeline.stages}["host -> GPU copy"]
+    assert pcie_short.supply_samples_per_s == pytest.approx(4 * pcie.supply_samples_per_s)  # 1,024 / 256

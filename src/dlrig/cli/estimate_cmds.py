@@ -104,8 +104,10 @@ def fit(
     doc = fit_document(model, sharding, mode, book.name, rows)
     if as_json:
         emit_json(doc)
-        return
-    _render_fit(rows, model, doc, limit)
+    else:
+        _render_fit(rows, model, doc, limit)
+    if not any(r["gpus"] is not None for r in doc["gpus"]):
+        raise typer.Exit(1)  # the answer is "no": no GPU holds it with at most 8
 
 
 def _gb(x: float) -> str:

@@ -64,7 +64,7 @@ def data_need(build: Build) -> DataNeed | None:
     w = build.workload
     if w is None:
         return None
-    extra = w.model_extra or {}
+    extra = w.model_dump(exclude_none=True)  # declared keys and any others the file gives
     key = str(extra.get("dataset", "")).lower()
     ds = DATASETS.get(ALIASES.get(key, key))
     size = _num(extra.get("dataset_gb")) or (ds.size_gb if ds else None)

@@ -209,6 +209,12 @@ def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
             raise BadInput(f"{label} must be positive, not {value}")
     if req.seq is not None and model.transformer is None:
         raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+    positions = model.transformer.max_positions if model.transformer else 0
+    if req.seq is not None and positions and req.seq > positions:
+        raise BadInput(f"--seq {req.seq}: {model.name} has {positions:,} learned positions; a longer "
+                       "sequence needs a model with more (or rotary positions, like Llama)")
+    if req.dataset is not None and model.transformer is not None:
+        raise BadInput(f"--dataset {req.dataset} is a set of images; for {model.name} give --tokens or --samples")
     if req.recompute != "none" and model.transformer is None:
         raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
     if req.lora and req.qlora:
@@ -293,9 +299,9 @@ def _pipeline(req: WorkloadRequest, model: ModelSpec, machine: Machine, tp: thr.
     if model.transformer is not None:
         token_bytes = 2 if model.transformer.vocab < 65536 else 4  # uint16/uint32 token ids on disk
         per_sample = req.bytes_per_sample or (seq or model.transformer.seq) * token_bytes
+        sent = model.input_bytes * (seq or model.transformer.seq) / model.transformer.seq  # token tensors scale with it
         stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=False),
-                  pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes,
-                                  model.input_bytes)]
+                  pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes, sent)]
         return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), None
     dataset = pipe.DATASETS[pipe.dataset_key(req.dataset or "imagenet")]
     per_sample = req.bytes_per_sample or dataset.bytes_per_sample
@@ -315,7 +321,7 @@ def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int 
     if req.tokens is not None:
         if seq is None:
             raise BadInput("--tokens applies to transformers; give --samples or --epochs for a CNN")
-        return req.tokens / seq
+        return req.tokens / seq * (req.epochs or 1)  # --epochs passes over the tokens, as over --samples
     if req.epochs is not None:
         if dataset is None and req.dataset is None:
             raise BadInput("--epochs needs a dataset size: --dataset NAME or --samples N")
