@@ -148,3 +148,20 @@ def test_epochs_pass_over_the_tokens_and_the_copy_scales_with_the_sequence(rtx40
     pcie = {s.name: s for s in one.pipeline.stages}["host -> GPU copy"]
     pcie_short = {s.name: s for s in short.pipeline.stages}["host -> GPU copy"]
     assert pcie_short.supply_samples_per_s == pytest.approx(4 * pcie.supply_samples_per_s)  # 1,024 / 256
+
+
+def test_ranges_follow_the_stage_that_binds(seed: Build) -> None:
+    """AlexNet on the seed box: CPU decoding binds, so the achieved rate's range is that stage's,
+    not the GPUs' band scaled down; the hours range follows it."""
+    e = estimate(request_from_build(seed, model="alexnet", epochs=90), machine_from_build(seed))
+    assert e.pipeline.bottleneck == "CPU JPEG decode + resize"
+    cpu = next(s for s in e.pipeline.stages if s.name == e.pipeline.bottleneck)
+    lo, hi = e.to_dict()["samples_per_s_range"]
+    assert (lo, hi) == pytest.approx(cpu.supply_range)
+    assert e.time_to_train_h_range == pytest.approx((e.samples_total / hi / 3600, e.samples_total / lo / 3600))
+
+
+def test_a_gpu_count_override_shares_the_cpus_lanes_among_that_many(seed: Build) -> None:
+    assert machine_from_build(seed).pcie_lanes == 4  # 28 lanes over 4 GPUs
+    one = machine_from_build(seed, gpus=1)
+    assert one.gpus == 1 and one.pcie_lanes == 16 and "for 1 GPU(s)" in one.notes[-1]

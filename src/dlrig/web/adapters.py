@@ -122,9 +122,7 @@ def estimate(catalog: Catalog, options: dict[str, Any], build: Build | None = No
         raise BadInput("give a build or a GPU, not both (edit the build to change its GPU)")
     if gpus is not None and gpus < 1:
         raise BadInput(f"gpus must be at least 1, not {gpus}")
-    machine = machine_from_build(build)
-    if gpus is not None:
-        machine = dataclasses.replace(machine, gpus=gpus)
+    machine = machine_from_build(build, gpus)
     return run(request_from_build(build, **options), with_cpu_cores(machine, cpu_cores))
 
 

@@ -141,10 +141,9 @@ class Estimate:
         """
         from dataclasses import asdict
 
-        pl, tp = self.pipeline, self.throughput
-        ratio = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
+        pl = self.pipeline
         return {"samples_per_s": pl.achieved_samples_per_s,
-                "samples_per_s_range": [tp.range[0] * ratio, tp.range[1] * ratio],
+                "samples_per_s_range": list(pl.achieved_range or (pl.achieved_samples_per_s,) * 2),
                 "memory_per_gpu_gb": self.memory.per_gpu_gb, "memory_breakdown": dict(self.memory.breakdown_gb),
                 "fits": self.memory.fits, "max_batch": self.memory.max_batch,
                 "time_to_train_h": self.time_to_train_h, "bottleneck": pl.bottleneck,
@@ -351,9 +350,8 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     hours = hours_range = None
     if total is not None and pl.achieved_samples_per_s > 0:
         hours = total / pl.achieved_samples_per_s / 3600
-        ratio = pl.achieved_samples_per_s / tp.samples_per_s
-        lo, hi = tp.range
-        hours_range = (total / (hi * ratio) / 3600, total / (lo * ratio) / 3600)
+        lo, hi = pl.achieved_range or (pl.achieved_samples_per_s, pl.achieved_samples_per_s)
+        hours_range = (total / hi / 3600, total / lo / 3600) if lo > 0 else None
     util = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
     gpus = [(machine.gpu, machine.power_limit_w)] * machine.gpus
     power = power_draw(gpus, machine.cpu, util)
@@ -382,17 +380,18 @@ def _notes(model: ModelSpec, precision: Precision, machine: Machine, seq: int | 
     return tuple(out)
 
 
-def machine_from_build(build: Build) -> Machine:
-    """The estimate's view of a build: first GPU line, CPU, drives, PCIe width per GPU."""
+def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
+    """The estimate's view of a build: first GPU line, CPU, drives, PCIe width per GPU;
+    ``gpus`` (--gpus) overrides the build's count before the CPU's lanes are shared out."""
     lines = build.lines("gpu")
     if not lines:
         raise BadInput(f"{build.origin or build.name}: the build has no GPU")
     first = lines[0]
     notes = []
+    gpus = gpus or build.gpu_count
     if len({i.part.id for i in lines}) > 1:
-        notes.append(f"mixed GPUs: estimated as {build.gpu_count} x {first.part.name}")
+        notes.append(f"mixed GPUs: estimated as {gpus} x {first.part.name}")
     cpu = build.cpu
-    gpus = build.gpu_count
     lanes = None
     if cpu is not None and cpu.pcie_lanes:
         lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
@@ -475,9 +474,7 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         if gpu_name is not None:
             raise BadInput("give a build file or --gpu, not both (edit the build to change its GPU)")
         build = load_build(build_path, catalog)
-        machine = machine_from_build(build)
-        if gpus is not None:
-            machine = replace(machine, gpus=gpus)
+        machine = machine_from_build(build, gpus)
         machine = replace(with_cpu_cores(machine, cpu_cores), calibration=_calibration(build, measured))
         return estimate(request_from_build(build, **options), machine)
     if gpu_name is None:
