@@ -111,7 +111,10 @@ class Estimate:
             "flops": {"forward_per_sample": self.forward_flops_per_sample,
                       "train_per_sample": self.train_flops_per_sample,
                       "train_total": self.train_flops_per_sample * self.samples_total if self.samples_total else None,
-                      "convention": "FLOPs = 2 x multiply-accumulates, attention included; train = 3 x forward"},
+                      "convention": "FLOPs = 2 x multiply-accumulates, attention included; train = "
+                                    f"{self.train_flops_per_sample / self.forward_flops_per_sample:g} x forward "
+                                    "(3: forward + backward; 2 with LoRA/QLoRA, no weight gradients of the frozen "
+                                    "base; + 1 with full recomputation)"},
             "throughput": {"samples_per_s": self.throughput.samples_per_s, "range": list(self.throughput.range),
                            "source": self.throughput.source, "detail": self.throughput.detail,
                            "per_gpu_samples_per_s": self.throughput.per_gpu_samples_per_s,
