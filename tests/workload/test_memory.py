@@ -93,3 +93,15 @@ def test_overhead_is_a_range() -> None:
 def test_bad_requests_are_bad_input(bad: MemoryRequest) -> None:
     with pytest.raises(BadInput):
         estimate_memory(get_model("resnet50"), bad, 24)
+
+
+def test_card_memory_is_binary_gigabytes() -> None:
+    """A "24 GB" card holds 24 GiB: 25.77e9 bytes. An estimate of 24.5 GB (1e9) fits it."""
+    from dlrig.workload.memory import GB, card_capacity_gb
+
+    assert card_capacity_gb(24) * GB == pytest.approx(24 * 2**30)
+    model = get_model("llama-3-8b")
+    req = MemoryRequest(precision="bf16", batch=7, seq=2048, qlora=True, recompute="full")
+    e = estimate_memory(model, req, 24)
+    assert 24 < e.per_gpu_gb_range[1] <= card_capacity_gb(24)  # over 24e9 bytes, under 24 GiB
+    assert e.fits and e.max_batch is not None and e.max_batch >= 7

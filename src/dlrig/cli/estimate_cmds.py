@@ -126,6 +126,8 @@ def render_estimate(e: Any, out: Any = None) -> None:
     """Rich tables for one estimate (Rich is imported here, never at module import)."""
     from rich.table import Table
 
+    from dlrig.workload.memory import card_capacity_gb
+
     con = out or console()
     m = e.memory
     con.print(f"[bold]{e.model.name}[/] on {e.machine.gpus} x {e.machine.gpu.name}, {e.precision}, batch {e.batch}"
@@ -136,7 +138,7 @@ def render_estimate(e: Any, out: Any = None) -> None:
     for name, value in m.breakdown_gb.items():
         t.add_row(name.replace("_", " "), _gb(value))
     low, high = m.per_gpu_gb_range
-    vram = f" of {m.vram_gb:g} GB" if m.vram_gb else ""
+    vram = f" of a {m.vram_gb:g} GB card (= {card_capacity_gb(m.vram_gb):,.1f} GB of 1e9 bytes)" if m.vram_gb else ""
     verdict = "unknown VRAM" if m.fits is None else ("fits" if m.fits else "does NOT fit")
     t.add_row("[bold]total[/]", f"[bold]{_gb(m.per_gpu_gb)}[/] ({_gb(low)}-{_gb(high)}){vram}: {verdict}")
     con.print(t)

@@ -44,6 +44,14 @@ RECOMPUTES: tuple[Recompute, ...] = ("none", "selective", "full")
 Attention = Literal["flash", "eager"]
 
 GB = 1e9
+# Card memory is sold in binary units: a "24 GB" card holds 24 GiB (24,576 MiB as nvidia-smi shows),
+# 25.8e9 bytes. Estimates are in GB (1e9 bytes); a card's capacity is compared in the same unit.
+CARD_GB_PER_VRAM_GB = 2**30 / GB
+
+
+def card_capacity_gb(vram_gb: float) -> float:
+    """A card's memory in the estimate's GB (1e9 bytes): 24 -> 25.77."""
+    return vram_gb * CARD_GB_PER_VRAM_GB
 OPTIMIZER_BYTES = {"adamw": 8.0, "sgd": 4.0, "adamw8bit": 2.0}
 CUDA_CONTEXT_GB = (0.5, 1.0)  # DOMAIN.md 3: CUDA context and allocator, per GPU; a range
 NF4_BYTES_PER_PARAM = 4.127 / 8  # QLoRA paper, section 3: NF4 + double quantization
@@ -189,8 +197,9 @@ def estimate_memory(model: ModelSpec, req: MemoryRequest, vram_gb: float | None)
     breakdown["framework_overhead"] = (lo + hi) / 2
     total = sum(breakdown.values())
     low, high = total - (hi - lo) / 2, total + (hi - lo) / 2
-    fits = None if vram_gb is None else high <= vram_gb
-    max_batch = None if vram_gb is None else max(0, int((vram_gb - hi - fixed / GB) / (per_sample / GB)))
+    cap = None if vram_gb is None else card_capacity_gb(vram_gb)
+    fits = None if cap is None else high <= cap
+    max_batch = None if cap is None else max(0, int((cap - hi - fixed / GB) / (per_sample / GB)))
     return MemoryEstimate(per_gpu_gb=total, per_gpu_gb_range=(low, high), breakdown_gb=breakdown,
                           recipe=shown, trainable_params=trainable, vram_gb=vram_gb, fits=fits,
                           max_batch=max_batch, activation_gb_per_sample=per_sample / GB,
@@ -262,11 +271,12 @@ def inference_memory(model: ModelSpec, req: InferenceRequest, vram_gb: float | N
     breakdown["framework_overhead"] = (lo + hi) / 2
     total = sum(breakdown.values())
     low, high = total - (hi - lo) / 2, total + (hi - lo) / 2
-    fits = None if vram_gb is None else high <= vram_gb
+    cap = None if vram_gb is None else card_capacity_gb(vram_gb)
+    fits = None if cap is None else high <= cap
     one = InferenceRequest(req.precision, 1, req.seq, req.gpus)
     _, kv1, work1 = _inference_parts(model, one)
     per_sample = kv1 + work1  # both grow linearly with the batch
-    max_batch = None if vram_gb is None else max(0, int((vram_gb - hi - weights / GB) / (per_sample / GB)))
+    max_batch = None if cap is None else max(0, int((cap - hi - weights / GB) / (per_sample / GB)))
     tokens = (req.seq or model.transformer.seq) if model.transformer else None
     notes = [f"inference, {req.precision} weights {INFERENCE_WEIGHT_BYTES[req.precision]:g} B/param",
              f"CUDA context and allocator {lo}-{hi} GB per GPU; 'fits' and max batch use the high end"]
