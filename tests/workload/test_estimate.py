@@ -165,3 +165,17 @@ def test_a_gpu_count_override_shares_the_cpus_lanes_among_that_many(seed: Build)
     assert machine_from_build(seed).pcie_lanes == 4  # 28 lanes over 4 GPUs
     one = machine_from_build(seed, gpus=1)
     assert one.gpus == 1 and one.pcie_lanes == 16 and "for 1 GPU(s)" in one.notes[-1]
+
+
+def test_narrow_links_take_lambdas_one_gpu_figure_and_the_scaling_model() -> None:
+    """Lambda's 8 x A6000 rows ran on full links; PCIe cards at x4 must not inherit them (fp16 had
+    read Lambda's server figure while bf16, modelled, scaled over x4: 6x apart)."""
+    a6000 = Gpu(id="gpu/rtx-a6000", name="RTX A6000", src="test", fp32_tflops=38.7, tf32_tflops=154.8,
+                fp16_tflops=154.8, bf16_tflops=154.8, memory_bandwidth_gb_s=768, vram_gb=48, board_power_w=300,
+                pcie_gen=4.0, pcie_lanes=16, architecture="Ampere", form="pcie")
+    req = WorkloadRequest(model="bert-large", precision="fp16")
+    wide = estimate(req, Machine(gpu=a6000, gpus=8))
+    assert wide.throughput.source == "measured" and wide.throughput.scaling is None  # Lambda's 8-GPU row
+    narrow = estimate(req, Machine(gpu=a6000, gpus=8, pcie_gen=4.0, pcie_lanes=4))
+    assert narrow.throughput.scaling is not None and "x4" in narrow.throughput.scaling.link
+    assert narrow.throughput.samples_per_s < wide.throughput.samples_per_s

@@ -249,6 +249,9 @@ def _train_factor(req: WorkloadRequest) -> float:
     return factor + (1.0 if req.recompute == "full" else 0.0)  # full recomputation: one more forward
 
 
+FULL_LINK_LANES = 16  # the PCIe width Lambda's multi-GPU servers gave each card
+
+
 def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int, machine: Machine,
                 train_flops: float, act_bytes: float, grad_bytes: float) -> thr.Throughput:
     plain = not (req.lora or req.qlora) and req.recompute == "none" and (
@@ -257,7 +260,11 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     held = frozenset({machine.held_out_chip}) if machine.held_out_chip else frozenset()
     plain = plain and not held
     here = _measured_here(model, precision, machine, batch, req.optimizer) if plain else None
-    if plain and here is None:
+    # Lambda's multi-GPU rows ran each card on a full x16 link (or NVLink): a build whose CPU gives
+    # its cards fewer lanes takes Lambda's one-GPU figure and the data-parallel model over its link
+    narrow = (n > 1 and machine.pcie_lanes is not None and machine.pcie_lanes < FULL_LINK_LANES
+              and thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes).kind == "pcie")
+    if plain and here is None and not narrow:
         hit = thr.measured(machine.gpu, model.key, precision, n)
         if hit is not None:
             return hit
