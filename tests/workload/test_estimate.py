@@ -179,3 +179,15 @@ def test_narrow_links_take_lambdas_one_gpu_figure_and_the_scaling_model() -> Non
     narrow = estimate(req, Machine(gpu=a6000, gpus=8, pcie_gen=4.0, pcie_lanes=4))
     assert narrow.throughput.scaling is not None and "x4" in narrow.throughput.scaling.link
     assert narrow.throughput.samples_per_s < wide.throughput.samples_per_s
+
+
+def test_a_lambda_measurement_is_scaled_to_the_users_batch(a100: Gpu) -> None:
+    """BERT-large fp16 on an A100 SXM4 80 GB: Lambda measured at a large batch; at --batch 1 the
+    calibrated model's per-step cost lowers the rate, as the modelled bf16 estimate already did."""
+    big = estimate(WorkloadRequest(model="bert-large", precision="fp16"), Machine(gpu=a100))
+    one = estimate(WorkloadRequest(model="bert-large", precision="fp16", batch=1), Machine(gpu=a100))
+    assert big.throughput.source == one.throughput.source == "measured"
+    assert one.throughput.samples_per_s < 0.6 * big.throughput.samples_per_s
+    assert "scaled to batch 1" in one.throughput.detail
+    modelled = estimate(WorkloadRequest(model="bert-large", precision="bf16", batch=1), Machine(gpu=a100))
+    assert one.throughput.samples_per_s == pytest.approx(modelled.throughput.samples_per_s, rel=0.5)

@@ -264,18 +264,46 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     # its cards fewer lanes takes Lambda's one-GPU figure and the data-parallel model over its link
     narrow = (n > 1 and machine.pcie_lanes is not None and machine.pcie_lanes < FULL_LINK_LANES
               and thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes).kind == "pcie")
+    def at_batch(hit: thr.Throughput | None) -> thr.Throughput | None:
+        return _to_batch(hit, req.batch, model, machine, precision, train_flops, act_bytes, held)
+
     if plain and here is None and not narrow:
-        hit = thr.measured(machine.gpu, model.key, precision, n)
+        hit = at_batch(thr.measured(machine.gpu, model.key, precision, n))
         if hit is not None:
             return hit
-    single = here or (thr.measured(machine.gpu, model.key, precision, 1) if plain else None) or thr.modelled(
-        model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
-        version=machine.lambda_version)
+    single = here or (at_batch(thr.measured(machine.gpu, model.key, precision, 1)) if plain else None) or \
+        thr.modelled(model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
+                     version=machine.lambda_version)
     if n == 1:
         return single
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
     sync = thr.cal.sync_fraction(model.family, machine.lambda_version, held)
     return thr.scale(single, thr.data_parallel(single, n, grad_bytes, batch, link, sync=sync))
+
+
+def _to_batch(hit: thr.Throughput | None, batch: int | None, model: ModelSpec, machine: Machine,
+              precision: Precision, train_flops: float, act_bytes: float,
+              held: frozenset[str]) -> thr.Throughput | None:
+    """A Lambda measurement at the user's --batch: scaled by the calibrated model's ratio between
+    that batch and Lambda's (the per-step cost weighs more on small batches). Unchanged where the
+    user gave no batch, or Lambda's is unknown or the same."""
+    if hit is None or batch is None or hit.batch is None or batch == hit.batch:
+        return hit
+
+    def rate(b: int) -> float:
+        return thr.modelled(model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=b,
+                            version=machine.lambda_version).samples_per_s
+
+    try:
+        factor = rate(batch) / rate(hit.batch)
+    except BadInput:  # the card's figures cannot be modelled: Lambda's figure stands, at its batch
+        return replace(hit, notes=(*hit.notes, f"measured at batch {hit.batch}; not rescaled to {batch}"))
+    if abs(factor - 1) < 0.005:  # no per-step term for this family: the batch does not change the rate
+        return hit
+    lo, hi = hit.range
+    return replace(hit, samples_per_s=hit.samples_per_s * factor, range=(lo * factor, hi * factor),
+                   per_gpu_samples_per_s=hit.per_gpu_samples_per_s * factor, batch=batch,
+                   detail=f"{hit.detail}, scaled to batch {batch} by the calibrated model (x{factor:.2f})")
 
 
 def _measured_here(model: ModelSpec, precision: Precision, machine: Machine, batch: int,

@@ -72,6 +72,7 @@ class Throughput:
     per_gpu_samples_per_s: float
     scaling: Scaling | None = None
     notes: tuple[str, ...] = field(default=())
+    batch: int | None = None  # a measurement's per-GPU batch, where known
 
 
 def precision_class(precision: Precision) -> cal.PrecisionClass:
@@ -126,7 +127,7 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
             detail = (f"Lambda {version} measurement ({systems}; Lambda '{lp}'"
                       f"{' = AMP' if lp == 'fp16' else ''}; batch {cal.per_gpu_batch(rows[0])} per GPU)")
             return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
-                              detail=detail, per_gpu_samples_per_s=value / gpus)
+                              detail=detail, per_gpu_samples_per_s=value / gpus, batch=cal.per_gpu_batch(rows[0]))
     return None
 
 
