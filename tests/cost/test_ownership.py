@@ -123,3 +123,14 @@ def test_old_prebuilt_and_electricity_prices_are_flagged(build, book, offers, ti
 def test_repeated_comparisons_in_any_case_are_made_once(build, book, offers, titan, today):
     r = report(build, book, offers, titan, today, vs=("cloud", "CLOUD", "devbox", "DevBox"))
     assert len(r.comparisons) == 2
+
+
+def test_without_a_workload_tensor_core_builds_are_compared_at_bf16(build, make_gpu):
+    from dlrig.build import Item, WorkloadSpec
+    from dlrig.cost.ownership import workload_precision
+
+    assert workload_precision(build) == "fp32"  # TITAN X: no bf16 rate
+    card = make_gpu("gpu/5090", "GeForce RTX 5090", 104.8, 32, 575.0).model_copy(update={"bf16_tflops": 209.5})
+    modern = replace(build, items={**build.items, "gpu": (Item(card, 2),)})
+    assert workload_precision(modern) == "bf16"
+    assert workload_precision(replace(modern, workload=WorkloadSpec(model="resnet50", precision="fp32"))) == "fp32"

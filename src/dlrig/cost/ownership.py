@@ -214,8 +214,13 @@ class _Context:
 
 
 def workload_precision(build: Build) -> Precision:
-    """The workload's precision where it names a known one; FP32 otherwise (the seed's metric)."""
-    p = (build.workload.precision if build.workload else None) or "fp32"
+    """The workload's precision where it names a known one. Without one: bf16 where every GPU of
+    the build has a bf16 rate (what training runs at on tensor-core cards; their FP32 peaks would
+    match a consumer card to far larger rentals), else FP32 (the seed's metric)."""
+    p = build.workload.precision if build.workload else None
+    if p is None and build.gpus and all(g.bf16_tflops for g in build.gpus):
+        return "bf16"
+    p = p or "fp32"
     return p if p in ("fp32", "tf32", "fp16", "bf16", "fp8") else "fp32"  # type: ignore[return-value]
 
 
