@@ -49,7 +49,7 @@ def export_cmd(
     if out is None:
         typer.echo(text, nl=False)
         return
-    from dlrig.report.plots import write_atomic
+    from dlrig.atomic import write_atomic
 
     write_atomic(out, text)
     err(f"wrote {out} ({fmt}, prices {book.name})")

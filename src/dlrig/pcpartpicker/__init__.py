@@ -352,14 +352,11 @@ def write_import(imported: Imported, out: Path | None, name: str | None = None,
     header = f"# imported by dlrig from {imported.book.info.source}, prices dated {imported.book.info.date}\n"
     text = header + dump_build(build_file)
     if out is not None:
+        from dlrig.atomic import write_atomic
+
         if prices_path is not None:
-            _write_atomic(prices_path, book_to_csv(imported.book))
-        _write_atomic(out, text)
+            write_atomic(prices_path, book_to_csv(imported.book))
+        write_atomic(out, text)
     return Written(imported=imported, build_file=build_file, yaml_text=text, path=out,
                    prices_path=prices_path)
 
-
-def _write_atomic(path: Path, text: str) -> None:
-    from dlrig.atomic import write_atomic
-
-    write_atomic(path, text)

@@ -230,18 +230,19 @@ def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult) -> Infeasibl
 def _psu_causes(req: PlanRequest, cands: Candidates, count: str) -> list[str]:
     """PSU watts: when even the least power-hungry GPU option, with the lowest-TDP CPU, needs
     more than the largest PSU in the table (Dettmers' rule), say so with both figures."""
-    from dlrig.power import OTHER_PARTS_FACTOR, SAFETY_FACTOR
+    from dlrig.power import OTHER_PARTS_FACTOR, SAFETY_FACTOR, PowerBudget
 
     psus = [cn.psu(r).wattage_w or 0 for r in cands.platform["psu"]]
     cpus = [cn.cpu(r).tdp_w or 0 for r in cands.platform["cpu"]]
     if not psus or not cpus or not cands.options:
         return []
-    need = min((o.gpu.board_power_w or 0) * o.count for o in cands.options) + min(cpus)
-    need *= OTHER_PARTS_FACTOR * SAFETY_FACTOR
+    gpus_w = min((o.gpu.board_power_w or 0) * o.count for o in cands.options)
+    need = PowerBudget(gpus_w=gpus_w, cpu_w=min(cpus), rest_w=0.0).recommended_psu_w
     if need <= max(psus):
         return []
     return [f"no {count}build has a big enough PSU: the least power-hungry option needs {need:,.0f} W "
-            f"(Dettmers: (GPUs + CPU) x 1.21) and the largest priced PSU with known leads gives "
+            f"(Dettmers: (GPUs + CPU) x {OTHER_PARTS_FACTOR * SAFETY_FACTOR:.2f}) and the largest priced PSU "
+            "with known leads gives "
             f"{max(psus):,.0f} W; use fewer or less power-hungry cards, or a bigger PSU in a price CSV"]
 
 

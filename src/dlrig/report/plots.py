@@ -57,6 +57,8 @@ def write_charts(charts: Sequence[Chart], path: Path | str, title: str = "") -> 
         raise BadInput(f"plot file {str(path)!r}: give a .svg or .png name")
     svg = render(charts[0]) if len(charts) == 1 else render_page(
         list(charts), title or charts[0].title, " ".join(c.desc for c in charts))
+    from dlrig.atomic import write_atomic
+
     write_atomic(path, svg if suffix == ".svg" else png_bytes(svg, charts))
     return path
 
@@ -80,9 +82,3 @@ def _installed(name: str) -> bool:
     except (ImportError, ValueError):
         return False
 
-
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write through a temporary file beside ``path`` (:func:`dlrig.atomic.write_atomic`)."""
-    from dlrig.atomic import write_atomic as write
-
-    write(path, data)
