@@ -80,9 +80,9 @@ def test_json_shape() -> None:
 @needs_catalog
 @pytest.mark.parametrize("path", sorted(EXAMPLES.glob("*.yaml")), ids=lambda p: p.name)
 def test_every_example_loads_and_checks(path: Path) -> None:
-    from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
     from dlrig.check import INTERNAL_ERROR
+    from dlrig.services.inputs import load_build_file as load_build
 
     report = check_build(load_build(path, default_catalog()))
     assert not any(INTERNAL_ERROR in u for u in report.unchecked), report.unchecked
@@ -94,8 +94,8 @@ def test_every_example_loads_and_checks(path: Path) -> None:
 
 @needs_catalog
 def test_seed_example_has_the_posts_findings() -> None:
-    from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import load_build_file as load_build
 
     report = check_build(load_build(EXAMPLES / "seed-2015.yaml", default_catalog()))
     by = {(f.code, f.severity) for f in report.findings}
@@ -111,8 +111,8 @@ def test_seed_list_checks_like_the_yaml() -> None:
     from dlrig.catalog.store import default_catalog
     from dlrig.pcpartpicker import build_from_list
 
-    build, imported = build_from_list(EXAMPLES / "seed-2015.md", default_catalog())
-    assert build.gpu_count == 4 and not imported.unmatched
+    build = build_from_list(EXAMPLES / "seed-2015.md", default_catalog())
+    assert build.gpu_count == 4 and not build.unresolved
     report = check_build(build)
     assert {"RAM-VRAM", "PCIE-LANES", "PSU-LENGTH"} <= report.codes()
 

@@ -54,9 +54,9 @@ def test_corpus_spans_the_eras_sizes_and_outcomes() -> None:
 @needs_catalog
 @pytest.mark.parametrize("name", BUILDS)
 def test_corpus_build_reports_its_expected_codes(name: str) -> None:
-    from dlrig.build import load_build
     from dlrig.catalog.store import default_catalog
     from dlrig.check import INTERNAL_ERROR, check_build
+    from dlrig.services.inputs import load_build_file as load_build
 
     exp = manifest()[name]
     build = load_build(CORPUS / name, default_catalog())

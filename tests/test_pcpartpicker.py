@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from dlrig.build import load_build, resolve_build
+from dlrig.build import resolve_build
 from dlrig.catalog.prices import load_csv_book
 from dlrig.catalog.store import Catalog
 from dlrig.errors import MalformedFile
@@ -21,6 +21,7 @@ from dlrig.pcpartpicker import (
     write_import,
 )
 from dlrig.rules.samples import write_sample_catalog
+from dlrig.services.inputs import load_build_file as load_build
 
 LIST = """[PCPartPicker Part List](https://pcpartpicker.com/list/abc123)
 
@@ -91,9 +92,11 @@ def test_unmatched_lines_name_the_line_and_the_closest_parts(catalog: Catalog, t
     imported = import_list(path, catalog)
     assert [u.line for u in imported.unmatched] == [7]
     assert "GeForce GTX TITAN X" in imported.unmatched[0].closest
+    partial = build_from_list(path, catalog)  # the rest of the list is a build; the line is kept, unmatched
+    assert partial.gpu_count == 1 and [s.line for s in partial.unresolved] == [7]
+    assert "GeForce GTX TITAN X" in partial.unresolved[0].closest
+    assert [s.line for s in partial.source_lines if s.part_id] == [5, 6, 8, 9]
     with pytest.raises(UnmatchedLines, match=r"line 7 \(Video Card\).*closest: .*GeForce GTX TITAN X"):
-        build_from_list(path, catalog)
-    with pytest.raises(UnmatchedLines):
         write_import(imported, tmp_path / "odd.yaml")
     written = write_import(imported, tmp_path / "odd.yaml", partial=True)
     assert written.build_file.parts["gpu"][0].count == 1

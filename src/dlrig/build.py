@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from dlrig.catalog.models import CATEGORIES, Case, Cpu, CpuCooler, Gpu, MemoryKit, Motherboard, Part, Psu, Storage
 from dlrig.errors import BadInput, MalformedFile
+from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
     from dlrig.catalog.prices import PriceBook
@@ -29,33 +30,6 @@ class PartRef(BaseModel):
     power_limit_w: float | None = Field(default=None, gt=0)
 
 
-class WorkloadSpec(BaseModel):
-    """The optional workload of a build file. The keys ``dlrig estimate`` and the checker read
-    are typed here, so ``seq: "2048"`` is read as a number and ``lora: "no"`` as false, and a
-    wrong type is an error naming the key; other keys pass (the estimate rejects unknown ones)."""
-
-    model_config = ConfigDict(frozen=True, extra="allow")
-    model: str
-    precision: str | None = None
-    batch: int | None = Field(default=None, ge=1)
-    seq: int | None = Field(default=None, ge=1)
-    optimizer: str | None = None
-    sharding: str | None = None
-    lora: bool | None = None
-    qlora: bool | None = None
-    lora_rank: int | None = Field(default=None, ge=1)
-    recompute: str | None = None
-    attention: str | None = None
-    epochs: float | None = Field(default=None, gt=0)
-    dataset: str | None = None
-    samples: int | None = Field(default=None, ge=1)
-    tokens: float | None = Field(default=None, gt=0)
-    bytes_per_sample: float | None = Field(default=None, gt=0)
-    samples_per_s: float | None = Field(default=None, gt=0)  # the checker's storage rules
-    sample_kb: float | None = Field(default=None, gt=0)
-    dataset_gb: float | None = Field(default=None, gt=0)
-
-
 class BuildFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str = "build"
@@ -63,7 +37,7 @@ class BuildFile(BaseModel):
     region: str | None = None
     tax_rate: float | None = Field(default=None, ge=0, le=1)
     parts: dict[str, list[PartRef]]
-    workload: WorkloadSpec | None = None
+    workload: WorkloadRequest | None = None
     notes: str | None = None
 
     @field_validator("parts", mode="before")
@@ -92,17 +66,43 @@ class Item:
 
 
 @dataclass(frozen=True)
+class SourceLine:
+    """One line of the file a build was read from (a part list's row) and the part it became;
+    ``part_id`` is None where no catalog part matched (then ``closest`` names the nearest)."""
+
+    line: int
+    type: str
+    item: str
+    part_id: str | None = None
+    part_name: str | None = None
+    closest: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()  # when the name matched several parts
+
+    def to_json(self) -> dict[str, Any]:
+        return {"line": self.line, "type": self.type, "item": self.item, "part_id": self.part_id,
+                "part": self.part_name, "closest": list(self.closest), "candidates": list(self.candidates)}
+
+
+@dataclass(frozen=True)
 class Build:
     name: str
     items: dict[str, tuple[Item, ...]]
     prices: str | None = None
     region: str | None = None
     tax_rate: float | None = None
-    workload: WorkloadSpec | None = None
+    workload: WorkloadRequest | None = None
     own_prices: PriceBook | None = None  # prices that came with the build (an imported list)
     notes: str | None = None
     origin: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    source_lines: tuple[SourceLine, ...] = ()  # a part list's rows, matched or not, in file order
+    # What rules derive from this build once and share (the workload's estimate): it lives and
+    # dies with the build (a changed copy starts empty), so no module keeps a cache.
+    memo: dict[str, Any] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @property
+    def unresolved(self) -> tuple[SourceLine, ...]:
+        """The source's lines that match no catalog part (a part list read in part)."""
+        return tuple(s for s in self.source_lines if s.part_id is None)
 
     def lines(self, category: str) -> tuple[Item, ...]:
         return self.items.get(category, ())
@@ -180,43 +180,33 @@ def resolve_build(spec: BuildFile, catalog: Catalog, origin: str = "") -> Build:
                  tax_rate=spec.tax_rate, workload=spec.workload, notes=spec.notes, origin=origin)
 
 
-def parse_build_file(path: Path) -> BuildFile:
-    if not path.is_file():
-        raise BadInput(f"build file {str(path)!r} does not exist")
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
-    return parse_build_text(text, str(path))
-
-
 def parse_build_text(text: str, origin: str, not_a_mapping: str = "") -> BuildFile:
-    """A build file's YAML text, validated; errors name ``origin`` and, for YAML, the line."""
-    import yaml
+    """A build file's YAML (or JSON) text, validated; errors name ``origin``, the key and, for
+    YAML, the line."""
+    from dlrig.safe_yaml import load_yaml
 
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise MalformedFile(origin, f"not valid YAML ({getattr(exc, 'problem', exc)})", line=line) from None
+    data = load_yaml(text, origin)
     if not isinstance(data, dict):
         raise MalformedFile(origin, "a build file is a YAML mapping with a 'parts' key" + not_a_mapping)
     try:
         return BuildFile.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(x) for x in first["loc"])
-        raise MalformedFile(origin, f"{where}: {first['msg']}") from None
+        raise MalformedFile(origin, validation_message(exc)) from None
+    except BadInput as exc:  # the workload section's own checks (WorkloadRequest)
+        field, message = exc.field, exc.message
+        if field and message.startswith(f"{field}: "):
+            message = message[len(field) + 2:]
+        raise MalformedFile(origin, f"workload.{field}: {message}" if field else f"workload: {message}") from None
 
 
-def load_build(path: Path | str, catalog: Catalog) -> Build:
-    path = Path(path)
-    spec = parse_build_file(path)
-    if spec.prices and spec.prices.endswith(".csv") and not Path(spec.prices).is_absolute():
-        # a price file named in a build file lives beside it, wherever the user runs dlrig
-        spec = spec.model_copy(update={"prices": str(path.parent / spec.prices)})
-    return resolve_build(spec, catalog, origin=str(path))
+def validation_message(exc: ValidationError) -> str:
+    """pydantic's first error as one line naming the key ("workload.batch: ...")."""
+    first = exc.errors()[0]
+    where = ".".join(str(x) for x in first["loc"])
+    message = str(first["msg"]).removeprefix("Value error, ")
+    if first["type"] == "extra_forbidden" and where.startswith("workload."):
+        message = f"unknown workload key; known: {', '.join(WorkloadRequest.fields())}"
+    return f"{where}: {message}" if where else message
 
 
 def dump_build(build: Build | BuildFile) -> str:
@@ -225,6 +215,8 @@ def dump_build(build: Build | BuildFile) -> str:
 
     spec = build.to_file() if isinstance(build, Build) else build
     data = spec.model_dump(mode="json", exclude_none=True)
+    if spec.workload is not None:  # what the user gave, not every default spelled out
+        data["workload"] = spec.workload.model_dump(mode="json", exclude_unset=True)
     parts: dict[str, Any] = {}
     for cat in CATEGORIES:
         refs = data["parts"].get(cat)

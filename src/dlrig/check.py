@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from dlrig.build import Build
+from dlrig.build import Build, SourceLine
 from dlrig.regions import get_region
 from dlrig.rules.base import SEVERITIES, Finding, Rule, Skipped
 from dlrig.rules.placement import Placed, placement_of
@@ -39,6 +39,7 @@ class CheckReport:
     placement: tuple[SlotUse, ...] = ()
     facts: tuple[str, ...] = ()  # figures worth showing even when nothing is wrong
     region: str = "us-120v"
+    source_lines: tuple[SourceLine, ...] = ()  # a part list's lines and the parts they became
 
     @property
     def ok(self) -> bool:
@@ -65,6 +66,7 @@ class CheckReport:
             "unchecked": list(not_checked),  # alias of not_checked, for compatibility
             "placement": [dataclasses.asdict(p) for p in self.placement],
             "facts": list(self.facts),
+            "source_lines": [s.to_json() for s in self.source_lines],
         }
 
 
@@ -89,9 +91,12 @@ def check_build(build: Build, region: str | None = None,
                 findings.append(outcome)
     order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: order[f.severity])  # stable: registry order within a tier
+    unmatched = [f"line {s.line} ({s.type}) {s.item!r}: matches no catalog part, so it is not in the "
+                 "build" + (f" (closest: {', '.join(s.closest[:3])})" if s.closest else "")
+                 for s in build.unresolved]
     return CheckReport(build=build.name, findings=tuple(findings),
-                       unchecked=(*skipped, *NOT_CHECKED), placement=_placement(build),
-                       facts=tuple(_facts(build)), region=region_key)
+                       unchecked=(*unmatched, *skipped, *NOT_CHECKED), placement=_placement(build),
+                       facts=tuple(_facts(build)), region=region_key, source_lines=build.source_lines)
 
 
 def _placement(build: Build) -> tuple[SlotUse, ...]:

@@ -1,6 +1,7 @@
 """The seed post's claims, each checked with dlrig's own tools: held, flagged, or dated.
 
-The post (shared/seed/neural-networks-on-gpus.md) is a list of claims a careful builder makes.
+The post (Joseph Redmon, "Hardware Guide: Neural Networks on GPUs", pjreddie.com, 2015) is a
+list of claims a careful builder makes.
 ``seed_claims`` runs each one through the same catalog, checker, workload model and cost
 arithmetic as every other command, and says what the evidence is and where it comes from.
 Pure: it returns records; the CLI (``dlrig seed``) renders them.
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from dlrig.build import Build, load_build
+from dlrig.build import Build, parse_build_text, resolve_build
 
 if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
 Verdict = Literal["holds", "flagged", "dated", "unverified"]
+SEED_POST = ("Joseph Redmon, \"Hardware Guide: Neural Networks on GPUs\" (2015), "
+             "https://pjreddie.com/darknet/hardware-guide/")
 SEED_BUILD = Path(__file__).parent / "data" / "seed-2015.yaml"  # the post's parts, as a build file
 SEED_TAX_RATE = 0.08  # the issue's reading of "about $6,000 after tax"
 
@@ -41,7 +44,9 @@ class Claim:
 
 
 def seed_build(catalog: Catalog) -> Build:
-    return load_build(SEED_BUILD, catalog)
+    """The post's parts as a build (a file packaged with dlrig)."""
+    spec = parse_build_text(SEED_BUILD.read_text(encoding="utf-8"), str(SEED_BUILD))
+    return resolve_build(spec, catalog, origin=str(SEED_BUILD))
 
 
 def seed_claims(catalog: Catalog) -> list[Claim]:

@@ -83,7 +83,7 @@ def test_estimate_by_gpu_name(catalog: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--model", "resnet5o"], "closest: resnet50"),
-    (["--model", "resnet50", "--batch", "0"], "batch must be at least 1"),
+    (["--model", "resnet50", "--batch", "0"], "batch: Input should be greater than or equal to 1 (--batch)"),
     (["--model", "resnet50", "--precision", "fp12"], "unknown precision 'fp12'"),
     (["--model", "llama-3-8b", "--sharding", "zero9"], "unknown sharding"),
 ])
@@ -161,7 +161,7 @@ def test_cpu_cores_makes_the_decode_stage_known_and_can_bind(catalog: Path) -> N
     seed = _json("estimate", str(catalog), "--cpu-cores", "64")  # the build's 6-core CPU overridden
     assert {s["name"]: s for s in seed["stages"]}["CPU JPEG decode + resize"]["supply_samples_per_s"] == 64 * 200
     bad = runner.invoke(app, ["estimate", "--gpu", "RTX 4090", "--model", "resnet50", "--cpu-cores", "0"])
-    assert bad.exit_code == 2 and "--cpu-cores must be at least 1" in bad.stderr
+    assert bad.exit_code == 2 and "cpu_cores must be at least 1, not 0 (--cpu-cores)" in bad.stderr
 
 
 def test_fit_orders_cheapest_first_priced_before_unpriced(catalog: Path) -> None:

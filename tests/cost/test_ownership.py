@@ -126,8 +126,9 @@ def test_repeated_comparisons_in_any_case_are_made_once(build, book, offers, tit
 
 
 def test_without_a_workload_tensor_core_builds_are_compared_at_bf16(build, make_gpu):
-    from dlrig.build import Item, WorkloadSpec
+    from dlrig.build import Item
     from dlrig.cost.ownership import workload_precision
+    from dlrig.workload_request import WorkloadRequest as WorkloadSpec
 
     assert workload_precision(build) == "fp32"  # TITAN X: no bf16 rate
     card = make_gpu("gpu/5090", "GeForce RTX 5090", 104.8, 32, 575.0).model_copy(update={"bf16_tflops": 209.5})

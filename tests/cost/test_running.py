@@ -46,7 +46,7 @@ def test_a_builds_workload_gives_the_estimates_power(build):
     + the CPU at 60% of 140 W + 75 W = 1,059 W DC, / 0.80 at the wall."""
     from dataclasses import replace
 
-    from dlrig.build import WorkloadSpec
+    from dlrig.workload_request import WorkloadRequest as WorkloadSpec
 
     trained = replace(build, workload=WorkloadSpec(model="resnet50", precision="fp32", batch=64))
     full = running_cost(trained, KWH, utilization=1.0, hours_per_day=24).power
@@ -61,7 +61,7 @@ def test_a_builds_workload_gives_the_estimates_power(build):
 def test_a_workload_that_cannot_be_estimated_falls_back_to_the_budget(build):
     from dataclasses import replace
 
-    from dlrig.build import WorkloadSpec
+    from dlrig.workload_request import WorkloadRequest as WorkloadSpec
 
     odd = replace(build, workload=WorkloadSpec(model="no-such-model"))
     assert "power budget" in running_cost(odd, KWH, 1.0, 24).power.method
@@ -70,7 +70,8 @@ def test_a_workload_that_cannot_be_estimated_falls_back_to_the_budget(build):
 def test_mixed_gpus_or_an_unknown_model_fall_back_to_the_budget_and_say_why(build, make_gpu):
     from dataclasses import replace
 
-    from dlrig.build import Item, WorkloadSpec
+    from dlrig.build import Item
+    from dlrig.workload_request import WorkloadRequest as WorkloadSpec
 
     line = build.lines("gpu")[0]
     mixed = replace(build, workload=WorkloadSpec(model="resnet50"),

@@ -27,7 +27,7 @@ class World:
 
 
 def _world(catalog: Catalog, region: str) -> World:
-    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=3, region=region, alternatives=0)
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=1, gpus_max=3, region=region, alternatives=0)
     full, pruned = candidates_for(req, catalog)
     return World(req, full, pruned, brute.feasible(full, req))
 
@@ -76,7 +76,8 @@ def test_pruning_is_exact(world: World) -> None:
 
 def test_max_power_limits_the_build(small_catalog: Catalog) -> None:
     """--max-power-w caps the wall draw; the answer is still brute force's."""
-    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=3, region="us-240v", alternatives=0, max_power_w=800)
+    req = PlanRequest(prices=BOOK, precision="fp32",
+                      gpus_min=1, gpus_max=3, region="us-240v", alternatives=0, max_power_w=800)
     full, _ = candidates_for(req, small_catalog)
     expected = brute.best(brute.feasible(full, req), "max-throughput")
     got = plan(req, small_catalog)
@@ -87,7 +88,7 @@ def test_max_power_limits_the_build(small_catalog: Catalog) -> None:
 def test_pruning_keeps_the_cpu_whose_lanes_three_cards_need(small_catalog: Catalog) -> None:
     """Three cards on the X99 board: the 28-lane i7-5820K leaves one at x4 (a PCIE-LANES warning,
     which plans avoid), so the dearer 40-lane i7-5930K is not dominated and must stay."""
-    req = PlanRequest(prices=BOOK, gpus_min=3, gpus_max=3, region="us-240v", alternatives=0)
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=3, gpus_max=3, region="us-240v", alternatives=0)
     full, pruned = candidates_for(req, small_catalog)
     assert "Intel Core i7-5930K" in {r.part.name for r in pruned.platform["cpu"]}
     feasible = brute.feasible(full, req)

@@ -6,17 +6,18 @@ from dataclasses import replace
 
 import pytest
 
-from dlrig.catalog.store import Catalog
+from dlrig.catalog.store import Catalog, default_catalog
 from dlrig.errors import BadInput, Infeasible
 from dlrig.plan.plan import plan
 from dlrig.plan.request import PlanRequest, parse_gpu_count
+from dlrig.workload_request import WorkloadRequest as W
 
 BOOK = "test-book"  # the small catalog's price book (conftest.py)
 SEED = {"prices": "seed-2015", "gpus_min": 4, "gpus_max": 4, "precision": "fp32", "alternatives": 1}
 
 
 def test_seed_max_throughput_is_four_titan_x() -> None:
-    p = plan(PlanRequest(objective="max-throughput", **SEED))  # type: ignore[arg-type]
+    p = plan(PlanRequest(objective="max-throughput", **SEED), default_catalog())  # type: ignore[arg-type]
     assert p.optimal
     assert p.selection.option.count == 4
     assert "titan x" in p.selection.option.gpu.name.lower()
@@ -30,15 +31,16 @@ def test_seed_max_throughput_is_four_titan_x() -> None:
 
 
 def test_seed_perf_per_dollar_is_980_ti() -> None:
-    p = plan(PlanRequest(objective="perf-per-dollar", **SEED))  # type: ignore[arg-type]
+    p = plan(PlanRequest(objective="perf-per-dollar", **SEED), default_catalog())  # type: ignore[arg-type]
     assert p.optimal
     assert p.selection.option.gpu.name == "GeForce GTX 980 Ti"
     assert p.alternatives and p.alternatives[0].why_lost.endswith(")")
 
 
 def test_resnet50_bf16_under_10000() -> None:
-    req = PlanRequest(budget_usd=10000, gpus_min=4, gpus_max=4, model="resnet50", precision="bf16", alternatives=0)
-    p = plan(req)
+    req = PlanRequest(budget_usd=10000, gpus_min=4, gpus_max=4, workload=W(model="resnet50", precision="bf16"),
+                      alternatives=0)
+    p = plan(req, default_catalog())
     assert p.optimal and p.total_usd <= 10000
     assert p.solve_ms < 5000
     assert not [f for f in p.findings if f.severity == "problem"]
@@ -46,23 +48,27 @@ def test_resnet50_bf16_under_10000() -> None:
 
 
 @pytest.mark.parametrize(("req", "error", "text"), [
-    (PlanRequest(budget_usd=-5), BadInput, "budget"),
-    (PlanRequest(gpus_min=0, gpus_max=0, throughput=100), BadInput, "at least one GPU"),
-    (PlanRequest(objective="fastest"), BadInput, "objective"),  # type: ignore[arg-type]
-    (PlanRequest(prices=BOOK, exclude=("e",)), Infeasible, "no gpu is left"),
-    (PlanRequest(prices=BOOK, gpus_min=2, gpus_max=2, budget_usd=1000), Infeasible, "the cheapest is"),
-    (PlanRequest(prices=BOOK, qlora=True, seq=2048), BadInput, "add --model"),
-    (PlanRequest(prices=BOOK, model="resnet50", recompute="full"), BadInput, "transformers only"),
-    (PlanRequest(prices=BOOK, model="resnet50", batch=0), BadInput, "batch must be at least 1"),
-    (PlanRequest(prices=BOOK, model="resnet50", lora=True), BadInput, "apply to transformers"),
+    (lambda: PlanRequest(budget_usd=-5), BadInput, "budget"),
+    (lambda: PlanRequest(gpus_min=0, gpus_max=0, throughput=100), BadInput, "at least one GPU"),
+    (lambda: PlanRequest(objective="fastest"), BadInput, "objective"),  # type: ignore[arg-type]
+    (lambda: PlanRequest(budget_usd=float("nan")), BadInput, "finite"),
+    (lambda: PlanRequest(prices=BOOK, precision="fp32", exclude=("e",)), Infeasible, "no gpu is left"),
+    (lambda: PlanRequest(prices=BOOK, precision="fp32",
+                         gpus_min=2, gpus_max=2, budget_usd=1000), Infeasible, "the cheapest is"),
+    (lambda: PlanRequest(prices=BOOK, workload=W(model="resnet50", recompute="full")), BadInput,
+     "transformers only"),
+    (lambda: PlanRequest(prices=BOOK, workload=W(model="resnet50", batch=0)), BadInput, "batch"),
+    (lambda: PlanRequest(prices=BOOK, workload=W(model="resnet50", lora=True)), BadInput, "apply to transformers"),
     # only the 850 W PSU left: 3 cards + CPU need ~1,080 W by Dettmers' rule, and the error says so
-    (PlanRequest(prices=BOOK, gpus_min=3, gpus_max=3, exclude=("1600",)), Infeasible, "big enough PSU"),
-    (PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048),
+    (lambda: PlanRequest(prices=BOOK, precision="fp32",
+                         gpus_min=3, gpus_max=3, exclude=("1600",)), Infeasible, "big enough PSU"),
+    (lambda: PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1,
+                         workload=W(model="llama-3-8b", precision="bf16", batch=1, seq=2048)),
      Infeasible, "does not fit"),  # full fine-tuning of 8B: ~128 GB of state, on one card
 ])
-def test_bad_requests_fail_cleanly(small_catalog: Catalog, req: PlanRequest, error: type, text: str) -> None:
+def test_bad_requests_fail_cleanly(small_catalog: Catalog, req, error: type, text: str) -> None:
     with pytest.raises(error) as info:
-        plan(req, small_catalog)
+        plan(req(), small_catalog)
     assert text in str(info.value)
 
 
@@ -78,7 +84,8 @@ def test_parse_gpu_count() -> None:
 def test_frontier_is_pareto(small_catalog: Catalog) -> None:
     from dlrig.plan.frontier import frontier
 
-    f = frontier(PlanRequest(prices=BOOK, gpus_min=1, gpus_max=3, region="us-240v", budget_usd=8000), small_catalog)
+    f = frontier(PlanRequest(prices=BOOK, precision="fp32",
+                             gpus_min=1, gpus_max=3, region="us-240v", budget_usd=8000), small_catalog)
     costs = [p.total_usd for p in f.points]
     speeds = [p.throughput for p in f.points]
     assert len(f.points) >= 3 and f.complete
@@ -89,7 +96,7 @@ def test_frontier_is_pareto(small_catalog: Catalog) -> None:
 def test_multibox_compares_one_box_with_two(small_catalog: Catalog) -> None:
     from dlrig.plan.frontier import multibox
 
-    req = PlanRequest(prices=BOOK, gpus_min=2, gpus_max=2, region="us-240v", alternatives=0)
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=2, gpus_max=2, region="us-240v", alternatives=0)
     one = plan(req, small_catalog).selection
     rows = multibox(req, one, 2, small_catalog)
     assert rows[0].boxes == 1
@@ -102,7 +109,8 @@ RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; --include a regist
 @pytest.mark.parametrize("objective", ["min-cost", "max-throughput", "perf-per-dollar"])
 def test_plans_leave_out_registered_kits(small_catalog: Catalog, objective: str) -> None:
     """The two cheapest kits are RDIMMs: no plan uses them unless the buyer names one."""
-    req = PlanRequest(prices=BOOK, objective=objective, gpus_min=1, gpus_max=2,  # type: ignore[arg-type]
+    req = PlanRequest(prices=BOOK, precision="fp32",
+                      objective=objective, gpus_min=1, gpus_max=2,  # type: ignore[arg-type]
                       region="us-240v", alternatives=0)
     p = plan(req, small_catalog)
     assert not p.selection.parts["memory"].part.registered  # type: ignore[attr-defined]
@@ -114,7 +122,7 @@ def test_plans_leave_out_registered_kits(small_catalog: Catalog, objective: str)
 
 
 def test_an_included_registered_kit_is_used(small_catalog: Catalog) -> None:
-    req = PlanRequest(prices=BOOK, objective="min-cost", gpus_min=1, gpus_max=1, region="us-240v",
+    req = PlanRequest(prices=BOOK, precision="fp32", objective="min-cost", gpus_min=1, gpus_max=1, region="us-240v",
                       alternatives=0, include=("Example 32GB (2 x 16GB) DDR5 RDIMM",))
     p = plan(req, small_catalog)
     assert p.selection.parts["memory"].part.name == "Example 32GB (2 x 16GB) DDR5 RDIMM"
@@ -128,7 +136,7 @@ def test_an_included_rdimm_needs_a_board_with_ecc(small_catalog: Catalog) -> Non
     from dlrig.plan.candidates import NO_ECC_WHY
     from dlrig.plan.plan import candidates_for
 
-    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, region="us-240v", alternatives=0,
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=1, gpus_max=1, region="us-240v", alternatives=0,
                       include=("Samsung M393A2G40EB1-CRC 16GB DDR4-2400",))
     full, _ = candidates_for(req, small_catalog)
     assert full.dropped["motherboard"][NO_ECC_WHY] == 1
@@ -142,16 +150,16 @@ def test_a_fine_tuning_recipe_reaches_the_plan_and_its_build(small_catalog: Cata
     checker (VRAM-WORKLOAD) and a later `dlrig estimate` of the saved build judge the same workload."""
     from dlrig.plan.plan import file_build
 
-    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="llama-3-8b", precision="bf16", batch=1, seq=2048,
-                      qlora=True, objective="min-cost", alternatives=0)
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, objective="min-cost", alternatives=0,
+                      workload=W(model="llama-3-8b", precision="bf16", batch=1, seq=2048, qlora=True))
     p = plan(req, small_catalog)
     assert p.optimal and p.selection.option.count == 1
     assert not [f for f in p.findings if f.severity == "problem"]
-    workload = file_build(p.build).workload
+    workload = file_build(p.build, small_catalog).workload
     assert workload is not None and workload.model_dump()["qlora"] is True and workload.model_dump()["seq"] == 2048
-    amount = plan(PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="resnet50", dataset="imagenet", epochs=90,
-                              time_to_train_h=10_000, alternatives=0), small_catalog)
-    saved = file_build(amount.build).workload.model_dump()  # type: ignore[union-attr]
+    amount = plan(PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, time_to_train_h=10_000, alternatives=0,
+                              workload=W(model="resnet50", dataset="imagenet", epochs=90)), small_catalog)
+    saved = file_build(amount.build, small_catalog).workload.model_dump()  # type: ignore[union-attr]
     assert saved["dataset"] == "imagenet" and saved["epochs"] == 90  # so `estimate` gives the time to train
     assert "QLoRA" in p.throughput_source
 
@@ -162,19 +170,21 @@ def test_the_plans_throughput_is_the_saved_builds_estimate() -> None:
     from dlrig.plan.plan import file_build
     from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
 
-    p = plan(PlanRequest(budget_usd=12000, gpus_min=4, gpus_max=4, model="resnet50", alternatives=0))
+    catalog = default_catalog()
+    p = plan(PlanRequest(budget_usd=12000, gpus_min=4, gpus_max=4, workload=W(model="resnet50"), alternatives=0),
+             catalog)
     build = p.build
     e = estimate(request_from_build(build), machine_from_build(build))
     assert p.selection.option.throughput == pytest.approx(e.throughput.samples_per_s)
-    assert file_build(build).workload.model_dump()["model"] == "resnet50"  # type: ignore[union-attr]
+    assert file_build(build, catalog).workload.model_dump()["model"] == "resnet50"  # type: ignore[union-attr]
 
 
 def test_a_bf16_plan_uses_only_cards_that_run_bf16(small_catalog: Catalog) -> None:
     """The estimate alone would model a TITAN X (no bf16) at its fp16 fallback; a plan must not buy it."""
-    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, model="resnet50", precision="bf16", objective="min-cost",
-                      alternatives=0)
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=1, workload=W(model="resnet50", precision="bf16"),
+                      objective="min-cost", alternatives=0)
     assert plan(req, small_catalog).selection.option.gpu.name != "GeForce GTX TITAN X"
-    fp16 = replace(req, precision="fp16")  # fp16 runs on it, at FP32-core speed: the cheapest card wins
+    fp16 = replace(req, workload=W(model="resnet50", precision="fp16"))  # fp16 runs on it: the cheapest card wins
     assert plan(fp16, small_catalog).selection.option.gpu.name == "GeForce GTX TITAN X"
 
 

@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from dlrig.build import Build, load_build
+from dlrig.build import Build
 from dlrig.catalog.store import Catalog, default_catalog
 from dlrig.errors import BadInput
+from dlrig.services.inputs import load_build_file as load_build
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 # The seed build with a workload the estimator accepts today (the example's extra keys aside).

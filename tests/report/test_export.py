@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from dlrig.build import Build, load_build
+from dlrig.build import Build
 from dlrig.catalog.store import Catalog
 from dlrig.cost.purchase import purchase_cost
 from dlrig.errors import BadInput
-from dlrig.pcpartpicker import build_from_list
+from dlrig.pcpartpicker import build_from_list, import_list
 from dlrig.report.export import CSV_COLUMNS, check_format, render_text, to_csv
+from dlrig.services.inputs import load_build_file as load_build
 
 from .conftest import example_builds
 
@@ -43,7 +44,7 @@ def test_pcpartpicker_round_trip(name, catalog, tmp_path):
     table = render_text(build, "pcpartpicker", book, today=date(2026, 1, 2))
     path = tmp_path / "list.md"
     path.write_text(table, encoding="utf-8")
-    back, imported = build_from_list(path, catalog)
+    back, imported = build_from_list(path, catalog), import_list(path, catalog)
     assert parts(back) == parts(build)
     assert imported.unmatched == () and imported.skipped == ()
     priced = {pid: p.usd for pid, p in imported.book.prices.items()}

@@ -108,16 +108,16 @@ def tab(browser: Any, base_url: str) -> Iterator[Tab]:
 def test_ranking_precision_filter_updates_the_table(tab: Tab, tmp_path: Path) -> None:
     tab.goto("/ranking")
     table = tab.page.locator("#ranking")
-    assert table.get_attribute("data-precision") == "fp32"
-    first_fp32 = table.locator("tbody tr").first.inner_text()
-    tab.page.select_option("#f-precision", "fp16")  # the form submits itself on change (app.js)
-    tab.page.wait_for_url("**precision=fp16**")
+    assert table.get_attribute("data-precision") == "bf16"  # today's market: mixed precision on tensor cores
+    first_bf16 = table.locator("tbody tr").first.inner_text()
+    tab.page.select_option("#f-precision", "fp32")  # the form submits itself on change (app.js)
+    tab.page.wait_for_url("**precision=fp32**")
     table = tab.page.locator("#ranking")
-    assert table.get_attribute("data-precision") == "fp16"
-    assert "fp16 TFLOPS" in table.locator("thead").inner_text()
+    assert table.get_attribute("data-precision") == "fp32"
+    assert "fp32 TFLOPS" in table.locator("thead").inner_text()
     assert table.locator("tbody tr").count() > 10
-    assert table.locator("tbody tr").first.inner_text() != first_fp32
-    assert tab.page.locator("#ranking-chart circle").count() > 10
+    assert table.locator("tbody tr").first.inner_text() != first_bf16
+    assert tab.page.locator("#ranking-chart .point").count() > 10
     tab.page.screenshot(path=str(tmp_path / "ranking-fp16.png"), full_page=False)
     tab.page.locator("#ranking-chart").screenshot(path=str(tmp_path / "ranking-chart.png"))
 

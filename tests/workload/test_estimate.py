@@ -4,24 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from dlrig.build import Build, Item, WorkloadSpec
+from dlrig.build import Build, Item
 from dlrig.catalog.models import Cpu, Gpu, Storage
 from dlrig.errors import BadInput
 from dlrig.workload.estimate import (
     Machine,
-    WorkloadRequest,
     estimate,
     machine_from_build,
     request_from_build,
 )
 from dlrig.workload.fit import fit_gpus
+from dlrig.workload_request import WorkloadRequest
 
 
 @pytest.fixture
 def seed(titan_x: Gpu, i7_5820k: Cpu, qvo: Storage) -> Build:
     return Build(name="seed-2015", items={"gpu": (Item(titan_x, 4),), "cpu": (Item(i7_5820k),),
                                           "storage": (Item(qvo),)},
-                 workload=WorkloadSpec(model="resnet50", precision="fp32", batch=64))
+                 workload=WorkloadRequest(model="resnet50", precision="fp32", batch=64))
 
 
 def test_seed_build_resnet50_shows_the_disk_stage_and_what_binds(seed: Build) -> None:
@@ -71,18 +71,21 @@ def test_tokens_give_time_to_train_for_transformers(rtx4090: Gpu) -> None:
     assert e.time_to_train_h > 0
 
 
-@pytest.mark.parametrize(("req", "message"), [
-    (WorkloadRequest(model="resnet50", batch=0), "batch must be at least 1"),
-    (WorkloadRequest(model="resnet50", precision="fp12"), "unknown precision 'fp12'"),
-    (WorkloadRequest(model="resnet50", optimizer="lion"), "unknown optimizer"),
-    (WorkloadRequest(model="resnet50", seq=128), "--seq applies to transformers"),
-    (WorkloadRequest(model="resnet50", epochs=1, dataset="mnist"), "unknown dataset"),
-    (WorkloadRequest(model="bert-base", lora=True, qlora=True), "not both"),
-    (WorkloadRequest(model="resnet-5o"), "closest"),
+@pytest.mark.parametrize(("fields", "message", "field"), [
+    ({"model": "resnet50", "batch": 0}, "batch: Input should be greater than or equal to 1", "batch"),
+    ({"model": "resnet50", "precision": "fp12"}, "unknown precision 'fp12'", "precision"),
+    ({"model": "resnet50", "optimizer": "lion"}, "unknown optimizer", "optimizer"),
+    ({"model": "resnet50", "seq": 128}, "seq applies to transformers", "seq"),
+    ({"model": "resnet50", "epochs": 1, "dataset": "mnist"}, "unknown dataset", "dataset"),
+    ({"model": "bert-base", "lora": True, "qlora": True}, "not both", None),
+    ({"model": "resnet-5o"}, "closest", None),
+    ({"model": "resnet50", "epochs": float("nan")}, "finite", "epochs"),
 ])
-def test_bad_input_is_a_clear_error(rtx4090: Gpu, req: WorkloadRequest, message: str) -> None:
-    with pytest.raises(BadInput, match=message):
-        estimate(req, Machine(gpu=rtx4090))
+def test_bad_input_is_a_clear_error(rtx4090: Gpu, fields: dict, message: str, field: str | None) -> None:
+    """Wrong whatever the hardware: the request itself (or the model) says so, naming the field."""
+    with pytest.raises(BadInput, match=message) as info:
+        estimate(WorkloadRequest(**fields), Machine(gpu=rtx4090))
+    assert info.value.field == field
 
 
 def test_fit_finds_the_smallest_count(rtx4090: Gpu, h100: Gpu, titan_x: Gpu) -> None:

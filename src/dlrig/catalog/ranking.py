@@ -7,6 +7,7 @@ its table comes out as published; the catalog's figure is shown beside it when t
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -59,6 +60,9 @@ class Ranking:
     rows: tuple[RankedGpu, ...]
     unranked: dict[str, int] = field(default_factory=dict)  # why -> how many priced chips left out
 
+    def to_json(self) -> dict[str, object]:
+        return self.as_json()
+
     def as_json(self) -> dict[str, object]:
         return {"prices": self.book, "precision": self.precision,
                 "gpus": [r.as_json(self.precision) for r in self.rows], "unranked": self.unranked}
@@ -99,16 +103,18 @@ def rank_gpus(catalog: Catalog, book: PriceBook, precision: str = "fp32", sort: 
 
 def _check(precision: str, sort: str | None, filters: Filters | None) -> None:
     if precision not in PRECISIONS:
-        raise BadInput(f"unknown precision {precision!r}; one of: {', '.join(PRECISIONS)}")
+        raise BadInput(f"unknown precision {precision!r}; one of: {', '.join(PRECISIONS)}", field="precision")
     if sort is not None and sort not in SORT_KEYS:
-        raise BadInput(f"unknown sort {sort!r}; one of: {', '.join(SORT_KEYS)}")
-    if filters and filters.min_vram_gb is not None and filters.min_vram_gb < 0:
-        raise BadInput(f"--min-vram must be 0 or more GB, not {filters.min_vram_gb:g}")
-    if filters and filters.max_price_usd is not None and filters.max_price_usd <= 0:
-        raise BadInput(f"--max-price must be a positive number of USD, not {filters.max_price_usd:g}")
+        raise BadInput(f"unknown sort {sort!r}; one of: {', '.join(SORT_KEYS)}", field="sort")
+    vram = filters.min_vram_gb if filters else None
+    if vram is not None and not (math.isfinite(vram) and vram >= 0):
+        raise BadInput(f"the least VRAM must be 0 or more GB, not {vram:g}", field="min_vram")
+    price = filters.max_price_usd if filters else None
+    if price is not None and not (math.isfinite(price) and price > 0):
+        raise BadInput(f"the highest price must be a positive number of USD, not {price:g}", field="max_price")
     for kind in (filters.kinds if filters else ()):
         if kind not in KINDS:
-            raise BadInput(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}")
+            raise BadInput(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}", field="kind")
 
 
 def _passes(gpu: Gpu, price: Price, f: Filters) -> bool:

@@ -226,7 +226,6 @@ class Catalog:
 
 @cache
 def default_catalog() -> Catalog:
-    import dlrig.progress
-
-    factory = dlrig.progress.reporter_factory
-    return Catalog(reporter=factory() if factory else None)
+    """The packaged catalog, opened once per process (the surfaces' entry point; the core takes a
+    catalog as a parameter)."""
+    return Catalog()

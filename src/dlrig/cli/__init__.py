@@ -51,8 +51,4 @@ def _register() -> None:
 
 def main() -> None:
     _register()
-    import dlrig.progress
-    from dlrig.cli.common import StatusReporter
-
-    dlrig.progress.reporter_factory = StatusReporter
     app()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dlrig.cli import app
-from dlrig.cli.common import console, emit_json, handle_errors
+from dlrig.cli.common import catalog, console, emit_json, handle_errors
 
 catalog_app = typer.Typer(help="Search the parts catalog, show a part with its sources, stats.",
                           no_args_is_help=True)
@@ -17,13 +17,11 @@ app.add_typer(catalog_app, name="catalog")
 def search(
     text: str = typer.Argument(..., help="words of the name, e.g. 'rtx 4090' or 'x99'"),
     category: str = typer.Option(None, help="gpu, cpu, motherboard, memory, storage, psu, case, cooler"),
-    limit: int = typer.Option(20, help="at most this many results"),
+    limit: int = typer.Option(20, min=1, max=500, help="at most this many results (1-500)"),
     json_out: bool = typer.Option(False, "--json"),
 ) -> None:
     """Find parts by name."""
-    from dlrig.catalog.store import default_catalog
-
-    hits = default_catalog().search(text, category, limit)
+    hits = catalog().search(text, category, limit)
     if json_out:
         emit_json([{"id": p.id, "name": p.name, "category": p.id.split("/")[0]} for p in hits])
         return
@@ -43,13 +41,11 @@ def show(
 ) -> None:
     """Every field of a part with its source, and its prices in each book."""
     from dlrig.catalog.models import Gpu
-    from dlrig.catalog.store import default_catalog
-
-    catalog = default_catalog()
-    part = catalog.resolve(name, category)
+    cat = catalog()
+    part = cat.resolve(name, category)
     if isinstance(part, Gpu):
-        part = catalog.chip_of(part)
-    prices = [(b, catalog.price_book(b).price(part.id)) for b in catalog.book_infos]
+        part = cat.chip_of(part)
+    prices = [(b, cat.price_book(b).price(part.id)) for b in cat.book_infos]
     if json_out:
         emit_json({"part": part.model_dump(mode="json"),
                    "prices": {b: p.model_dump(mode="json") for b, p in prices if p}})
@@ -66,15 +62,13 @@ def show(
 def stats(json_out: bool = typer.Option(False, "--json")) -> None:
     """Parts per category, price coverage and dates, and what the import dropped and why."""
     from dlrig.catalog.models import CATEGORIES
-    from dlrig.catalog.store import default_catalog
-
-    catalog = default_catalog()
-    report = catalog.import_report()
+    store = catalog()
+    report = store.import_report()
     counts = {c: report["checks"]["parts"][c] for c in CATEGORIES}
     counts["gpu chips"] = report["checks"]["parts"]["gpu chips"]
     books = []
-    for name in catalog.book_infos:
-        book = catalog.price_book(name)
+    for name in store.book_infos:
+        book = store.price_book(name)
         for cat in counts:
             prefix = "gpu/card/" if cat == "gpu" else "gpu/" if cat == "gpu chips" else f"{cat}/"
             ps = [p for pid, p in book.prices.items() if pid.startswith(prefix)

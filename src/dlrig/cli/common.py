@@ -1,32 +1,71 @@
-"""What every command shares: error handling, JSON output, option parsing at the edge."""
+"""What every command shares: the error path, JSON output, reading inputs at the edge.
+
+The contract: exit 0 success, 1 the answer is "no", 2 bad input, 3 an internal error (a bug);
+with ``--json`` stdout holds exactly one strict JSON document whatever the exit code (an error
+is ``{"error", "kind", "field"}``), and every message goes to stderr.
+"""
 
 from __future__ import annotations
 
 import functools
-import json
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 
+if TYPE_CHECKING:
+    from dlrig.build import Build
+    from dlrig.catalog.store import Catalog
+
 F = TypeVar("F", bound=Callable[..., Any])
+JSON_FLAGS = ("json_out", "as_json")
+# A request field's spelling on the command line, where it is not --field-with-dashes.
+FLAG_OF = {"budget_usd": "--budget", "gpus_min": "--gpus", "gpus_max": "--gpus", "vram_total_gb": "--vram-total",
+           "time_to_train_h": "--time-to-train", "min_storage_gb": "--storage-gb", "time_limit_s": "--time-limit",
+           "tax_rate": "--tax-rate", "build": "BUILD", "prices": "--prices", "measured": "--measured"}
+REPORT_HINT = "this is a bug in dlrig: please report it with the command you ran"
+
+
+def flag(field: str) -> str:
+    return FLAG_OF.get(field, "--" + field.replace("_", "-"))
 
 
 def handle_errors(fn: F) -> F:
-    """Turn a DlrigError into its message on stderr and its exit code; never a traceback."""
+    """A DlrigError becomes its message (naming the option it concerns) and its exit code; any
+    other exception is an internal error, exit 3, in one line. Never a traceback."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from dlrig.errors import DlrigError
+        from dlrig.errors import EXIT_INTERNAL, DlrigError
 
+        as_json = any(kwargs.get(k) for k in JSON_FLAGS)
         try:
             return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
         except DlrigError as exc:
-            err(f"error: {exc.message}")
+            where = f" ({flag(exc.field)})" if exc.field else ""
+            _fail(f"error: {exc.message}{where}", exc.to_json(), as_json)
             raise typer.Exit(exc.exit_code) from None
+        except Exception as exc:  # a bug: say so plainly, once
+            text = f"internal error: {type(exc).__name__}: {exc}"
+            _fail(f"{text}\n{REPORT_HINT}", {"error": text, "kind": "InternalError", "field": None}, as_json)
+            raise typer.Exit(EXIT_INTERNAL) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _fail(message: str, doc: dict[str, Any], as_json: bool) -> None:
+    err(message)
+    if as_json:
+        emit_json(doc)
+
+
+def given(**options: Any) -> dict[str, Any]:
+    """Command-line options as request fields; unset options (None, a False flag) stay out."""
+    return {k: v for k, v in options.items() if v is not None and v is not False}
 
 
 def err(message: str) -> None:
@@ -35,22 +74,9 @@ def err(message: str) -> None:
 
 
 def emit_json(payload: Any) -> None:
-    sys.stdout.write(json.dumps(to_jsonable(payload), indent=2, default=str) + "\n")
+    from dlrig.services.jsondoc import dumps
 
-
-def to_jsonable(obj: Any) -> Any:
-    """Pydantic models and dataclasses become plain data; everything else passes through."""
-    if hasattr(obj, "model_dump"):
-        return obj.model_dump(mode="json")
-    if isinstance(obj, dict):
-        return {k: to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, (list, tuple)):
-        return [to_jsonable(v) for v in obj]
-    if hasattr(obj, "__dataclass_fields__"):
-        import dataclasses
-
-        return to_jsonable(dataclasses.asdict(obj))
-    return obj
+    sys.stdout.write(dumps(payload) + "\n")
 
 
 def console(stderr: bool = False) -> Any:
@@ -60,17 +86,16 @@ def console(stderr: bool = False) -> Any:
     return Console(stderr=stderr, highlight=False)
 
 
-class StatusReporter:
-    """Shows a spinner on stderr while the catalog does slow one-off work."""
+def catalog() -> Catalog:
+    """The packaged catalog (opened once per process)."""
+    from dlrig.catalog import store
 
-    def __init__(self) -> None:
-        self._status = None
+    return store.default_catalog()
 
-    def started(self, task: str) -> None:
-        self._status = console(stderr=True).status(task + " …")
-        self._status.start()
 
-    def finished(self, task: str) -> None:
-        if self._status is not None:
-            self._status.stop()
-            self._status = None
+def load_build(path: Path, fmt: str = "auto") -> Build:
+    """A build file, PCPartPicker list or probe output, by its path (``dlrig.services.inputs``)."""
+    from dlrig.services.inputs import BuildSource
+    from dlrig.services.inputs import load_build as load
+
+    return load(BuildSource.from_path(path, fmt), catalog())  # type: ignore[arg-type]

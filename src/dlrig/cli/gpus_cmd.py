@@ -7,13 +7,16 @@ from pathlib import Path
 import typer
 
 from dlrig.cli import app
-from dlrig.cli.common import console, emit_json, handle_errors
+from dlrig.cli.common import catalog, console, emit_json, handle_errors
+
+PRECISION_HELP = ("fp32, tf32, fp16, bf16 or fp8 (dense; tensor cores where used); default: bf16, or fp32 for "
+                  "a market before tensor cores (the seed-2015 book)")
 
 
 @app.command()
 @handle_errors
 def gpus(
-    precision: str = typer.Option("fp32", help="fp32, tf32, fp16, bf16 or fp8 (dense; tensor cores where used)"),
+    precision: str | None = typer.Option(None, help=PRECISION_HELP),
     prices: str = typer.Option("latest", help="price book: latest, street-2025-07, launch, seed-2015, or a CSV"),
     sort: str = typer.Option(None, help="perf-per-dollar (default), tflops, vram, price, perf-per-watt, book"),
     min_vram: float = typer.Option(None, "--min-vram", help="only GPUs with at least this many GB"),
@@ -25,16 +28,13 @@ def gpus(
     plot: Path = typer.Option(None, help="also write a chart (SVG or PNG) of throughput against price"),
 ) -> None:
     """Rank GPUs by FLOP/s per dollar, with VRAM, power, and each price's date and source."""
-    from dataclasses import replace
+    from dlrig.catalog.ranking import Filters
+    from dlrig.services.inputs import price_book
+    from dlrig.services.ranking import RankingRequest, rank
 
-    from dlrig.catalog.ranking import Filters, rank_gpus
-    from dlrig.catalog.store import default_catalog
-
-    catalog = default_catalog()
+    cat = catalog()
     filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
-    result = rank_gpus(catalog, catalog.price_book(prices), precision, sort, filters)
-    if limit > 0:
-        result = replace(result, rows=result.rows[:limit])
+    result = rank(RankingRequest(price_book(cat, prices), precision, sort, filters, limit), cat)
     if plot is not None:
         from dlrig.report.plots import write_gpu_plot
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from dlrig.cli import app
-from dlrig.cli.common import emit_json, err, handle_errors
+from dlrig.cli.common import catalog, emit_json, err, handle_errors
 
 if TYPE_CHECKING:
     from dlrig.machine.model import MachineInfo
@@ -26,11 +26,10 @@ def probe_cmd(
 ) -> None:
     """CPU, memory, GPUs (with their PCIe links), drives and OS of this machine, matched to the catalog."""
     from dlrig.build import save_build
-    from dlrig.catalog.store import default_catalog
     from dlrig.machine.probe import build_from_probe, link_findings, probe
 
     info = probe()
-    probed = build_from_probe(info, default_catalog())
+    probed = build_from_probe(info, catalog())
     if out is not None:
         save_build(probed.build, out)
         err(f"wrote {out} ({sum(len(v) for v in probed.build.parts.values())} part lines; left out: "

@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from dlrig.cli import app
-from dlrig.cli.common import console, emit_json, err, handle_errors
+from dlrig.cli.common import catalog, console, emit_json, err, given, handle_errors
 from dlrig.errors import BadInput
 
 
@@ -28,11 +28,11 @@ def plan(
     dataset: str | None = typer.Option(None, help="imagenet | cifar10, for --time-to-train"),
     samples: int | None = typer.Option(None, help="samples per epoch, for --time-to-train"),
     seq: int | None = typer.Option(None, "--seq", help="sequence length (transformers), with --model"),
-    optimizer: str = typer.Option("adamw", "--optimizer", help="adamw | sgd | adamw8bit, with --model"),
-    sharding: str = typer.Option("none", "--sharding", help="none | zero1 | zero2 | fsdp, with --model"),
+    optimizer: str | None = typer.Option(None, "--optimizer", help="adamw | sgd | adamw8bit, with --model"),
+    sharding: str | None = typer.Option(None, "--sharding", help="none | zero1 | zero2 | fsdp, with --model"),
     lora: bool = typer.Option(False, "--lora", help="LoRA adapters on a frozen base, with --model"),
     qlora: bool = typer.Option(False, "--qlora", help="LoRA on a 4-bit (NF4) base, with --model"),
-    recompute: str = typer.Option("none", "--recompute", help="none | selective | full, with --model"),
+    recompute: str | None = typer.Option(None, "--recompute", help="none | selective | full, with --model"),
     prices: str = typer.Option("latest", "--prices",
                                help="price book (latest, street-2025-07, launch, seed-2015) or CSV file"),
     price_fallback: bool = typer.Option(True, "--price-fallback/--no-price-fallback",
@@ -56,16 +56,22 @@ def plan(
 ) -> None:
     """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
     from dlrig.plan.request import PlanRequest, parse_gpu_count
+    from dlrig.workload_request import WorkloadRequest
 
     lo, hi = parse_gpu_count(gpus) if gpus is not None else (None, None)
+    recipe = given(batch=batch, epochs=epochs, dataset=dataset, samples=samples, seq=seq, optimizer=optimizer,
+                   sharding=sharding, lora=lora, qlora=qlora, recompute=recompute)
+    if recipe and model is None:
+        flags = ", ".join(f"--{k.replace('_', '-')}" for k in recipe)
+        raise BadInput(f"{flags} {'describes' if len(recipe) == 1 else 'describe'} a workload: add --model")
+    workload = WorkloadRequest(model=model, precision=precision, **recipe) if model else None
     req = PlanRequest(objective=objective, budget_usd=budget, gpus_min=lo, gpus_max=hi,  # type: ignore[arg-type]
-                      vram_total_gb=vram_total, throughput=throughput, time_to_train_h=time_to_train, model=model,
-                      precision=precision, batch=batch, epochs=epochs, dataset=dataset, samples=samples,
-                      seq=seq, optimizer=optimizer, sharding=sharding, lora=lora, qlora=qlora, recompute=recompute,
-                      prices=prices, price_fallback=price_fallback, region=region, tax_rate=tax_rate,
-                      include=tuple(include), exclude=tuple(exclude), form_factor=form_factor,
-                      single_psu=single_psu, max_power_w=max_power_w, min_storage_gb=storage_gb,
-                      alternatives=alternatives, time_limit_s=time_limit)
+                      vram_total_gb=vram_total, throughput=throughput, time_to_train_h=time_to_train,
+                      workload=workload, precision=None if model else precision, prices=prices,
+                      price_fallback=price_fallback, region=region, tax_rate=tax_rate, include=tuple(include),
+                      exclude=tuple(exclude), form_factor=form_factor, single_psu=single_psu,
+                      max_power_w=max_power_w, min_storage_gb=storage_gb, alternatives=alternatives,
+                      time_limit_s=time_limit)
     if frontier:
         _frontier(req, as_json, plot)
         return
@@ -75,58 +81,53 @@ def plan(
 
 
 def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
-    from dlrig.build import save_build
-    from dlrig.plan.plan import file_build
-    from dlrig.plan.plan import plan as run_plan
+    from dlrig.services.plan import plan as run
 
-    with console(stderr=True).status("planning: building candidates and solving …"):
-        result = run_plan(req)
-    multi = None
-    if boxes:
-        from dlrig.plan.frontier import multibox
-
-        multi = multibox(req, result.selection, boxes)
     if out is not None:
-        from dataclasses import replace
+        from dlrig.atomic import writable_file
 
-        from dlrig.atomic import writable_file, write_atomic
-        from dlrig.pcpartpicker import book_to_csv
-
-        # the plan's own prices go beside the build, so `dlrig cost` prices it as the plan did
-        out = writable_file(out)
-        prices = out.with_name(out.stem + ".prices.csv")
-        write_atomic(prices, book_to_csv(result.price_book()))
-        save_build(replace(file_build(result.build), prices=prices.name), out)
-        err(f"wrote {out} and {prices.name}")
+        out = writable_file(out)  # before the solve: a bad path is said at once
+    cat = catalog()
+    with console(stderr=True).status("planning: building candidates and solving …"):
+        result = run(req, cat, boxes)
+    if out is not None:
+        _write(result.plan, out, cat)
     if as_json:
-        doc = result.to_json()
-        if multi is not None:
-            doc["boxes"] = [{"boxes": r.boxes, "gpus_per_box": r.selection.option.gpus,
-                             "gpu": r.selection.option.gpu.name, "total_usd": round(r.total_usd, 2),
-                             "throughput": r.throughput} for r in multi]
-        emit_json(doc)
+        emit_json(result)
     else:
-        from dlrig.plan.render import render_plan
+        from dlrig.render.plan import render_plan
 
-        render_plan(result, multi, console())
+        render_plan(result.plan, result.boxes, console())
+
+
+def _write(plan: Any, out: Path, cat: Any) -> None:
+    """The build file, and the plan's own prices beside it, so `dlrig cost` prices it as the plan did."""
+    from dataclasses import replace
+
+    from dlrig.atomic import write_atomic
+    from dlrig.build import save_build
+    from dlrig.pcpartpicker import book_to_csv
+    from dlrig.plan.plan import file_build
+
+    prices = out.with_name(out.stem + ".prices.csv")
+    write_atomic(prices, book_to_csv(plan.price_book()))
+    save_build(replace(file_build(plan.build, cat), prices=prices.name), out)
+    err(f"wrote {out} and {prices.name}")
 
 
 def _frontier(req: Any, as_json: bool, plot: Path | None = None) -> None:
-    from dlrig.plan.frontier import frontier as run_frontier
+    from dlrig.services.plan import frontier as run
 
     with console(stderr=True).status("tracing the cost/throughput frontier …"):
-        f = run_frontier(req)
+        f = run(req, catalog())
     if plot is not None:
+        from dlrig.report.charts import frontier_points
         from dlrig.report.plots import write_frontier_plot
 
-        write_frontier_plot([(p.total_usd, p.throughput, f"{p.selection.option.gpus} x {p.selection.option.gpu.name}")
-                             for p in f.points], plot, unit=f.throughput_unit)
+        write_frontier_plot(frontier_points(f), plot, unit=f.throughput_unit)
     if as_json:
-        emit_json({"unit": f.throughput_unit, "complete": f.complete, "solve_ms": round(f.solve_ms, 1),
-                   "points": [{"total_usd": round(p.total_usd, 2), "throughput": p.throughput, "optimal": p.optimal,
-                               "gpus": p.selection.option.gpus, "gpu": p.selection.option.gpu.name}
-                              for p in f.points]})
+        emit_json(f)
     else:
-        from dlrig.plan.render import render_frontier
+        from dlrig.render.plan import render_frontier
 
         render_frontier(f, console())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from dlrig.cli import app
-from dlrig.cli.common import console, emit_json, handle_errors
+from dlrig.cli.common import catalog, console, emit_json, handle_errors
 
 MARK = {"holds": "✓ holds", "flagged": "! flagged", "dated": "~ dated", "unverified": "? unverified"}
 
@@ -14,12 +14,11 @@ MARK = {"holds": "✓ holds", "flagged": "! flagged", "dated": "~ dated", "unver
 @handle_errors
 def seed(json_out: bool = typer.Option(False, "--json", help="print one JSON document")) -> None:
     """Check the seed post's claims: the GPU table, the parts, power, memory, disk, cost."""
-    from dlrig.catalog.store import default_catalog
-    from dlrig.claims import as_json, seed_claims
+    from dlrig.claims import SEED_POST, as_json, seed_claims
 
-    claims = seed_claims(default_catalog())
+    claims = seed_claims(catalog())
     if json_out:
-        emit_json({"post": "neural-networks-on-gpus.md", "claims": as_json(claims)})
+        emit_json({"post": SEED_POST, "claims": as_json(claims)})
         return
     out = console()
     for c in claims:

@@ -91,6 +91,12 @@ class CostReport:
     notes: tuple[str, ...] = ()
     today: dt.date = field(default_factory=dt.date.today)
 
+    def to_json(self) -> dict[str, object]:
+        """The ``dlrig cost --json`` document (``dlrig.cost.report``)."""
+        from dlrig.cost.report import report_json
+
+        return report_json(self)
+
 
 # -- defaults with their sources -------------------------------------------------------------------
 def resolve_tax(given: float | None, build: Build, region: Region) -> tuple[float, str]:
@@ -214,14 +220,11 @@ class _Context:
 
 
 def workload_precision(build: Build) -> Precision:
-    """The workload's precision where it names a known one. Without one: bf16 where every GPU of
-    the build has a bf16 rate (what training runs at on tensor-core cards; their FP32 peaks would
-    match a consumer card to far larger rentals), else FP32 (the seed's metric)."""
-    p = build.workload.precision if build.workload else None
-    if p is None and build.gpus and all(g.bf16_tflops for g in build.gpus):
-        return "bf16"
-    p = p or "fp32"
-    return p if p in ("fp32", "tf32", "fp16", "bf16", "fp8") else "fp32"  # type: ignore[return-value]
+    """The workload's precision where it names one, else ``dlrig.defaults.hardware_precision``."""
+    from dlrig.defaults import hardware_precision
+
+    given = build.workload.precision if build.workload else None
+    return given or hardware_precision(build.gpus)
 
 
 def cost_report(build: Build, book: PriceBook, region: Region, options: CostOptions,

@@ -16,6 +16,12 @@ from typing import Any
 
 from dlrig.errors import MalformedFile
 
+# The pure readers of a saved bench live beside the workload model that uses them.
+from dlrig.workload.host_rates import MEASURED_MODEL, apply_calibration, measured_training
+
+__all__ = ["MEASURED_MODEL", "apply_calibration", "data_dir", "load_calibration", "measured_training", "measurements",
+           "save"]
+
 SCHEMA = 1
 
 
@@ -84,51 +90,3 @@ def load_calibration(host: str | None = None) -> dict[str, Any] | None:
         return None
     return doc
 
-
-def apply_calibration(stages: list[Any], calibration: dict[str, Any] | None) -> list[Any]:
-    """Pipeline stages (``dlrig.workload.pipeline.Stage``) with measured supplies where this host has them.
-
-    Storage: measured files/s of ImageNet-sized files; CPU: measured all-core decode rate.
-    Unchanged when ``calibration`` is None.
-    """
-    if not calibration:
-        return stages
-    from dataclasses import replace
-
-    m = calibration.get("measured", {})
-    when = calibration.get("saved_at", "?")
-    measured = {"storage read": (m.get("disk_small_file_reads_per_s"),
-                                 f"measured by dlrig bench {when}: {m.get('disk_small_file_reads_per_s') or 0:,.0f} "
-                                 f"reads/s of {(m.get('disk_small_file_bytes') or 0) / 1000:.0f} KB files"),
-                "CPU JPEG decode + resize": (m.get("jpeg_images_per_s_all_cores"),
-                                             f"measured by dlrig bench {when}: all cores, "
-                                             f"{m.get('jpeg_decoder') or 'decoder not recorded'}")}
-    out = []
-    for stage in stages:
-        value, detail = measured.get(stage.name, (None, ""))
-        out.append(replace(stage, supply_samples_per_s=value, supply_range=(value, value), detail=detail)
-                   if value else stage)
-    return out
-
-
-# The workload the bench's training step runs (dlrig.machine.bench.expected): ResNet-50; the
-# precision is read from the saved run ("fp16 AMP, channels-last, SGD").
-MEASURED_MODEL = "resnet50"
-
-
-def measured_training(calibration: dict[str, Any] | None, model_key: str, precision: str,
-                      gpu_name: str) -> tuple[float, str] | None:
-    """This host's measured training samples/s per GPU for a workload the bench ran on this GPU,
-    with its description; ``None`` when the bench did not measure it (another model, precision
-    or GPU, or no GPU step)."""
-    if not calibration or model_key != MEASURED_MODEL:
-        return None
-    m = calibration.get("measured", {})
-    if (m.get("resnet50_precision") or "fp16").split()[0] != precision:
-        return None
-    rate = m.get("resnet50_images_per_s_per_gpu")
-    if not rate or m.get("gpu_catalog_part") != gpu_name:
-        return None
-    batch = f", batch {m['resnet50_batch']}" if m.get("resnet50_batch") else ""
-    return rate, (f"dlrig bench {calibration.get('saved_at', '?')} on this host "
-                  f"({m.get('gpu_name')}{batch}, {m.get('resnet50_precision') or 'fp16 AMP'}, synthetic data)")

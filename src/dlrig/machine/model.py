@@ -112,3 +112,19 @@ class MachineInfo:
         data = asdict(self)
         data["cpu"]["flags"] = sorted(self.cpu.flags)
         return data
+
+
+
+def machine_info_from_dict(data: Any, origin: str = "probe document") -> MachineInfo:
+    """``MachineInfo.to_dict()`` read back (a saved ``dlrig probe --json``), every field checked
+    for its type (pydantic validates the dataclasses); a wrong one is bad input naming it."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from dlrig.errors import MalformedFile
+
+    try:
+        return TypeAdapter(MachineInfo).validate_python(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(x) for x in ("machine", *first["loc"]))
+        raise MalformedFile(origin, f"{where}: {first['msg']}") from None

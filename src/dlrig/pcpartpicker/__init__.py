@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlrig.build import SINGLE, Build, BuildFile, PartRef
+from dlrig.build import SINGLE, Build, BuildFile, PartRef, SourceLine
 from dlrig.catalog.models import Part, Price, PriceBookInfo
 from dlrig.catalog.prices import PriceBook, parse_usd, price_for
 from dlrig.errors import AmbiguousPart, BadInput, MalformedFile, UnknownPart
@@ -25,11 +25,11 @@ from dlrig.pcpartpicker.match import match_item, ref_name
 from dlrig.pcpartpicker.patterns import (
     CATEGORY_OF_TYPE,
     DATE,
-    HEADER,
     LINK,
     NO_PRICE,
     PRICE,
     TYPE_ORDER,
+    is_header,
 )
 
 if TYPE_CHECKING:
@@ -74,6 +74,14 @@ class Imported:
     skipped: tuple[ListRow, ...] = ()  # rows of types dlrig does not plan (fans, monitors, ...)
     unmatched: tuple[Unmatched, ...] = ()
     notes: tuple[str, ...] = field(default=())
+    matched: tuple[tuple[ListRow, Part], ...] = ()  # each planned row and the part it became
+
+    def source_lines(self) -> tuple[SourceLine, ...]:
+        """Every row of a planned part type, matched or not, in file order."""
+        lines = [SourceLine(r.line, r.type, r.item, p.id, p.name) for r, p in self.matched]
+        lines += [SourceLine(u.line, u.type, u.item, closest=u.closest, candidates=u.candidates)
+                  for u in self.unmatched]
+        return tuple(sorted(lines, key=lambda s: s.line))
 
 
 class UnmatchedLines(BadInput):
@@ -91,10 +99,15 @@ class UnmatchedLines(BadInput):
 
 
 # -- reading ---------------------------------------------------------------------------------
+def looks_like_list(text: str) -> bool:
+    """Whether ``text`` holds a PCPartPicker table (a ``Type|Item|Price`` header row)."""
+    return any(is_header(line) for line in text.splitlines())
+
+
 def parse_list(text: str, path: str = "part list") -> PartList:
     """The rows, date and total of a PCPartPicker markdown list; MalformedFile if it has no table."""
     lines = text.splitlines()
-    start = next((i for i, ln in enumerate(lines) if HEADER.match(ln)), None)
+    start = next((i for i, ln in enumerate(lines) if is_header(ln)), None)
     if start is None:
         raise MalformedFile(path, "no PCPartPicker table: expected a 'Type|Item|Price' header row")
     rows: list[ListRow] = []
@@ -193,6 +206,7 @@ def match_list(plist: PartList, catalog: Catalog, name: str = "build",
     parts: dict[str, Part] = {}
     skipped: list[ListRow] = []
     unmatched: list[Unmatched] = []
+    matched: list[tuple[ListRow, Part]] = []
     for row in plist.rows:
         category = CATEGORY_OF_TYPE.get(row.type.lower())
         if category is None:
@@ -204,6 +218,7 @@ def match_list(plist: PartList, catalog: Catalog, name: str = "build",
             unmatched.append(_unmatched(row, exc))
             continue
         parts[part.id] = part
+        matched.append((row, part))
         counts.setdefault(category, {}).setdefault(part.id, 0)
         counts[category][part.id] += 1
         paid.setdefault(part.id, []).append(row)
@@ -216,7 +231,7 @@ def match_list(plist: PartList, catalog: Catalog, name: str = "build",
             for cat, by_part in counts.items()}
     build_file = BuildFile(name=name, parts=refs)
     return Imported(build_file=build_file, book=book, parts=parts, skipped=tuple(skipped),
-                    unmatched=tuple(unmatched), notes=tuple(notes))
+                    unmatched=tuple(unmatched), notes=tuple(notes), matched=tuple(matched))
 
 
 def _single_notes(counts: dict[str, dict[str, int]], parts: dict[str, Part]) -> list[str]:
@@ -277,28 +292,31 @@ def book_to_csv(book: PriceBook) -> str:
     return buf.getvalue()
 
 
-def build_from_list(path: Path | str, catalog: Catalog) -> tuple[Build, Imported]:
-    """A list file as a resolved build carrying its own prices; any unmatched line is an error."""
+def build_from_list(path: Path | str, catalog: Catalog) -> Build:
+    """A list file as a resolved build carrying its own prices (see ``resolved_list``)."""
     return resolved_list(import_list(path, catalog), catalog, str(path))
 
 
-def build_from_text(text: str, catalog: Catalog, origin: str, name: str = "build") -> tuple[Build, Imported]:
-    """As ``build_from_list``, on a pasted list's text."""
+def build_from_text(text: str, catalog: Catalog, origin: str, name: str = "build") -> Build:
+    """As ``build_from_list``, on a list's text."""
     return resolved_list(match_list(parse_list(text, origin), catalog, name=name), catalog, origin)
 
 
-def resolved_list(imported: Imported, catalog: Catalog, origin: str) -> tuple[Build, Imported]:
+def resolved_list(imported: Imported, catalog: Catalog, origin: str) -> Build:
+    """The rows that matched, as a build with the list's own prices; the rows that did not are kept
+    in ``Build.source_lines`` (the checker lists them as not checked). A list where no row of a
+    planned type matches leaves nothing to work on: that is bad input naming every row."""
     from dataclasses import replace
 
     from dlrig.build import resolve_build
 
-    if imported.unmatched:
+    if imported.unmatched and not imported.matched:
         raise UnmatchedLines(origin, imported.unmatched)
     singles = _single_notes(_counts(imported), imported.parts)
     if singles:
         raise BadInput(f"{origin}: " + "; ".join(singles))
     build = resolve_build(imported.build_file, catalog, origin=origin)
-    return replace(build, own_prices=imported.book), imported
+    return replace(build, own_prices=imported.book, source_lines=imported.source_lines())
 
 
 def _counts(imported: Imported) -> dict[str, dict[str, int]]:

@@ -13,7 +13,15 @@ CATEGORY_OF_TYPE: dict[str, str] = {
 }
 TYPE_OF_CATEGORY: dict[str, str] = {CATEGORY_OF_TYPE[t.lower()]: t for t in TYPE_ORDER}
 NO_PRICE = "No Prices Available"
-HEADER = re.compile(r"^\s*\|?\s*type\s*\|\s*item\s*\|\s*price\s*\|?\s*$", re.IGNORECASE)
+# Matched against a stripped line (``is_header``): literals between the blanks keep it linear in
+# the line's length (the unstripped pattern backtracked quadratically on a line of spaces).
+HEADER = re.compile(r"\|?\s*type\s*\|\s*item\s*\|\s*price\s*\|?", re.IGNORECASE)
+HEADER_MAX_CHARS = 200  # a header line is about 20 characters
+
+
+def is_header(line: str) -> bool:
+    """Whether ``line`` is a list's ``Type|Item|Price`` header row."""
+    return len(line) <= HEADER_MAX_CHARS and HEADER.fullmatch(line.strip()) is not None
 LINK = re.compile(r"^\[(?P<text>.*)\]\((?P<url>[^)]*)\)$")
 PRICE = re.compile(r"^(?:purchased for\s+)?(?P<usd>\$\s?[\d,]+(?:\.\d+)?)(?:\s*@\s*(?P<where>.+))?$",
                    re.IGNORECASE)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, Price, Psu, Storage
 from dlrig.errors import BadInput, Infeasible
-from dlrig.plan.request import DEFAULT_PRECISION, DEFAULT_STORAGE_KIND, PlanRequest
+from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
     from dlrig.catalog.prices import PriceBook
@@ -267,7 +267,7 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally
                 tally.drop("gpu options", why)
                 continue
             options.append(option)
-    unit, source, precision = _unit(req)
+    unit, source, precision = _unit(req, book)
     return tuple(options), unit, source, precision
 
 
@@ -280,8 +280,8 @@ NEEDS_HARDWARE = ("bf16", "fp8")
 
 def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
     cache: dict[tuple, Rate] = {}  # type: ignore[valid-type]
-    if req.model is None:
-        precision = req.precision or DEFAULT_PRECISION
+    if req.workload is None:
+        precision = comparison_at(req, book)
 
         def peak(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
             g: Gpu = card.part  # type: ignore[assignment]
@@ -290,15 +290,13 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
             return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
 
         return peak
-    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate, parse_precision, validate_request
+    from dlrig.workload.estimate import Machine, estimate, validate_request
     from dlrig.workload.throughput import lambda_chip
 
-    wreq = WorkloadRequest(model=req.model, precision=req.precision, batch=req.batch, epochs=req.epochs,
-                           dataset=req.dataset, samples=req.samples, seq=req.seq, optimizer=req.optimizer,
-                           sharding=req.sharding, lora=req.lora, qlora=req.qlora, recompute=req.recompute)
+    wreq = req.workload
     validate_request(wreq)  # the user's errors are raised here, once; below, a card that fails is dropped
 
-    wanted = req.precision and parse_precision(req.precision)
+    wanted = wreq.precision
 
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
@@ -325,32 +323,42 @@ def _misses_target(o: GpuOption, req: PlanRequest, hours: float | None) -> str |
     if not o.fits:
         return "the workload does not fit the card's memory at this count"
     if req.vram_total_gb is not None and o.vram_total_gb < req.vram_total_gb:
-        return f"less than {req.vram_total_gb:g} GB of GPU memory in all (--vram-total)"
+        return f"less than {req.vram_total_gb:g} GB of GPU memory in all (the VRAM target)"
     if req.throughput is not None and o.throughput < req.throughput:
-        return "below the throughput target (--throughput)"
+        return "below the throughput target"
     if req.time_to_train_h is not None:
         if hours is None:
-            raise BadInput("--time-to-train needs the amount of training: --epochs with --dataset, or --samples")
+            raise BadInput("a time-to-train target needs the amount of training: epochs with a dataset, or "
+                           "samples", field="time_to_train_h")
         if hours > req.time_to_train_h:
-            return "slower than the time-to-train target (--time-to-train)"
+            return "slower than the time-to-train target"
     return None
 
 
-def _unit(req: PlanRequest) -> tuple[str, str, str]:
-    if req.model is None:
-        precision = req.precision or DEFAULT_PRECISION
+def comparison_at(req: PlanRequest, book: PriceBook) -> str:
+    """The precision GPUs are compared at without a workload: the one asked for, else the
+    market's (``dlrig.defaults.comparison_precision``: FP32 before tensor cores, else bf16)."""
+    from dlrig.defaults import comparison_precision
+
+    return req.precision or comparison_precision(book)
+
+
+def _unit(req: PlanRequest, book: PriceBook) -> tuple[str, str, str]:
+    w = req.workload
+    if w is None:
+        precision = comparison_at(req, book)
         return (f"peak {precision} TFLOPS", f"no model given: GPUs compared on dense peak {precision} "
                 "FLOP/s (the price book's quoted figure where it quotes one), times the count, no scaling "
                 "losses", precision)
     from dlrig.workload.estimate import default_precision
     from dlrig.workload.zoo import get_model
 
-    precision = req.precision or default_precision(get_model(req.model))
-    recipe = "".join(f", {t}" for t, on in (("QLoRA", req.qlora), ("LoRA", req.lora and not req.qlora),
-                                             (f"sharding {req.sharding}", req.sharding != "none"),
-                                             (f"{req.recompute} recomputation", req.recompute != "none"),
-                                             (f"sequence {req.seq}", req.seq is not None)) if on)
-    return ("samples/s", f"dlrig estimate's throughput for {req.model} at {precision}{recipe} (data-parallel "
+    precision = w.precision or default_precision(get_model(w.model))
+    recipe = "".join(f", {t}" for t, on in (("QLoRA", w.qlora), ("LoRA", w.lora and not w.qlora),
+                                             (f"sharding {w.sharding}", w.sharding != "none"),
+                                             (f"{w.recompute} recomputation", w.recompute != "none"),
+                                             (f"sequence {w.seq}", w.seq is not None)) if on)
+    return ("samples/s", f"dlrig estimate's throughput for {w.model} at {precision}{recipe} (data-parallel "
             "scaling on each card's own PCIe link; the data pipeline is not part of the objective)", precision)
 
 

@@ -23,7 +23,7 @@ from dlrig.plan.request import PlanRequest, validate
 from dlrig.plan.solver import Selection, optimize, throughput_scale
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries as Catalog
 
 MAX_FRONTIER_POINTS = 30
 MAX_BOXES = 4
@@ -44,11 +44,15 @@ class Frontier:
     solve_ms: float
     complete: bool  # False when MAX_FRONTIER_POINTS cut it short
 
+    def to_json(self) -> dict[str, object]:
+        """The ``dlrig plan --frontier --json`` document."""
+        return {"unit": self.throughput_unit, "complete": self.complete, "solve_ms": round(self.solve_ms, 1),
+                "points": [{"total_usd": round(p.total_usd, 2), "throughput": p.throughput, "optimal": p.optimal,
+                            "gpus": p.selection.option.gpus, "gpu": p.selection.option.gpu.name}
+                           for p in self.points]}
 
-def frontier(req: PlanRequest, catalog: Catalog | None = None) -> Frontier:
-    from dlrig.catalog.store import default_catalog
 
-    catalog = catalog or default_catalog()
+def frontier(req: PlanRequest, catalog: Catalog) -> Frontier:
     validate(req)
     _, cands = candidates_for(req, catalog)
     scale = throughput_scale(cands)
@@ -77,15 +81,11 @@ class BoxOption:
     throughput: float  # all boxes together
 
 
-def multibox(req: PlanRequest, one: Selection, boxes: int, catalog: Catalog | None = None
-             ) -> tuple[BoxOption, ...]:
+def multibox(req: PlanRequest, one: Selection, boxes: int, catalog: Catalog) -> tuple[BoxOption, ...]:
     """One box (``one``, the plan's answer) against 2..``boxes`` smaller boxes of the same total
     throughput (see the module docstring)."""
-    from dlrig.catalog.store import default_catalog
-
     if not 2 <= boxes <= MAX_BOXES:
-        raise BadInput(f"--boxes must be 2 to {MAX_BOXES}, not {boxes}")
-    catalog = catalog or default_catalog()
+        raise BadInput(f"boxes must be 2 to {MAX_BOXES}, not {boxes}", field="boxes")
     rows = [BoxOption(1, one, one.parts_usd * (1 + req.tax_rate), one.throughput)]
     for k in range(2, boxes + 1):
         sub = replace(req, objective="min-cost", budget_usd=None, gpus_min=1, gpus_max=one.option.gpus,

@@ -27,7 +27,7 @@ from dlrig.plan.solver import Selection, SolveResult, optimize, to_build
 from dlrig.rules.base import Finding
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries as Catalog
 
 
 @dataclass(frozen=True)
@@ -86,12 +86,9 @@ class Plan:
         }
 
 
-def file_build(build: Build, catalog: Catalog | None = None) -> Build:
+def file_build(build: Build, catalog: Catalog) -> Build:
     """The build as a file should name it: each part by name where the name finds that exact part
     again (``dlrig check`` resolves names), else by its catalog id."""
-    from dlrig.catalog.store import default_catalog
-
-    catalog = catalog or default_catalog()
     items = {}
     for cat, lines in build.items.items():
         out = []
@@ -137,11 +134,8 @@ def budget_cents(req: PlanRequest) -> int | None:
     return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
 
 
-def plan(req: PlanRequest, catalog: Catalog | None = None) -> Plan:
+def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     """The best checker-clean build for the request (module docstring); Infeasible when none."""
-    from dlrig.catalog.store import default_catalog
-
-    catalog = catalog or default_catalog()
     validate(req)
     full, cands = candidates_for(req, catalog)
     res = optimize(cands, req, budget_cents(req), req.objective)

@@ -7,10 +7,12 @@ produced a number (STYLE.md lesson 5). ``PlanRequest`` is built at the edge (the
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Literal
 
 from dlrig.errors import BadInput
+from dlrig.workload_request import WorkloadRequest
 
 Objective = Literal["max-throughput", "perf-per-dollar", "min-cost"]
 OBJECTIVES: tuple[str, ...] = ("max-throughput", "perf-per-dollar", "min-cost")
@@ -41,21 +43,10 @@ class PlanRequest:
     gpus_min: int | None = None
     gpus_max: int | None = None
     vram_total_gb: float | None = None  # a target instead of a count
-    throughput: float | None = None  # samples/s with a model, else peak TFLOPS
+    throughput: float | None = None  # samples/s with a workload, else peak TFLOPS
     time_to_train_h: float | None = None
-    model: str | None = None
-    precision: str | None = None
-    batch: int | None = None
-    epochs: float | None = None
-    dataset: str | None = None
-    samples: int | None = None
-    # the workload's training recipe, as `dlrig estimate` takes it (with --model only)
-    seq: int | None = None
-    optimizer: str = "adamw"
-    sharding: str = "none"
-    lora: bool = False
-    qlora: bool = False
-    recompute: str = "none"
+    workload: WorkloadRequest | None = None  # the model and recipe the plan is estimated on
+    precision: str | None = None  # without a workload: the precision GPUs are compared at
     prices: str = DEFAULT_BOOK
     price_fallback: bool = True  # unpriced platform parts take their nearest dated price elsewhere
     region: str | None = None
@@ -78,9 +69,18 @@ class PlanRequest:
     def _has_target(self) -> bool:
         return any(v is not None for v in (self.vram_total_gb, self.throughput, self.time_to_train_h))
 
+    @property
+    def model(self) -> str | None:
+        return self.workload.model if self.workload else None
+
+    @property
+    def wanted_precision(self) -> str | None:
+        """The precision asked for: the workload's, else the comparison's."""
+        return self.workload.precision if self.workload else self.precision
+
 
 def parse_gpu_count(text: str) -> tuple[int, int]:
-    """'4' -> (4, 4); '2-4' -> (2, 4); anything else is BadInput naming the option."""
+    """'4' -> (4, 4); '2-4' -> (2, 4); anything else is BadInput naming the field."""
     raw = text.strip()
     try:
         if "-" in raw:
@@ -89,38 +89,49 @@ def parse_gpu_count(text: str) -> tuple[int, int]:
         else:
             lo = hi = int(raw)
     except ValueError:
-        raise BadInput(f"--gpus {text!r}: give a count (4) or a range (2-4)") from None
+        raise BadInput(f"gpus {text!r}: give a count (4) or a range (2-4)", field="gpus") from None
     if lo > hi:
-        raise BadInput(f"--gpus {text!r}: the range runs backwards")
+        raise BadInput(f"gpus {text!r}: the range runs backwards", field="gpus")
     return lo, hi
 
 
 def validate(req: PlanRequest) -> None:
     """Contradictory or impossible requests are BadInput (exit 2), before any solving."""
+    from dlrig.catalog.models import PRECISIONS
+
     if req.objective not in OBJECTIVES:
-        raise BadInput(f"unknown objective {req.objective!r}; one of: {', '.join(OBJECTIVES)}")
+        raise BadInput(f"unknown objective {req.objective!r}; one of: {', '.join(OBJECTIVES)}", field="objective")
+    for field, value in (("budget_usd", req.budget_usd), ("vram_total_gb", req.vram_total_gb),
+                         ("throughput", req.throughput), ("time_to_train_h", req.time_to_train_h),
+                         ("max_power_w", req.max_power_w), ("min_storage_gb", req.min_storage_gb),
+                         ("time_limit_s", req.time_limit_s), ("tax_rate", req.tax_rate)):
+        if value is not None and not math.isfinite(value):
+            raise BadInput(f"{field} must be a finite number, not {value}", field=field)
     if req.budget_usd is not None and req.budget_usd <= 0:
-        raise BadInput(f"--budget must be positive, not {req.budget_usd:g}")
-    for label, value in (("--vram-total", req.vram_total_gb), ("--throughput", req.throughput),
-                         ("--time-to-train", req.time_to_train_h), ("--max-power-w", req.max_power_w)):
+        raise BadInput(f"the budget must be positive, not {req.budget_usd:g}", field="budget_usd")
+    for field, value in (("vram_total_gb", req.vram_total_gb), ("throughput", req.throughput),
+                         ("time_to_train_h", req.time_to_train_h), ("max_power_w", req.max_power_w),
+                         ("time_limit_s", req.time_limit_s)):
         if value is not None and value <= 0:
-            raise BadInput(f"{label} must be positive, not {value:g}")
+            raise BadInput(f"{field} must be positive, not {value:g}", field=field)
     if not 0 <= req.tax_rate < 1:
-        raise BadInput(f"--tax-rate is a fraction (0.08 is 8%), not {req.tax_rate:g}")
+        raise BadInput(f"the tax rate is a fraction (0.08 is 8%), not {req.tax_rate:g}", field="tax_rate")
+    if req.precision is not None and req.precision not in PRECISIONS:
+        raise BadInput(f"unknown precision {req.precision!r}; one of: {', '.join(PRECISIONS)}", field="precision")
+    _validate_counts(req)
+    if req.time_to_train_h is not None and req.workload is None:
+        raise BadInput("a time-to-train target needs a workload: a model and the amount of training (epochs "
+                       "with a dataset, or samples)", field="time_to_train_h")
+    if req.min_storage_gb < 0 or req.alternatives < 0:
+        raise BadInput("the storage size and the number of alternatives cannot be negative",
+                       field="min_storage_gb" if req.min_storage_gb < 0 else "alternatives")
+
+
+def _validate_counts(req: PlanRequest) -> None:
     if req.gpus_max is not None and req.gpus_max < 1:
         wants = "a throughput target" if req._has_target() else "a GPU build"
-        raise BadInput(f"--gpus {req.gpus_max}: {wants} needs at least one GPU")
+        raise BadInput(f"gpus {req.gpus_max}: {wants} needs at least one GPU", field="gpus_max")
     if req.gpus_min is not None and req.gpus_min < 1:
-        raise BadInput(f"--gpus must be at least 1, not {req.gpus_min}")
+        raise BadInput(f"gpus must be at least 1, not {req.gpus_min}", field="gpus_min")
     if req.gpus_max is not None and req.gpus_max > MAX_GPUS_PER_BOX:
-        raise BadInput(f"--gpus {req.gpus_max}: one box seats at most {MAX_GPUS_PER_BOX} GPUs")
-    if req.time_to_train_h is not None and req.model is None:
-        raise BadInput("--time-to-train needs a workload: --model and --epochs/--dataset or --samples")
-    recipe = [flag for flag, on in (("--seq", req.seq is not None), ("--optimizer", req.optimizer != "adamw"),
-                                    ("--sharding", req.sharding != "none"), ("--lora", req.lora),
-                                    ("--qlora", req.qlora), ("--recompute", req.recompute != "none")) if on]
-    if recipe and req.model is None:
-        raise BadInput(f"{', '.join(recipe)} {'describes' if len(recipe) == 1 else 'describe'} a workload: "
-                       "add --model")
-    if req.min_storage_gb < 0 or req.alternatives < 0:
-        raise BadInput("--storage-gb and --alternatives cannot be negative")
+        raise BadInput(f"gpus {req.gpus_max}: one box seats at most {MAX_GPUS_PER_BOX} GPUs", field="gpus_max")

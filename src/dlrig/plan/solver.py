@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from dlrig.build import Build, Item, WorkloadSpec
+from dlrig.build import Build, Item
 from dlrig.check import check_build
 from dlrig.plan import candidates as cn
 from dlrig.plan import model as md
@@ -86,17 +86,8 @@ def to_build(sel: Selection, req: PlanRequest, name: str = "plan") -> Build:
     items: dict[str, tuple[Item, ...]] = {"gpu": (Item(part=sel.option.gpu, count=sel.option.count),)}
     for cat in cn.PLATFORM:
         items[cat] = (Item(part=sel.parts[cat].part),)
-    workload = None
-    if req.model:
-        recipe = (("seq", req.seq), ("optimizer", None if req.optimizer == "adamw" else req.optimizer),
-                  ("sharding", None if req.sharding == "none" else req.sharding), ("lora", req.lora or None),
-                  ("qlora", req.qlora or None), ("recompute", None if req.recompute == "none" else req.recompute))
-        amount = (("dataset", req.dataset), ("epochs", req.epochs), ("samples", req.samples))
-        workload = WorkloadSpec.model_validate({k: v for k, v in (
-            ("model", req.model), ("precision", req.precision), ("batch", req.batch), *recipe, *amount)
-            if v is not None})
     return Build(name=name, items=items, prices=req.prices, region=req.region,
-                 tax_rate=req.tax_rate or None, workload=workload, origin="dlrig plan")
+                 tax_rate=req.tax_rate or None, workload=req.workload, origin="dlrig plan")
 
 
 def verdict(sel: Selection, req: PlanRequest) -> list[str]:

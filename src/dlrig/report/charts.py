@@ -113,14 +113,28 @@ def gpu_chart(ranking: Ranking, chosen: Iterable[str] = (), uid: str = "gpus",
                    x_prefix="$", max_labels=30)
 
 
-def frontier_chart(points: Sequence[FrontierPoint], uid: str = "frontier", unit: str = "") -> Scatter:
-    """The plan frontier: each build's cost against its throughput, joined in cost order."""
-    pts = tuple(Point(float(c), float(t), str(label)) for c, t, label in points)
+def frontier_chart(points: Sequence[FrontierPoint], uid: str = "frontier", unit: str = "",
+                   chosen_usd: float | None = None) -> Scatter:
+    """The plan frontier: each build's cost against its throughput, joined in cost order; the
+    point costing ``chosen_usd`` (the plan's answer) stands out."""
+    pts = tuple(Point(float(c), float(t), str(label), highlight=chosen_usd is not None and abs(c - chosen_usd) < 0.01)
+                for c, t, label in points)
     desc = (f"{len(pts)} builds, cost against throughput: "
             + "; ".join(f"{p.label} {fmt(p.x, '$')} -> {fmt(p.y)}" for p in sorted(pts, key=lambda p: p.x)) + ".")
     return Scatter(uid, "Plan frontier: throughput against cost", desc, "cost (USD)",
                    f"throughput ({unit})" if unit else "throughput",
                    pts, connect=True, x_prefix="$", max_labels=60)
+
+
+def frontier_points(frontier: Any) -> list[FrontierPoint]:
+    """A ``dlrig.plan.frontier.Frontier``'s builds as chart points, each labelled with its GPUs."""
+    return [(p.total_usd, p.throughput, f"{p.selection.option.gpus} x {p.selection.option.gpu.name}")
+            for p in frontier.points]
+
+
+def frontier_chart_of(frontier: Any, uid: str = "frontier", chosen_usd: float | None = None) -> Scatter:
+    """``frontier_chart`` of a ``dlrig.plan.frontier.Frontier``."""
+    return frontier_chart(frontier_points(frontier), uid, frontier.throughput_unit, chosen_usd)
 
 
 def estimate_charts(estimate: Any) -> list[Stacked | Bars]:

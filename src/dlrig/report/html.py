@@ -1,8 +1,10 @@
 """The HTML report: one self-contained file (inline CSS, inline SVG, nothing fetched).
 
-``collect_report`` calls the core services (check, cost with its defaults, estimate where the
-build has a workload, the GPU ranking) and returns their results; ``render_html`` turns them
-into text with the Jinja2 template ``templates/report.html.j2`` and does no work of its own.
+``dlrig.services.export.collect_report`` gathers the sections through the services (check, cost
+with its defaults, estimate where the build has a workload, the GPU ranking); ``render_html``
+turns them into text with the Jinja2 template ``templates/report.html.j2`` and does no work of
+its own. The page carries the services' JSON documents too (``<script id="dlrig-data">``), so a
+report can be read by a program and is known to show what ``dlrig ... --json`` prints.
 """
 
 from __future__ import annotations
@@ -12,8 +14,6 @@ from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from dlrig.cost.lookup import chips_by_name, throughput_note
-from dlrig.errors import DlrigError
 from dlrig.report import charts as ch
 from dlrig.report.svg import render
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from dlrig.build import Build
     from dlrig.catalog.prices import PriceBook
     from dlrig.catalog.ranking import Ranking
-    from dlrig.catalog.store import Catalog
     from dlrig.check import CheckReport
     from dlrig.cost.ownership import CostReport
 
@@ -43,52 +42,6 @@ class ReportInputs:
     estimate_error: str | None = None
     ranking_error: str | None = None
     today: dt.date | None = None
-
-
-def collect_report(build: Build, book: PriceBook, catalog: Catalog, today: dt.date | None = None) -> ReportInputs:
-    """Run check, cost (defaults: nearest cloud instance), estimate and the ranking for one build."""
-    from dlrig.check import check_build
-
-    today = today or dt.date.today()
-    estimate, estimate_error = _estimate(build)
-    ranking, ranking_error = _ranking(build, book, catalog)
-    return ReportInputs(build=build, book=book, check=check_build(build), cost=_cost(build, book, catalog, today),
-                        ranking=ranking, estimate=estimate, estimate_error=estimate_error,
-                        ranking_error=ranking_error, today=today)
-
-
-def _cost(build: Build, book: PriceBook, catalog: Catalog, today: dt.date) -> CostReport:
-    from dlrig.cost.cloud import load_cloud_prices
-    from dlrig.cost.ownership import CostOptions, cost_report
-    from dlrig.cost.prebuilt import load_prebuilt
-    from dlrig.regions import get_region
-
-    offers, boxes = load_cloud_prices(), load_prebuilt()
-    names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
-    return cost_report(build, book, get_region(build.region), CostOptions(), offers, boxes,
-                       chips_by_name(catalog, names), catalog=catalog, throughput_note=throughput_note(build),
-                       today=today)
-
-
-def _estimate(build: Build) -> tuple[Any, str | None]:
-    if build.workload is None:
-        return None, None
-    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
-
-    try:
-        return estimate(request_from_build(build), machine_from_build(build)), None
-    except DlrigError as exc:
-        return None, exc.message
-
-
-def _ranking(build: Build, book: PriceBook, catalog: Catalog) -> tuple[Ranking | None, str | None]:
-    from dlrig.catalog.ranking import rank_gpus
-    from dlrig.cost.ownership import workload_precision
-
-    try:
-        return rank_gpus(catalog, book, workload_precision(build)), None
-    except DlrigError as exc:
-        return None, exc.message
 
 
 def chosen_chips(build: Build) -> list[str]:
@@ -134,8 +87,22 @@ def render_html(inputs: ReportInputs) -> str:
         "ranking": inputs.ranking, "ranking_error": inputs.ranking_error, "unranked_gpu": bool(missing),
         "today": (inputs.today or dt.date.today()).isoformat(),
         "lines": _lines(inputs),
+        "data": Markup(embedded_json(inputs)),
     }
     return _env().get_template(TEMPLATE).render(**context)
+
+
+def report_data(inputs: ReportInputs) -> dict[str, Any]:
+    """The JSON documents the report shows: what ``dlrig check/cost/estimate --json`` print."""
+    return {"check": inputs.check.to_json(), "cost": inputs.cost.to_json(),
+            "estimate": inputs.estimate.to_json() if inputs.estimate is not None else None}
+
+
+def embedded_json(inputs: ReportInputs) -> str:
+    """``report_data`` as JSON safe inside a <script> element: every "<" escaped, so nothing closes it."""
+    from dlrig.services.jsondoc import dumps
+
+    return dumps(report_data(inputs), indent=None).replace("<", "\\u003c")
 
 
 def _lines(inputs: ReportInputs) -> list[dict[str, Any]]:

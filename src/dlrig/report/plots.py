@@ -36,7 +36,8 @@ def write_gpu_plot(result: Any, path: Path | str, chosen: Sequence[str] = ()) ->
 
 
 def write_frontier_plot(points: Sequence[tuple[float, float, str]], path: Path | str, unit: str = "") -> Path:
-    """``dlrig plan --frontier --plot``: (cost_usd, throughput, label) points, joined in cost order."""
+    """``dlrig plan --frontier --plot``: (cost_usd, throughput, label) points, joined in cost order
+    (``dlrig.report.charts.frontier_points`` makes them from a frontier)."""
     if not points:
         raise BadInput("no frontier point to plot")
     return write_charts([ch.frontier_chart(points, unit=unit)], path)

@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
-from dlrig.build import Build, Item, WorkloadSpec
+from dlrig.build import Build, Item
 from dlrig.catalog.models import Part
+from dlrig.workload_request import WorkloadRequest
 
 Severity = Literal["problem", "warning", "note"]
 SEVERITIES: tuple[Severity, ...] = ("problem", "warning", "note")
@@ -64,7 +65,7 @@ class Example:
         items: dict[str, tuple[Item, ...]] = {}
         for category, entries in self.parts.items():
             items[category] = tuple(_item(e) for e in entries)
-        workload = WorkloadSpec.model_validate(dict(self.workload)) if self.workload else None
+        workload = WorkloadRequest(**dict(self.workload)) if self.workload else None
         return Build(name=name, items=items, region=self.region, workload=workload,
                      origin="example")
 
@@ -115,6 +116,10 @@ class Rule:
 
     def check(self, build: Build) -> Iterator[Outcome]:
         yield from self.check_fn(self, build)
+
+    def example_findings(self, example: Example) -> list[Finding]:
+        """What the rule finds on one of its examples (``dlrig rules CODE`` shows them)."""
+        return [o for o in self.check(example.build()) if isinstance(o, Finding)]
 
     def finding(self, message: str, parts: Iterable[Part | str] = (), fix: str = "",
                 severity: Severity | None = None) -> Finding:

@@ -9,79 +9,28 @@ needs the demand, ``samples_per_s`` (the estimator gives it; the seed post: ~1,0
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from dlrig.build import Build
 from dlrig.catalog.models import Storage
+from dlrig.errors import BadInput
 from dlrig.rules import samples as s
 from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
+from dlrig.workload.datasets import DataSpec, data_of
 
 ROOM_FRACTION = 0.5  # above half the disk, a second (raw or preprocessed) copy will not fit
 
 
-@dataclass(frozen=True)
-class Dataset:
-    key: str
-    name: str
-    size_gb: float  # training split as distributed
-    samples: int | None
-    file_per_sample: bool  # one file per sample: reading it is random reads, not a stream
-    source: str
-
-    @property
-    def sample_kb(self) -> float | None:
-        return self.size_gb * 1e6 / self.samples if self.samples else None
-
-
-DATASETS: dict[str, Dataset] = {d.key: d for d in (
-    Dataset("imagenet-1k", "ImageNet-1k (ILSVRC2012) train", 147.9, 1_281_167, True,
-            "ILSVRC2012_img_train.tar, 147,897,477,120 bytes (image-net.org download page); "
-            "1,281,167 images (Russakovsky et al. 2015)"),
-    Dataset("coco-2017", "COCO 2017 train", 18.0, 118_287, True,
-            "cocodataset.org download page: '2017 Train images [118K/18GB]'"),
-    Dataset("cifar-10", "CIFAR-10", 0.163, 60_000, False,
-            "cs.toronto.edu/~kriz/cifar.html: 'CIFAR-10 python version, 163 MB'"),
-    Dataset("the-pile", "The Pile", 886.0, None, False,
-            "Gao et al. 2020, 'The Pile: An 800GB Dataset of Diverse Text': 825 GiB"),
-)}
-ALIASES = {"imagenet": "imagenet-1k", "ilsvrc2012": "imagenet-1k", "coco": "coco-2017",
-           "cifar10": "cifar-10", "pile": "the-pile"}
-
-
-@dataclass(frozen=True)
-class DataNeed:
-    name: str
-    size_gb: float
-    sample_kb: float | None
-    file_per_sample: bool
-    samples_per_s: float | None
-    source: str
-
-
-def data_need(build: Build) -> DataNeed | None:
-    """The workload's data set and demand, or None when the build names none (or an unknown one)."""
-    w = build.workload
-    if w is None:
+def data_need(build: Build) -> DataSpec | None:
+    """The workload's data set and demand, or None when the build names none (the rules then
+    skip: without a data set there is nothing to size or feed)."""
+    if build.workload is None:
         return None
-    extra = w.model_dump(exclude_none=True)  # declared keys and any others the file gives
-    key = str(extra.get("dataset", "")).lower()
-    ds = DATASETS.get(ALIASES.get(key, key))
-    size = _num(extra.get("dataset_gb")) or (ds.size_gb if ds else None)
-    if size is None:
-        return None
-    return DataNeed(name=ds.name if ds else key or "the data set", size_gb=size,
-                    sample_kb=_num(extra.get("sample_kb")) or (ds.sample_kb if ds else None),
-                    file_per_sample=bool(extra.get("file_per_sample", ds.file_per_sample if ds else True)),
-                    samples_per_s=_num(extra.get("samples_per_s")),
-                    source=ds.source if ds and not extra.get("dataset_gb") else "the build file")
-
-
-def _num(value: object) -> float | None:
     try:
-        return float(value) if value is not None else None  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+        data = data_of(build.workload)
+    except BadInput:
+        return None  # an unknown data set: VRAM-WORKLOAD and estimate report it
+    return data if data is not None and data.named and data.size_gb else None
 
 
 IMAGENET = {"model": "resnet50", "dataset": "imagenet-1k", "samples_per_s": 1000}
@@ -102,10 +51,10 @@ def storage_capacity(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Fix: a larger drive, or a second drive for the raw data.
 
-    Source: data set sizes in DATASETS (each with its source); the seed post.
+    Source: data set sizes in dlrig.workload.datasets (each with its source); the seed post.
     """
     need, drives = data_need(build), build.storage
-    if need is None or not drives:
+    if need is None or not drives or need.size_gb is None:
         yield r.skip("needs storage and a workload that names its data set")
         return
     for d in distinct(d for d in drives if d.capacity_gb is None):
@@ -142,13 +91,13 @@ def _random_reads_s(drive: Storage) -> float | None:
     return None
 
 
-def _supply_samples_s(drive: Storage, need: DataNeed) -> float | None:
+def _supply_samples_s(drive: Storage, need: DataSpec) -> float | None:
     """Samples/s a drive can deliver: random reads (a file per sample) and sequential MB/s."""
     limits = []
     if need.file_per_sample and _random_reads_s(drive) is not None:
         limits.append(_random_reads_s(drive))
-    if drive.seq_read_mb_s is not None and need.sample_kb:
-        limits.append(drive.seq_read_mb_s * 1000 / need.sample_kb)
+    if drive.seq_read_mb_s is not None and need.bytes_per_sample:
+        limits.append(drive.seq_read_mb_s * 1e6 / need.bytes_per_sample)
     return min(limits) if limits else None
 
 
@@ -184,7 +133,7 @@ def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
     if need.samples_per_s is None:
         yield r.skip("needs the workload's samples_per_s (the demand)")
         return
-    holding = [d for d in drives if (d.capacity_gb or 0) >= need.size_gb] or list(drives)
+    holding = [d for d in drives if (d.capacity_gb or 0) >= (need.size_gb or 0)] or list(drives)
     rated = [(d, _supply_samples_s(d, need)) for d in distinct(holding)]
     known = [(d, v) for d, v in rated if v is not None]
     if not known:

@@ -18,9 +18,6 @@ if TYPE_CHECKING:
     from dlrig.workload.estimate import Estimate
     from dlrig.workload.memory import MemoryEstimate
 
-# Workload keys of a build file that only the storage rules read (dlrig.rules.storage.data_need).
-STORAGE_ONLY_KEYS = ("samples_per_s", "sample_kb", "dataset_gb", "file_per_sample")
-
 
 @dataclass(frozen=True)
 class Modelled:
@@ -34,29 +31,6 @@ def names_model(build: Build) -> bool:
     return build.workload is not None and bool(build.workload.model) and build.gpu_count > 0
 
 
-def _request(build: Build) -> Any:
-    """The build's workload as a WorkloadRequest; a data set the pipeline does not know is
-    replaced by its bytes per sample from the storage rules' table."""
-    from dlrig.rules.storage import data_need
-    from dlrig.workload import pipeline as pipe
-    from dlrig.workload.estimate import WorkloadRequest
-
-    spec = build.workload
-    assert spec is not None
-    raw = {k: v for k, v in spec.model_dump().items() if v is not None and k not in STORAGE_ONLY_KEYS}
-    dataset = raw.get("dataset")
-    if dataset is not None and pipe.dataset_key(str(dataset)) not in pipe.DATASETS:
-        raw.pop("dataset")
-        need = data_need(build)
-        if need is not None and need.sample_kb and "bytes_per_sample" not in raw:
-            raw["bytes_per_sample"] = need.sample_kb * 1e3
-    known = set(WorkloadRequest.__dataclass_fields__)
-    unknown = sorted(set(raw) - known)
-    if unknown:
-        raise BadInput(f"unknown workload key(s) {', '.join(unknown)}")
-    return WorkloadRequest(**raw)
-
-
 def workload_memory(build: Build) -> tuple[MemoryEstimate | None, str]:
     """Memory per GPU of the build's workload on its first GPU (no throughput figures needed)."""
     from dlrig.workload import estimate as est
@@ -66,8 +40,10 @@ def workload_memory(build: Build) -> tuple[MemoryEstimate | None, str]:
     if not names_model(build):
         return None, "needs GPUs and a workload that names its model"
     try:
-        req = _request(build)
+        req = build.workload
+        assert req is not None  # names_model
         model = get_model(req.model)
+        est.validate_request(req)
         precision = est.parse_precision(req.precision) if req.precision else est.default_precision(model)
         batch = req.batch or est.default_batch(model)
         gpu = build.gpus[0]
@@ -77,18 +53,12 @@ def workload_memory(build: Build) -> tuple[MemoryEstimate | None, str]:
         return None, f"the workload cannot be modelled: {exc.message}"
 
 
-_CACHE: dict[int, tuple[Build, Modelled]] = {}
-
-
 def workload_estimate(build: Build) -> Modelled:
-    """The full estimate (throughput and pipeline) of the build's workload on the build."""
-    hit = _CACHE.get(id(build))
-    if hit is not None and hit[0] is build:
-        return hit[1]
-    result = _estimate(build)
-    if len(_CACHE) > 16:
-        _CACHE.clear()
-    _CACHE[id(build)] = (build, result)
+    """The full estimate (throughput and pipeline) of the build's workload on the build, made
+    once per build (three rules read it) and kept in the build's own memo."""
+    if "workload_estimate" not in build.memo:
+        build.memo["workload_estimate"] = _estimate(build)
+    result: Modelled = build.memo["workload_estimate"]
     return result
 
 
@@ -98,7 +68,8 @@ def _estimate(build: Build) -> Modelled:
     if not names_model(build):
         return Modelled(None, "needs GPUs and a workload that names its model")
     try:
-        return Modelled(estimate(_request(build), machine_from_build(build)))
+        assert build.workload is not None  # names_model
+        return Modelled(estimate(build.workload, machine_from_build(build)))
     except BadInput as exc:
         return Modelled(None, f"the workload cannot be modelled: {exc.message}")
 

@@ -1,29 +1,36 @@
 """The JSON API under /api: one route per CLI command, each returning that command's ``--json``.
 
-Request fields carry the CLI's option names (``--min-vram`` is ``min_vram``). Builds travel
-as text: a build file (YAML) or a PCPartPicker markdown list, where the CLI takes a path.
+Request fields carry the CLI's option names (``--min-vram`` is ``min_vram``); the workload's
+fields are ``WorkloadRequest``'s, with its documentation. Builds travel as text: a build file
+(YAML or a JSON object), a PCPartPicker markdown list, or a ``dlrig probe --json`` document,
+where the CLI takes a path. Every route calls one service (``dlrig.services``) and returns its
+result's ``to_json()``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+import types
+from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from fastapi import APIRouter, Depends, Query
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from dlrig.web import adapters
+from dlrig.services.jsondoc import plain
 from dlrig.web.app import get_catalog
+from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
+    from dlrig.build import Build
     from dlrig.catalog.store import Catalog
 
 router = APIRouter(prefix="/api", tags=["api"])
 ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"description": "bad input: `{\"error\": message}` naming the input (and the closest names)"},
-    422: {"description": "malformed request, or (plan) no feasible build: `{\"error\", \"causes\"}`"},
+    400: {"description": "bad input: `{\"error\", \"kind\", \"field\"}` naming the input (and the closest names)"},
+    422: {"description": "a malformed request, or (plan) no feasible build: `{\"error\", \"kind\", \"field\", "
+                         "\"causes\"}`"},
 }
-Format = Literal["auto", "yaml", "pcpartpicker"]
-BUILD_HELP = "a build file (YAML, DESIGN.md section 3) or a PCPartPicker markdown part list"
+Format = Literal["auto", "yaml", "pcpartpicker", "probe"]
+BUILD_HELP = "a build file (YAML), a PCPartPicker markdown part list, or a `dlrig probe --json` document"
 
 
 class _In(BaseModel):
@@ -32,74 +39,68 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
+def _json_type(annotation: Any) -> Any:
+    """A WorkloadRequest field's type as JSON sends it: choices (Literal) travel as text and are
+    checked by WorkloadRequest, which names them in its error."""
+    args = [a for a in get_args(annotation) if a is not type(None)] if get_origin(annotation) in (
+        Union, types.UnionType) else [annotation]
+    base = args[0] if args else str
+    if get_origin(base) is Literal:
+        return str
+    return base if base in (bool, int, float, str) else str
+
+
+WORKLOAD_FIELDS: dict[str, Any] = {
+    name: (_json_type(f.annotation) | None, Field(None, description=f.description))
+    for name, f in WorkloadRequest.model_fields.items()
+}
+
+
+def workload_of(body: BaseModel, *drop: str) -> dict[str, Any]:
+    """The body's workload fields that were given, as WorkloadRequest fields."""
+    return {k: v for k, v in body.model_dump().items() if k in WORKLOAD_FIELDS and k not in drop and v is not None}
+
+
 class BuildIn(_In):
     build: str | dict[str, Any] = Field(..., description=BUILD_HELP + "; or the build file as a JSON object")
-    format: Format = Field("auto", description="auto: a list when it has a 'Type|Item|Price' header")
+    format: Format = Field("auto", description="auto: a list when it has a 'Type|Item|Price' header, a probe "
+                                               "document when it is JSON with 'machine'")
     name: str | None = Field(None, description="the build's name (a list's default: 'build')")
+
+    def load(self, catalog: Catalog) -> Build:
+        from dlrig.services.inputs import BuildSource, load_build
+
+        return load_build(BuildSource.from_text(self.build, self.format, self.name), catalog)
 
 
 class CheckIn(BuildIn):
     region: str | None = Field(None, description="wall circuit, e.g. us-120v, eu-230v (default: the build's)")
 
 
-class WorkloadIn(_In):
-    model: str | None = Field(None, description="zoo model (resnet50, llama-3-8b, ...)")
-    precision: str | None = Field(None, description="fp32 | tf32 | fp16 | bf16 | fp8")
-    batch: int | None = Field(None, description="micro-batch per GPU")
-    seq: int | None = Field(None, description="sequence length (transformers)")
-    optimizer: str | None = Field(None, description="adamw | sgd | adamw8bit")
-    sharding: str | None = Field(None, description="none | zero1 | zero2 | fsdp")
-    lora: bool = False
-    qlora: bool = False
-    recompute: str | None = Field(None, description="none | selective | full")
-
-    def options(self, *drop: str) -> dict[str, Any]:
-        """Set fields only, as the CLI passes them (False flags and None left out)."""
-        skip = {"build", "format", "name", "gpu", "gpus", "cpu_cores", "mode", "prices", *drop}
-        return {k: v for k, v in self.model_dump().items() if k not in skip and v is not None and v is not False}
-
-
-class EstimateIn(WorkloadIn):
-    build: str | None = Field(None, description=BUILD_HELP + "; its workload is the default")
-    format: Format = "auto"
-    name: str | None = None
-    gpu: str | None = Field(None, description="a GPU name, when no build is given")
-    gpus: int | None = Field(None, description="GPU count (default: the build's, or 1)")
-    cpu_cores: int | None = Field(None, description="CPU cores for the decode stage (dlrig estimate --cpu-cores)")
-    lora_rank: int | None = None
-    attention: str | None = Field(None, description="flash | eager")
-    epochs: float | None = None
-    dataset: str | None = Field(None, description="imagenet | cifar10")
-    samples: int | None = None
-    tokens: float | None = None
-    bytes_per_sample: float | None = None
+EstimateIn = create_model(
+    "EstimateIn", __base__=_In,
+    build=(str | dict[str, Any] | None, Field(None, description=BUILD_HELP + "; its workload is the default")),
+    format=(Format, "auto"), name=(str | None, None),
+    gpu=(str | None, Field(None, description="a GPU name, when no build is given")),
+    gpus=(int | None, Field(None, description="GPU count (default: the build's, or 1)")),
+    cpu_cores=(int | None, Field(None, description="CPU cores for the decode stage (dlrig estimate --cpu-cores)")),
+    **WORKLOAD_FIELDS,
+)
+FitIn = create_model(
+    "FitIn", __base__=_In,
+    mode=(Literal["train", "infer"], Field("train", description="training (dlrig fit --train) or inference (--infer)")),
+    prices=(str, Field("latest", description="packaged price book for 'cheapest first'")),
+    **{**WORKLOAD_FIELDS, "model": (str, Field(..., description=WorkloadRequest.help("model"))),
+       "sharding": (str, Field("fsdp", description="how extra GPUs share the state (default fsdp)"))},
+)
 
 
-class FitIn(WorkloadIn):
-    model: str = Field(..., description="zoo model (resnet50, llama-3-8b, ...)")  # type: ignore[assignment]
-    sharding: str = Field("fsdp", description="how extra GPUs share the state")  # type: ignore[assignment]
-    mode: Literal["train", "infer"] = Field("train", description="training (dlrig fit --train) or inference (--infer)")
-    prices: str = Field("latest", description="packaged price book for 'cheapest first'")
-
-
-class PlanIn(_In):
+class PlanFields(_In):
     budget: float | None = Field(None, description="USD, after tax")
     gpus: str | int | None = Field(None, description="GPU count (4) or range ('2-4'); default 1-8")
     vram_total: float | None = None
     throughput: float | None = None
     time_to_train: float | None = None
-    model: str | None = None
-    precision: str | None = None
-    batch: int | None = None
-    epochs: float | None = None
-    dataset: str | None = None
-    samples: int | None = None
-    seq: int | None = Field(None, ge=1, description="sequence length (transformers)")
-    optimizer: str = Field("adamw", description="adamw | sgd | adamw8bit")
-    sharding: str = Field("none", description="none | zero1 | zero2 | fsdp")
-    lora: bool = False
-    qlora: bool = False
-    recompute: str = Field("none", description="none | selective | full")
     prices: str = "latest"
     price_fallback: bool = True
     objective: str = Field("max-throughput", description="max-throughput | perf-per-dollar | min-cost")
@@ -110,23 +111,31 @@ class PlanIn(_In):
     form_factor: str | None = None
     max_power_w: float | None = None
     storage_gb: float = 1000.0
-    alternatives: int = 3
+    alternatives: int = Field(3, ge=0, le=10)
     frontier: bool = Field(False, description="return the cost/throughput frontier instead of one plan")
     boxes: int | None = Field(None, description="compare one box with 2..N smaller boxes")
     time_limit: float = Field(20.0, gt=0, le=60, description="solver time limit, s")
 
-    def request_fields(self) -> dict[str, Any]:
-        """The PlanRequest fields, named as ``dlrig plan`` maps its options."""
-        return {"objective": self.objective, "budget_usd": self.budget, "vram_total_gb": self.vram_total,
-                "throughput": self.throughput, "time_to_train_h": self.time_to_train, "model": self.model,
-                "precision": self.precision, "batch": self.batch, "epochs": self.epochs, "dataset": self.dataset,
-                "samples": self.samples, "seq": self.seq, "optimizer": self.optimizer, "sharding": self.sharding,
-                "lora": self.lora, "qlora": self.qlora, "recompute": self.recompute,
-                "prices": self.prices, "price_fallback": self.price_fallback,
-                "region": self.region, "tax_rate": self.tax_rate, "include": tuple(self.include),
-                "exclude": tuple(self.exclude), "form_factor": self.form_factor, "max_power_w": self.max_power_w,
-                "min_storage_gb": self.storage_gb, "alternatives": self.alternatives,
-                "time_limit_s": self.time_limit}
+
+PlanIn = create_model("PlanIn", __base__=PlanFields, **WORKLOAD_FIELDS)
+
+
+def plan_request(body: Any, catalog: Catalog) -> Any:
+    """The PlanRequest of a plan body, named as ``dlrig plan`` maps its options."""
+    from dlrig.plan.request import PlanRequest, parse_gpu_count
+    from dlrig.services.inputs import price_book
+
+    price_book(catalog, body.prices, files=False)  # a packaged book only: the server reads no files
+    lo, hi = parse_gpu_count(str(body.gpus)) if body.gpus is not None else (None, None)
+    fields = workload_of(body)
+    workload = WorkloadRequest(**fields) if fields.get("model") else None
+    return PlanRequest(objective=body.objective, budget_usd=body.budget, gpus_min=lo, gpus_max=hi,
+                       vram_total_gb=body.vram_total, throughput=body.throughput, time_to_train_h=body.time_to_train,
+                       workload=workload, precision=None if workload else fields.get("precision"),
+                       prices=body.prices, price_fallback=body.price_fallback, region=body.region,
+                       tax_rate=body.tax_rate, include=tuple(body.include), exclude=tuple(body.exclude),
+                       form_factor=body.form_factor, max_power_w=body.max_power_w, min_storage_gb=body.storage_gb,
+                       alternatives=body.alternatives, time_limit_s=body.time_limit)
 
 
 class CostIn(BuildIn):
@@ -150,51 +159,75 @@ class CostIn(BuildIn):
 
 @router.get("/gpus", responses=ERRORS, summary="dlrig gpus --json")
 @router.get("/ranking", responses=ERRORS, summary="dlrig gpus --json (the same as /api/gpus)")
-def ranking(catalog: Catalog = Depends(get_catalog), precision: str = "fp32", prices: str = "latest",
+def ranking(catalog: Catalog = Depends(get_catalog), precision: str | None = None, prices: str = "latest",
             sort: str | None = None, min_vram: float | None = None, max_price: float | None = None,
-            kind: list[str] = Query([]), names: list[str] = Query([]), limit: int = 0) -> dict[str, Any]:
+            kind: list[str] = Query([]), names: list[str] = Query([]), limit: int = 0) -> Any:
     """GPUs ranked by FLOP/s per dollar, with VRAM, power and each price's date and source."""
-    return adapters.ranking(catalog, precision, prices, sort, min_vram, max_price, tuple(kind), tuple(names),
-                            limit).as_json()
+    from dlrig.catalog.ranking import Filters
+    from dlrig.services.inputs import price_book
+    from dlrig.services.ranking import RankingRequest, rank
+
+    filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
+    book = price_book(catalog, prices, files=False)
+    return plain(rank(RankingRequest(book, precision or None, sort or None, filters, limit), catalog))
 
 
 @router.post("/check", responses=ERRORS, summary="dlrig check --json")
-def check(body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
+def check(body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """A build against every rule: findings by tier, placement, facts, what is not checked.
     A build with a problem is a 200 with ``"ok": false`` (the CLI's exit code 1)."""
-    return adapters.check(adapters.build_from_text(body.build, catalog, body.name, body.format), body.region).to_json()
+    from dlrig.services.check import CheckRequest
+    from dlrig.services.check import check as run
+
+    return plain(run(CheckRequest(body.load(catalog), body.region)))
 
 
 @router.post("/estimate", responses=ERRORS, summary="dlrig estimate --json")
-def estimate(body: EstimateIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
+def estimate(body: EstimateIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
     """Memory per GPU, FLOPs, throughput, time to train, the data pipeline and power."""
-    build = adapters.build_from_text(body.build, catalog, body.name, body.format) if body.build else None
-    return adapters.estimate(catalog, body.options(), build, body.gpu, body.gpus, body.cpu_cores).to_dict()
+    from dlrig.services.estimate import EstimateRequest
+    from dlrig.services.estimate import estimate as run
+    from dlrig.services.inputs import BuildSource, load_build
+
+    b: Any = body
+    build = load_build(BuildSource.from_text(b.build, b.format, b.name), catalog) if b.build else None
+    return plain(run(EstimateRequest(build=build, gpu=b.gpu, gpus=b.gpus, cpu_cores=b.cpu_cores,
+                                     workload=workload_of(b)), catalog))
 
 
 @router.post("/fit", responses=ERRORS, summary="dlrig fit --json")
-def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
+def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
     """Which GPU chips hold the model (training or inference), the smallest count of each (1, 2, 4, 8),
     cheapest first by the price book."""
-    rows = adapters.fit(catalog, body.options(), body.mode, body.prices)
-    return adapters.fit_json(body.model, body.sharding, rows, body.mode, body.prices)
+    from dlrig.services.fit import FitRequest
+    from dlrig.services.fit import fit as run
+    from dlrig.services.inputs import price_book
+
+    b: Any = body
+    req = FitRequest(WorkloadRequest(**workload_of(b)), b.mode, price_book(catalog, b.prices, files=False))
+    return plain(run(req, catalog))
 
 
 @router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
              summary="dlrig plan --json")
-def plan(body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
+def plan(body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
     """The provably best build for the goal, why each part, the alternatives; or the frontier."""
-    gpus = None if body.gpus is None else str(body.gpus)
-    req = adapters.plan_request(catalog, body.request_fields(), gpus)
-    if body.frontier:
-        return adapters.frontier_json(adapters.frontier(req, catalog))
-    result = adapters.plan(req, catalog)
-    multi = adapters.multibox(req, result, body.boxes, catalog) if body.boxes else None
-    return adapters.plan_json(result, multi)
+    from dlrig.services import plan as service
+
+    b: Any = body
+    req = plan_request(b, catalog)
+    if b.frontier:
+        return plain(service.frontier(req, catalog))
+    return plain(service.plan(req, catalog, b.boxes))
 
 
 @router.post("/cost", responses=ERRORS, summary="dlrig cost --json")
-def cost(body: CostIn, catalog: Catalog = Depends(get_catalog)) -> dict[str, Any]:
+def cost(body: CostIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """Purchase, tax, running cost, and break-even against prebuilt boxes and cloud rental."""
-    build = adapters.build_from_text(body.build, catalog, body.name, body.format)
-    return adapters.cost_json(adapters.cost(build, catalog, body.options(), body.prices))
+    from dlrig.services.cost import CostRequest
+    from dlrig.services.cost import cost as run
+    from dlrig.services.inputs import price_book, with_book_name
+
+    build = body.load(catalog)
+    book = price_book(catalog, body.prices, build, files=False)
+    return plain(run(CostRequest(with_book_name(build, body.prices), book, body.options()), catalog))

@@ -8,8 +8,9 @@ no: nothing feasible) or 503 (the planner is not installed); never a traceback.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
@@ -31,8 +32,9 @@ DESCRIPTION = ("Plan, check and price deep-learning machines. Every route return
                "that the matching `dlrig ... --json` command prints; errors are `{\"error\": message}`.")
 
 
-def create_app(catalog: Catalog | None = None) -> FastAPI:
-    """The app; ``catalog`` replaces the packaged one (tests), which is otherwise loaded on first use."""
+def create_app(catalog: Catalog | Callable[[], Catalog] | None = None) -> FastAPI:
+    """The app; ``catalog`` (or a function that makes one, called on the first request) replaces
+    the packaged one, which is otherwise opened on first use."""
     from dlrig import __version__
     from dlrig.web import api, pages
 
@@ -50,26 +52,23 @@ def create_app(catalog: Catalog | None = None) -> FastAPI:
 
 def get_catalog(request: Request) -> Catalog:
     """The app's catalog (a FastAPI dependency)."""
-    if request.app.state.catalog is None:
+    state = request.app.state
+    if state.catalog is None:
         from dlrig.catalog.store import default_catalog
 
-        request.app.state.catalog = default_catalog()
-    return request.app.state.catalog
+        state.catalog = default_catalog()
+    elif callable(state.catalog) and not hasattr(state.catalog, "resolve"):
+        state.catalog = state.catalog()
+    catalog: Catalog = state.catalog
+    return catalog
 
 
 def status_of(exc: DlrigError) -> int:
-    from dlrig.web.adapters import PlannerUnavailable
+    from dlrig.services.plan import PlannerUnavailable
 
     if isinstance(exc, PlannerUnavailable):
         return 503
     return 422 if isinstance(exc, Infeasible) else 400
-
-
-def error_json(exc: DlrigError) -> dict[str, Any]:
-    doc: dict[str, Any] = {"error": exc.message, "kind": type(exc).__name__}
-    if isinstance(exc, Infeasible):
-        doc["causes"] = exc.causes
-    return doc
 
 
 def wants_json(request: Request) -> bool:
@@ -83,22 +82,24 @@ def error_page(request: Request, message: str, status: int, title: str = "Someth
 
 async def _dlrig_error(request: Request, exc: DlrigError) -> Response:
     if wants_json(request):
-        return JSONResponse(error_json(exc), status_code=status_of(exc))
+        return JSONResponse(exc.to_json(), status_code=status_of(exc))
     return error_page(request, exc.message, status_of(exc))
 
 
 async def _validation_error(request: Request, exc: RequestValidationError) -> Response:
     problems = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
     if wants_json(request):
-        return JSONResponse({"error": problems, "kind": "BadInput", "detail": jsonable_encoder(exc.errors())},
-                            status_code=422)
+        first = exc.errors()[0] if exc.errors() else {}
+        field = ".".join(str(x) for x in first.get("loc", ())[1:]) or None
+        return JSONResponse({"error": problems, "kind": "BadInput", "field": field,
+                             "detail": jsonable_encoder(exc.errors())}, status_code=422)
     return error_page(request, problems, 422)
 
 
 async def _not_found(request: Request, exc: Exception) -> Response:
     message = f"no page at {request.url.path}"
     if wants_json(request):
-        return JSONResponse({"error": message, "kind": "NotFound"}, status_code=404)
+        return JSONResponse({"error": message, "kind": "NotFound", "field": None}, status_code=404)
     return error_page(request, message, 404, "Not found")
 
 
@@ -107,5 +108,5 @@ async def _server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path)
     message = f"dlrig hit a bug ({type(exc).__name__}); please report it with what you entered"
     if wants_json(request):
-        return JSONResponse({"error": message, "kind": "InternalError"}, status_code=500)
+        return JSONResponse({"error": message, "kind": "InternalError", "field": None}, status_code=500)
     return HTMLResponse(f"<!doctype html><title>dlrig: error</title><p>{message}</p>", status_code=500)

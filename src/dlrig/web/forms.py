@@ -7,6 +7,7 @@ so the app needs no multipart package).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from urllib.parse import parse_qsl
 
@@ -50,14 +51,17 @@ class Form:
         if raw is None:
             return default
         try:
-            return float(raw.replace(",", "").replace("$", ""))
+            value = float(raw.replace(",", "").replace("$", ""))
         except ValueError:
-            raise BadInput(f"{label}: {raw!r} is not a number") from None
+            raise BadInput(f"{label}: {raw!r} is not a number", field=key) from None
+        if not math.isfinite(value):
+            raise BadInput(f"{label}: {raw!r} is not a finite number", field=key)
+        return value
 
     def integer(self, key: str, label: str, default: int | None = None) -> int | None:
         value = self.number(key, label)
         if value is None:
             return default
         if value != int(value):
-            raise BadInput(f"{label}: {self.text(key)!r} is not a whole number")
+            raise BadInput(f"{label}: {self.text(key)!r} is not a whole number", field=key)
         return int(value)

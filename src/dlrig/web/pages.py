@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 
 from dlrig.errors import DlrigError
-from dlrig.web import adapters, views
+from dlrig.web import views
 from dlrig.web.app import get_catalog, status_of, templates
 from dlrig.web.forms import Form
 
@@ -76,20 +76,21 @@ def fit_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Respo
 
 @router.get("/export/build.yaml")
 def export_yaml(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
-    build = views.export_build(catalog, Form(request.query_params.multi_items()))
-    return _download(adapters.build_yaml(build), f"{build.name}.yaml", "application/yaml")
+    text, name = views.export_text(catalog, Form(request.query_params.multi_items()), "yaml")
+    return _download(text, name, "application/yaml")
 
 
 @router.get("/export/pcpartpicker.md")
 def export_list(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
-    build = views.export_build(catalog, Form(request.query_params.multi_items()))
-    return _download(adapters.pcpartpicker_table(build, catalog), f"{build.name}.md", "text/markdown")
+    text, name = views.export_text(catalog, Form(request.query_params.multi_items()), "pcpartpicker")
+    return _download(text, name, "text/markdown")
 
 
 @router.get("/export/report.html", response_class=HTMLResponse)
 def export_report(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
-    form = Form(request.query_params.multi_items())
-    return templates.TemplateResponse(request, "report.html", views.report_context(catalog, form))
+    """The HTML report ``dlrig export --format html`` writes, for a pasted build."""
+    text, _ = views.export_text(catalog, Form(request.query_params.multi_items()), "html")
+    return HTMLResponse(text)
 
 
 @router.get("/planner")
@@ -99,4 +100,14 @@ def planner_alias() -> Response:
 
 def _download(text: str, filename: str, media_type: str) -> Response:
     return PlainTextResponse(text, media_type=f"{media_type}; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+                             headers={"Content-Disposition": content_disposition(filename)})
+
+
+def content_disposition(filename: str) -> str:
+    """An attachment header for any name: an ASCII fallback with nothing that could end the
+    quoted string or the header (quotes, backslashes, control characters), and the name itself
+    percent-encoded as RFC 6266 / RFC 5987 ``filename*``."""
+    from urllib.parse import quote
+
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in filename)
+    return f"attachment; filename=\"{fallback or 'build'}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,18 +1,19 @@
 """What each page shows: the form's choices (``*_context``) and the result (``*_result``).
 
-A result function reads its form into typed values, calls the core through
-``dlrig.web.adapters`` and returns the JSON documents the API returns, plus the charts;
-the templates only lay them out.
+A result function reads its form into typed values, calls a service (``dlrig.services``) and
+returns the same JSON documents the API returns, plus the charts (``dlrig.report.charts``, the
+charts of the HTML report and ``--plot``); the templates only lay them out.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
+from markupsafe import Markup
+
 from dlrig.errors import DlrigError
-from dlrig.web import adapters, charts
+from dlrig.services.jsondoc import plain
 from dlrig.web.forms import Form
 
 if TYPE_CHECKING:
@@ -20,111 +21,167 @@ if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
 SEVERITIES = ("problem", "warning", "note")
-SHARDINGS = ("none", "zero1", "zero2", "fsdp")
 PLAN_DEFAULTS = {"budget": "5000", "objective": "max-throughput", "prices": "latest", "region": "us-120v",
                  "alternatives": "3", "tax_rate": "0", "frontier": "on"}
 FIT_DEFAULTS = {"sharding": "fsdp"}
 FIT_ROWS_SHOWN = 60
+RECIPE_TEXT = ("precision", "sharding", "recompute", "optimizer")
+RECIPE_INT = {"batch": "micro-batch", "seq": "sequence length"}
 
 
-def _precisions() -> tuple[str, ...]:
+def _choices() -> dict[str, Any]:
     from dlrig.catalog.models import PRECISIONS
-
-    return PRECISIONS
-
-
-def _models() -> list[str]:
-    from dlrig.workload.zoo import all_models
-
-    return [m.key for m in all_models()]
-
-
-def _regions() -> list[str]:
     from dlrig.regions import REGIONS
+    from dlrig.workload.zoo import all_models
+    from dlrig.workload_request import RECOMPUTES, SHARDINGS
 
-    return list(REGIONS)
+    return {"precisions": PRECISIONS, "shardings": SHARDINGS, "recomputes": RECOMPUTES,
+            "models": [m.key for m in all_models()], "regions": list(REGIONS)}
+
+
+def _chart(chart: Any) -> Markup:
+    from dlrig.report.svg import render
+
+    return Markup(render(chart))  # our own SVG: every label is escaped in dlrig.report.svg
+
+
+def _workload(form: Form) -> dict[str, Any]:
+    """The form's workload fields, as WorkloadRequest takes them (empty fields left out)."""
+    out: dict[str, Any] = {k: form.text(k) for k in ("model", *RECIPE_TEXT)}
+    out.update({k: form.integer(k, label) for k, label in RECIPE_INT.items()})
+    out.update({k: True for k in ("lora", "qlora") if form.flag(k)})
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _book(catalog: Catalog, form: Form) -> Any:
+    from dlrig.services.inputs import price_book
+
+    return price_book(catalog, form.text("prices", "latest"), files=False)
 
 
 # -- ranking -----------------------------------------------------------------------------------
 def ranking_context(catalog: Catalog, form: Form) -> dict[str, Any]:
     from dlrig.catalog.ranking import KINDS, SORT_KEYS
+    from dlrig.services.inputs import book_names
 
-    values = {"precision": "fp32", "prices": "latest", **{k: v for k, v in form.values.items() if v}}
+    values = {"prices": "latest", **{k: v for k, v in form.values.items() if v}}
     base = [(k, v) for k, v in form.pairs if k != "sort" and v]
     return {"title": "GPU ranking", "form": values, "kinds_chosen": form.all("kind"),
-            "books": adapters.book_names(catalog), "precisions": _precisions(), "kinds": KINDS, "sorts": SORT_KEYS,
+            "books": book_names(catalog), "kinds": KINDS, "sorts": SORT_KEYS, **_choices(),
             "sort_urls": {key: "?" + urlencode([*base, ("sort", key)]) for key in SORT_KEYS}}
 
 
 def ranking_result(catalog: Catalog, form: Form) -> dict[str, Any]:
-    result = adapters.ranking(catalog, precision=form.text("precision", "fp32") or "fp32",
-                              prices=form.text("prices", "latest") or "latest", sort=form.text("sort"),
-                              min_vram=form.number("min_vram", "min VRAM"),
-                              max_price=form.number("max_price", "max price"),
-                              kinds=form.all("kind"))
-    doc = result.as_json()
-    return {"ranking": doc, "chart": charts.ranking_chart(doc)}
+    from dlrig.catalog.ranking import Filters
+    from dlrig.report.charts import gpu_chart
+    from dlrig.services.ranking import RankingRequest, rank
+
+    filters = Filters(min_vram_gb=form.number("min_vram", "min VRAM"),
+                      max_price_usd=form.number("max_price", "max price"), kinds=form.all("kind"))
+    result = rank(RankingRequest(_book(catalog, form), form.text("precision"), form.text("sort"), filters), catalog)
+    return {"ranking": plain(result), "chart": _chart(gpu_chart(result, uid="ranking-chart"))}
 
 
 # -- planner -----------------------------------------------------------------------------------
 def plan_context(catalog: Catalog, form: Form) -> dict[str, Any]:
+    from dlrig.services.inputs import book_names
+    from dlrig.services.plan import PlannerUnavailable, objectives
+
     try:
-        objectives, unavailable = adapters.objectives(), None
-    except adapters.PlannerUnavailable as exc:
-        objectives, unavailable = (), exc.message
+        choices, unavailable = objectives(), None
+    except PlannerUnavailable as exc:
+        choices, unavailable = (), exc.message
     values = {**PLAN_DEFAULTS, **form.values} if form else dict(PLAN_DEFAULTS)
     if form and not form.flag("frontier"):
         values.pop("frontier", None)
-    return {"title": "Planner", "form": values, "books": adapters.book_names(catalog), "objectives": objectives,
-            "unavailable": unavailable,
-            "regions": _regions(), "models": _models(), "precisions": _precisions(),
-            "shardings": SHARDINGS}
+    return {"title": "Planner", "form": values, "books": book_names(catalog), "objectives": choices,
+            "unavailable": unavailable, **_choices()}
+
+
+def plan_request(catalog: Catalog, form: Form) -> Any:
+    from dlrig.plan.request import PlanRequest, parse_gpu_count
+    from dlrig.workload_request import WorkloadRequest
+
+    _book(catalog, form)  # a packaged book only
+    gpus = form.text("gpus")
+    lo, hi = parse_gpu_count(gpus) if gpus else (None, None)
+    fields = _workload(form)
+    workload = WorkloadRequest(**fields) if fields.get("model") else None
+    return PlanRequest(objective=form.text("objective", "max-throughput"),  # type: ignore[arg-type]
+                       budget_usd=form.number("budget", "budget"), gpus_min=lo, gpus_max=hi, workload=workload,
+                       precision=None if workload else fields.get("precision"),
+                       prices=form.text("prices", "latest") or "latest", region=form.text("region"),
+                       tax_rate=form.number("tax_rate", "sales tax", 0.0) or 0.0,
+                       alternatives=form.integer("alternatives", "alternatives", 3) or 0)
 
 
 def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
-    fields = {"objective": form.text("objective", "max-throughput"), "budget_usd": form.number("budget", "budget"),
-              "model": form.text("model"), "precision": form.text("precision"),
-              "batch": form.integer("batch", "batch"), "prices": form.text("prices", "latest"),
-              "region": form.text("region"), "tax_rate": form.number("tax_rate", "sales tax", 0.0),
-              "alternatives": form.integer("alternatives", "alternatives", 3),
-              # the fine-tuning recipe, as `dlrig plan --seq --sharding --lora --qlora` take it
-              "seq": form.integer("seq", "sequence length"), "sharding": form.text("sharding", "none") or "none",
-              "lora": form.flag("lora"), "qlora": form.flag("qlora")}
-    req = adapters.plan_request(catalog, fields, form.text("gpus"))
-    result = adapters.plan(req, catalog)
-    doc = adapters.plan_json(result)
-    out: dict[str, Any] = {"plan": doc, "rows": adapters.plan_rows(result), "findings": _by_severity(doc["findings"])}
-    out.update(_pipeline(catalog, result.build))
-    out.update(_cost(catalog, result.build, req.tax_rate or None))
+    from dlrig.report.charts import frontier_chart_of
+    from dlrig.services import plan as service
+
+    req = plan_request(catalog, form)
+    result = service.plan(req, catalog)
+    doc = plain(result)
+    out: dict[str, Any] = {"plan": doc, "rows": plan_rows(result.plan), "findings": by_severity(doc["findings"]),
+                           "alternatives": [_alternative(a) for a in result.plan.alternatives]}
+    out.update(_pipeline(catalog, result.plan.build))
+    out.update(_cost(catalog, result.plan.build, req.tax_rate or None))
     if form.flag("frontier"):
-        front = adapters.frontier_json(adapters.frontier(req, catalog))
-        out.update(frontier=front, frontier_chart=charts.frontier_chart(front, doc["total_usd"]))
-    out["exports"] = export_links(adapters.build_yaml(result.build), "yaml")
+        front = service.frontier(req, catalog)
+        out.update(frontier=plain(front),
+                   frontier_chart=_chart(frontier_chart_of(front, "frontier-chart", result.plan.total_usd)))
+    out["exports"] = export_links(_yaml(result.plan.build), "yaml")
     return out
+
+
+def _alternative(a: Any) -> dict[str, Any]:
+    o = a.selection.option
+    return {"gpu": f"{o.count} x {o.gpu.name}", "total_usd": a.total_usd, "throughput": a.selection.throughput,
+            "why_lost": a.why_lost}
+
+
+def plan_rows(plan: Any) -> list[dict[str, Any]]:
+    """The plan's parts with count, unit price, date and source, for the page's table."""
+    doc = plan.to_json()
+    counts = [plan.selection.option.count] + [1] * (len(doc["prices"]) - 1)
+    return [{**row, "count": n} for row, n in zip(doc["prices"], counts, strict=True)]
+
+
+def _yaml(build: Build) -> str:
+    from dlrig.build import dump_build
+
+    return dump_build(build)
 
 
 def _pipeline(catalog: Catalog, build: Build) -> dict[str, Any]:
     """The data pipeline of the plan's workload: the chart, or why there is none."""
+    from dlrig.report.charts import pipeline_chart
+    from dlrig.services.estimate import EstimateRequest, estimate
+
     if build.workload is None:
         return {"pipeline_note": "Give a model (workload) to see the data-pipeline stages."}
     try:
-        est = adapters.estimate(catalog, {}, build).to_dict()
+        est = estimate(EstimateRequest(build=build), catalog)
     except DlrigError as exc:
         return {"pipeline_note": f"No pipeline estimate: {exc.message}"}
-    return {"pipeline": est["pipeline"], "pipeline_chart": charts.pipeline_chart(est["pipeline"])}
+    return {"pipeline": plain(est)["pipeline"],
+            "pipeline_chart": _chart(pipeline_chart(est.pipeline, est.model.sample_unit, uid="pipeline-chart"))}
 
 
 def _cost(catalog: Catalog, build: Build, tax_rate: float | None) -> dict[str, Any]:
     from dlrig.cost.ownership import CostOptions
+    from dlrig.services.cost import CostRequest, cost
+    from dlrig.services.inputs import price_book
 
     try:
-        report = adapters.cost(build, catalog, CostOptions(tax_rate=tax_rate))
+        report = cost(CostRequest(build, price_book(catalog, None, build, files=False),
+                                  CostOptions(tax_rate=tax_rate)), catalog)
     except DlrigError as exc:
         return {"cost_note": f"No cost comparison: {exc.message}"}
-    return {"cost": adapters.cost_json(report)}
+    return {"cost": plain(report)}
 
 
-def _by_severity(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+def by_severity(findings: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     return {s: [f for f in findings if f["severity"] == s] for s in SEVERITIES}
 
 
@@ -136,31 +193,33 @@ def export_links(text: str, fmt: str, name: str | None = None) -> dict[str, str]
 
 # -- checker -----------------------------------------------------------------------------------
 def check_context(form: Form) -> dict[str, Any]:
+    from dlrig.services.inputs import BUILD_FORMATS
+
     values = {"format": "auto", **form.values}
-    return {"title": "Checker", "form": values, "regions": _regions(), "formats": adapters.BUILD_FORMATS}
+    return {"title": "Checker", "form": values, "formats": BUILD_FORMATS, **_choices()}
 
 
 def check_result(catalog: Catalog, form: Form) -> dict[str, Any]:
+    from dlrig.services.check import CheckRequest, check
+
     text, fmt = form.values.get("build", ""), form.text("format", "auto") or "auto"
-    build = adapters.build_from_text(text, catalog, form.text("name"), fmt)
-    doc = adapters.check(build, form.text("region")).to_json()
-    return {"report": doc, "findings": _by_severity(doc["findings"]),
+    doc = plain(check(CheckRequest(export_build(catalog, form), form.text("region"))))
+    return {"report": doc, "findings": by_severity(doc["findings"]),
             "exports": export_links(text, fmt, form.text("name"))}
 
 
 # -- workload fit ------------------------------------------------------------------------------
 def fit_context(form: Form) -> dict[str, Any]:
-    return {"title": "Workload fit", "form": {**FIT_DEFAULTS, **form.values}, "models": _models(),
-            "precisions": _precisions(), "shardings": SHARDINGS}
+    return {"title": "Workload fit", "form": {**FIT_DEFAULTS, **form.values}, **_choices()}
 
 
 def fit_result(catalog: Catalog, form: Form) -> dict[str, Any]:
-    model, sharding = form.text("model") or "", form.text("sharding", "fsdp") or "fsdp"
-    options = {"model": model, "precision": form.text("precision"), "batch": form.integer("batch", "batch"),
-               "seq": form.integer("seq", "sequence length"), "sharding": sharding,
-               "lora": form.flag("lora"), "qlora": form.flag("qlora")}
-    rows = adapters.fit(catalog, {k: v for k, v in options.items() if v is not None and v is not False})
-    doc = adapters.fit_json(model, sharding, rows)
+    from dlrig.services.fit import FitRequest, fit
+    from dlrig.workload_request import WorkloadRequest
+
+    fields = {**_workload(form), "sharding": form.text("sharding", "fsdp")}
+    result = fit(FitRequest(WorkloadRequest(**fields), "train", _book(catalog, form)), catalog)
+    doc = plain(result)
     fitting = [r for r in doc["gpus"] if r["gpus"] is not None]
     return {"fit": doc, "fitting": fitting[:FIT_ROWS_SHOWN], "fitting_count": len(fitting),
             "unfit_count": len(doc["gpus"]) - len(fitting)}
@@ -168,18 +227,19 @@ def fit_result(catalog: Catalog, form: Form) -> dict[str, Any]:
 
 # -- exports -----------------------------------------------------------------------------------
 def export_build(catalog: Catalog, form: Form) -> Build:
-    return adapters.build_from_text(form.values.get("build", ""), catalog, form.text("name"),
-                                    form.text("format", "auto") or "auto")
+    from dlrig.services.inputs import BuildSource, load_build
+
+    source = BuildSource.from_text(form.values.get("build", ""), form.text("format", "auto") or "auto",
+                                   form.text("name"))
+    return load_build(source, catalog)
 
 
-def report_context(catalog: Catalog, form: Form) -> dict[str, Any]:
-    """A standalone HTML report of a build: its parts, the checker's findings and the costs."""
+def export_text(catalog: Catalog, form: Form, fmt: str) -> tuple[str, str]:
+    """(text, file name) of a pasted build in an export format; the same text ``dlrig export`` writes."""
+    from dlrig.report.export import SUFFIX
+    from dlrig.services.export import ExportRequest, export
+    from dlrig.services.inputs import price_book
+
     build = export_build(catalog, form)
-    check = adapters.check(build).to_json()
-    out = {"title": f"dlrig report: {build.name}", "build_name": build.name, "yaml": adapters.build_yaml(build),
-           "report": check, "findings": _by_severity(check["findings"]),
-           "css": (Path(__file__).parent / "static" / "style.css").read_text(encoding="utf-8")}
-    out.update(_cost(catalog, build, None))
-    if build.workload is not None and build.gpus:
-        out.update(_pipeline(catalog, build))
-    return out
+    text = export(ExportRequest(build, price_book(catalog, None, build, files=False), fmt), catalog)
+    return text, build.name + SUFFIX[fmt]

@@ -6,49 +6,26 @@ answers "which GPUs hold this model"). It returns frozen results and prints noth
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.models import PRECISIONS, Cpu, Gpu, Precision, Storage
 from dlrig.errors import BadInput
+from dlrig.workload import datasets as ds
 from dlrig.workload import memory as mem
 from dlrig.workload import pipeline as pipe
 from dlrig.workload import throughput as thr
 from dlrig.workload.flops import TRAIN_FLOPS_FACTOR, forward_flops_per_sample
 from dlrig.workload.power_draw import GPU_TRAINING_LOAD_MEASURED, power_draw
 from dlrig.workload.zoo import ModelSpec, get_model
+from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
     from dlrig.build import Build
-    from dlrig.catalog.store import Catalog
 
 DEFAULT_BATCH = {"cnn": 64, "transformer": 8, "large": 1}  # per GPU; "large" = over 1B parameters
 LORA_TRAIN_FACTOR = 2.0  # frozen weights: forward + input gradients, no weight gradients
 FIT_COUNTS = (1, 2, 4, 8)
-
-
-@dataclass(frozen=True)
-class WorkloadRequest:
-    """What to estimate; ``None`` means the model's default."""
-
-    model: str
-    precision: str | None = None
-    batch: int | None = None
-    seq: int | None = None
-    optimizer: str = "adamw"
-    sharding: str = "none"
-    lora: bool = False
-    qlora: bool = False
-    lora_rank: int = mem.LORA_RANK
-    recompute: str = "none"
-    attention: str = "flash"
-    epochs: float | None = None
-    dataset: str | None = None
-    samples: int | None = None
-    tokens: float | None = None
-    bytes_per_sample: float | None = None
 
 
 @dataclass(frozen=True)
@@ -90,11 +67,14 @@ class Estimate:
     power_w: float  # the rule of thumb's figure: the high end of power_w_range
     power_unknown: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
-    dataset: pipe.Dataset | None = None
+    dataset: ds.DataSpec | None = None
     power_w_range: tuple[float, float] | None = None  # GPU load as measured on an H100 to the rule of thumb
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``--json`` document (DESIGN.md 3 contract plus detail)."""
+        return self.to_json()
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``dlrig estimate --json`` document: the nested detail plus the flat headline keys."""
         from dataclasses import asdict
 
         m = self.memory
@@ -179,56 +159,42 @@ def parse_precision(text: str) -> Precision:
     return value  # type: ignore[return-value]
 
 
-def _choice(name: str, value: str, choices: Iterable[str]) -> str:
-    choices = tuple(choices)
-    if value not in choices:
-        raise BadInput(f"unknown {name} {value!r}; one of: {', '.join(choices)}")
-    return value
-
-
 def validate_request(req: WorkloadRequest) -> ModelSpec:
     """The request's model, or BadInput for an option that is wrong whatever the hardware (an
-    unknown model or precision, --recompute on a CNN, a zero batch): callers that estimate many
-    GPUs (the planner) check once, so such an error is the user's, not a card dropped."""
+    unknown model, recomputation on a CNN, a sequence past the model's positions): callers that
+    estimate many GPUs (the planner) check once, so such an error is the user's, not a card dropped."""
     model = get_model(req.model)
     _validate(req, model)
-    if req.precision:
-        parse_precision(req.precision)
     return model
 
 
 def _validate(req: WorkloadRequest, model: ModelSpec) -> None:
-    _choice("optimizer", req.optimizer, mem.OPTIMIZERS)
-    _choice("sharding", req.sharding, mem.SHARDINGS)
-    _choice("recompute", req.recompute, mem.RECOMPUTES)
-    _choice("attention", req.attention, ("flash", "eager"))
-    for label, value in (("batch", req.batch), ("seq", req.seq), ("samples", req.samples),
-                         ("lora rank", req.lora_rank)):
-        if value is not None and value < 1:
-            raise BadInput(f"{label} must be at least 1, not {value}")
-    for label, value in (("epochs", req.epochs), ("tokens", req.tokens), ("bytes per sample", req.bytes_per_sample)):
-        if value is not None and value <= 0:
-            raise BadInput(f"{label} must be positive, not {value}")
+    """What only the model can tell (the request's own values were checked when it was made)."""
+    name = model.name
     if req.seq is not None and model.transformer is None:
-        raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+        raise BadInput(f"seq applies to transformers; {name} takes a fixed {model.reference}", field="seq")
     positions = model.transformer.max_positions if model.transformer else 0
     if req.seq is not None and positions and req.seq > positions:
-        raise BadInput(f"--seq {req.seq}: {model.name} has {positions:,} learned positions; a longer "
-                       "sequence needs a model with more (or rotary positions, like Llama)")
-    if req.dataset is not None and model.transformer is not None:
-        raise BadInput(f"--dataset {req.dataset} is a set of images; for {model.name} give --tokens or --samples")
+        raise BadInput(f"seq {req.seq}: {name} has {positions:,} learned positions; a longer sequence needs "
+                       "a model with more (or rotary positions, like Llama)", field="seq")
     if req.recompute != "none" and model.transformer is None:
-        raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
-    if req.lora and req.qlora:
-        raise BadInput("give --lora or --qlora, not both")
+        raise BadInput("recompute is modelled for transformers only; for a CNN leave it at 'none'",
+                       field="recompute")
     if (req.lora or req.qlora) and model.transformer is None:
-        raise BadInput(f"--lora and --qlora apply to transformers; {model.name} is trained in full")
-    if req.dataset is not None and pipe.dataset_key(req.dataset) not in pipe.DATASETS:
-        raise BadInput(f"unknown dataset {req.dataset!r}; one of: {', '.join(pipe.DATASETS)} (or --samples N)")
+        raise BadInput(f"LoRA and QLoRA apply to transformers; {name} is trained in full",
+                       field="qlora" if req.qlora else "lora")
+    data = ds.data_of(req)
+    wants = "tokens" if model.transformer is not None else "images"
+    if data is not None and data.kind is not None and data.kind != wants:
+        hint = "tokens or samples" if wants == "tokens" else "an image data set or samples"
+        raise BadInput(f"dataset {req.dataset}: a set of {data.kind}; for {name} give {hint}", field="dataset")
 
 
 def default_precision(model: ModelSpec) -> Precision:
-    return "bf16" if model.family == "transformer" else "fp16"
+    """dlrig.defaults: bf16 for transformers, fp16 AMP for CNNs."""
+    from dlrig.defaults import CNN_PRECISION, TRANSFORMER_PRECISION
+
+    return TRANSFORMER_PRECISION if model.family == "transformer" else CNN_PRECISION
 
 
 def default_batch(model: ModelSpec) -> int:
@@ -310,7 +276,7 @@ def _measured_here(model: ModelSpec, precision: Precision, machine: Machine, bat
                    optimizer: str) -> thr.Throughput | None:
     """One GPU's rate from this host's saved bench, where it trained this workload on this GPU:
     a measurement of the machine at hand beats Lambda's of another machine with the same chip."""
-    from dlrig.machine.calibration import measured_training
+    from dlrig.workload.host_rates import measured_training
 
     found = measured_training(machine.calibration, model.key, precision, machine.gpu.name)
     if found is None:
@@ -331,39 +297,42 @@ def _lambda_seq(model: ModelSpec) -> int | None:
 
 
 def _pipeline(req: WorkloadRequest, model: ModelSpec, machine: Machine, tp: thr.Throughput,
-              seq: int | None) -> tuple[pipe.Pipeline, pipe.Dataset | None]:
+              seq: int | None) -> tuple[pipe.Pipeline, ds.DataSpec | None]:
     n, gpu_supply, gpu_range = machine.gpus, tp.samples_per_s, tp.range
+    gen = machine.pcie_gen or machine.gpu.pcie_gen
     if model.transformer is not None:
+        data = ds.data_of(req)
         token_bytes = 2 if model.transformer.vocab < 65536 else 4  # uint16/uint32 token ids on disk
         per_sample = req.bytes_per_sample or (seq or model.transformer.seq) * token_bytes
         sent = model.input_bytes * (seq or model.transformer.seq) / model.transformer.seq  # token tensors scale with it
-        stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=False),
-                  pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes, sent)]
-        return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), None
-    dataset = pipe.DATASETS[pipe.dataset_key(req.dataset or "imagenet")]
-    per_sample = req.bytes_per_sample or dataset.bytes_per_sample
-    stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=True),
+        random = bool(data and data.file_per_sample and req.file_per_sample)  # token shards stream unless told
+        stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=random),
+                  pipe.pcie_stage(n, gen, machine.pcie_lanes, sent)]
+        return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), data
+    data = ds.data_of(req, default=ds.DEFAULT_IMAGES)
+    assert data is not None  # a CNN always reads images: the default data set stands in
+    per_sample = data.bytes_per_sample or ds.DATASETS[ds.DEFAULT_IMAGES].bytes_per_sample or 0.0
+    stages = [pipe.storage_stage(list(machine.storage), per_sample, random_access=data.file_per_sample),
               pipe.cpu_stage(machine.cpu, n),
-              pipe.pcie_stage(n, machine.pcie_gen or machine.gpu.pcie_gen, machine.pcie_lanes, model.input_bytes)]
+              pipe.pcie_stage(n, gen, machine.pcie_lanes, model.input_bytes)]
     if machine.calibration:  # measured beats modelled: this host's disk and decode rates
-        from dlrig.machine.calibration import apply_calibration
+        from dlrig.workload.host_rates import apply_calibration
 
         stages = apply_calibration(stages, machine.calibration)
-    return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), dataset
+    return pipe.analyse(stages, gpu_supply, per_sample, gpu_range), data
 
 
-def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int | None) -> float | None:
+def _samples_total(req: WorkloadRequest, data: ds.DataSpec | None, seq: int | None) -> float | None:
     if req.samples is not None:
         return float(req.samples) * (req.epochs or 1)
     if req.tokens is not None:
         if seq is None:
-            raise BadInput("--tokens applies to transformers; give --samples or --epochs for a CNN")
-        return req.tokens / seq * (req.epochs or 1)  # --epochs passes over the tokens, as over --samples
+            raise BadInput("tokens applies to transformers; give samples or epochs for a CNN", field="tokens")
+        return req.tokens / seq * (req.epochs or 1)  # epochs pass over the tokens, as over the samples
     if req.epochs is not None:
-        if dataset is None and req.dataset is None:
-            raise BadInput("--epochs needs a dataset size: --dataset NAME or --samples N")
-        d = dataset or pipe.DATASETS[pipe.dataset_key(req.dataset)]  # type: ignore[arg-type]
-        return req.epochs * d.samples
+        if data is None or not data.samples:  # a CNN reads ImageNet unless the workload names its data
+            raise BadInput("epochs needs the data set's size: a dataset or samples", field="epochs")
+        return req.epochs * data.samples
     return None
 
 
@@ -440,42 +409,9 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
                    notes=tuple(notes))
 
 
-def _calibration(build: Build | None, measured: bool | None) -> dict[str, Any] | None:
-    """This host's saved bench: with --measured; by default only for a build ``dlrig probe``
-    wrote (a bare --gpu, or a build of other parts, is not this machine unless the user says so)."""
-    from dlrig.machine.calibration import load_calibration
-    from dlrig.machine.probe import PROBE_NOTE
-
-    if measured is False:
-        return None
-    probed = build is not None and (build.notes or "").startswith(PROBE_NOTE)
-    if measured is None and not probed:
-        return None
-    found = load_calibration()
-    if found is None and measured:
-        raise BadInput("no saved bench for this host: run `dlrig bench --save` first")
-    return found
-
-
-# Workload keys of a build file that the checker's storage rules read (claimed demand, sizes).
-CHECKER_WORKLOAD_KEYS = ("samples_per_s", "sample_kb", "dataset_gb")
-
-
 def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:
-    """The build file's workload with the command line's options laid over it."""
-    base: dict[str, Any] = {}
-    if build.workload is not None:
-        base = {k: v for k, v in build.workload.model_dump().items() if v is not None}
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    if "model" not in base:
-        raise BadInput(f"{build.origin or build.name}: no workload in the build file; give --model")
-    known = set(WorkloadRequest.__dataclass_fields__)
-    for other in CHECKER_WORKLOAD_KEYS:  # read by the storage rules, not by the estimate
-        base.pop(other, None)
-    unknown = sorted(set(base) - known - set(CHECKER_WORKLOAD_KEYS))
-    if unknown:
-        raise BadInput(f"unknown workload key(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
-    return WorkloadRequest(**base)
+    """The build file's workload with a surface's options laid over it."""
+    return WorkloadRequest.from_options(build.workload, overrides, build.origin or build.name)
 
 
 def with_cpu_cores(machine: Machine, cores: int | None) -> Machine:
@@ -483,47 +419,10 @@ def with_cpu_cores(machine: Machine, cores: int | None) -> Machine:
     if cores is None:
         return machine
     if cores < 1:
-        raise BadInput(f"--cpu-cores must be at least 1, not {cores}")
-    note = f"CPU cores for the decode stage: {cores} (--cpu-cores)"
+        raise BadInput(f"cpu_cores must be at least 1, not {cores}", field="cpu_cores")
+    note = f"CPU cores for the decode stage: {cores} (given)"
     if machine.cpu is None:
-        cpu = Cpu(id="cpu/cli-cores", name=f"{cores}-core CPU (--cpu-cores)", src="command line", cores=cores)
+        cpu = Cpu(id="cpu/given-cores", name=f"{cores}-core CPU (given core count)", src="the request", cores=cores)
     else:
         cpu = machine.cpu.model_copy(update={"cores": cores})
     return replace(machine, cpu=cpu, notes=(*machine.notes, note))
-
-
-def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int | None,
-                 options: dict[str, Any], catalog: Catalog | None = None, measured: bool | None = None,
-                 cpu_cores: int | None = None) -> Estimate:
-    """Resolve a build file (its workload overridden by ``options``) or a bare GPU, then estimate.
-
-    ``measured``: use this host's saved bench for the disk and decode stages (True), never
-    (False), or when the build file was written by ``dlrig probe`` on this machine (None).
-    ``cpu_cores``: override the CPU's core count for the decode stage (without a build: a
-    CPU of that many cores, so the stage is known).
-    """
-    from dlrig.build import load_build
-    from dlrig.catalog.store import default_catalog
-
-    catalog = catalog or default_catalog()
-    if gpus is not None and gpus < 1:
-        raise BadInput(f"--gpus must be at least 1, not {gpus}")
-    if build_path is not None:
-        if gpu_name is not None:
-            raise BadInput("give a build file or --gpu, not both (edit the build to change its GPU)")
-        build = load_build(build_path, catalog)
-        machine = machine_from_build(build, gpus)
-        machine = replace(with_cpu_cores(machine, cpu_cores), calibration=_calibration(build, measured))
-        return estimate(request_from_build(build, **options), machine)
-    if gpu_name is None:
-        raise BadInput("give a build file, or --gpu NAME with --model")
-    if "model" not in options:
-        raise BadInput("--model is needed without a build file")
-    part = catalog.resolve(gpu_name, "gpu")
-    chip = catalog.chip_of(part)  # type: ignore[arg-type]
-    calibration = _calibration(None, measured)
-    unknown = ("storage and CPU stages from this host's saved bench" if calibration else
-               "storage and CPU stages unknown" if cpu_cores is None else "storage stage unknown")
-    machine = Machine(gpu=chip, gpus=gpus or 1, calibration=calibration,
-                      notes=(f"no build file: {unknown}; each GPU on its own full PCIe link",))
-    return estimate(WorkloadRequest(**options), with_cpu_cores(machine, cpu_cores))

@@ -12,8 +12,6 @@ from dlrig.workload import memory as mem
 from dlrig.workload.estimate import (
     FIT_COUNTS,
     Machine,
-    WorkloadRequest,
-    _choice,
     _validate,
     default_batch,
     default_precision,
@@ -22,6 +20,7 @@ from dlrig.workload.estimate import (
     parse_precision,
 )
 from dlrig.workload.zoo import ModelSpec, get_model
+from dlrig.workload_request import WorkloadRequest
 
 
 @dataclass(frozen=True)
@@ -58,10 +57,12 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
     the cost of the GPUs needed; GPUs without a price come after the priced ones.
     """
     model = get_model(req.model)
-    _choice("mode", mode, FIT_MODES)
+    if mode not in FIT_MODES:
+        raise BadInput(f"unknown mode {mode!r}; one of: {', '.join(FIT_MODES)}", field="mode")
     _validate(req, model)
     if mode == "infer" and (req.lora or req.qlora):
-        raise BadInput("--lora/--qlora apply to training; for inference give --precision (weights' bytes)")
+        raise BadInput("LoRA and QLoRA apply to training; for inference the precision sets the weights' bytes",
+                       field="qlora" if req.qlora else "lora")
     precision = parse_precision(req.precision) if req.precision else default_precision(model)
     batch = req.batch or (1 if mode == "infer" else default_batch(model))
     rows = []

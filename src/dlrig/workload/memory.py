@@ -29,19 +29,17 @@ as the next layer has read them, so this is the high side).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
 
 from dlrig.catalog.models import Precision
 from dlrig.errors import BadInput
 from dlrig.workload.zoo import ModelSpec, TransformerConfig
-
-Optimizer = Literal["adamw", "sgd", "adamw8bit"]
-OPTIMIZERS: tuple[Optimizer, ...] = ("adamw", "sgd", "adamw8bit")
-Sharding = Literal["none", "zero1", "zero2", "fsdp"]
-SHARDINGS: tuple[Sharding, ...] = ("none", "zero1", "zero2", "fsdp")
-Recompute = Literal["none", "selective", "full"]
-RECOMPUTES: tuple[Recompute, ...] = ("none", "selective", "full")
-Attention = Literal["flash", "eager"]
+from dlrig.workload_request import (  # the recipe's vocabulary, declared once
+    LORA_RANK,
+    Attention,
+    Optimizer,
+    Recompute,
+    Sharding,
+)
 
 GB = 1e9
 # Card memory is sold in binary units: a "24 GB" card holds 24 GiB (24,576 MiB as nvidia-smi shows),
@@ -55,7 +53,6 @@ def card_capacity_gb(vram_gb: float) -> float:
 OPTIMIZER_BYTES = {"adamw": 8.0, "sgd": 4.0, "adamw8bit": 2.0}
 CUDA_CONTEXT_GB = (0.5, 1.0)  # DOMAIN.md 3: CUDA context and allocator, per GPU; a range
 NF4_BYTES_PER_PARAM = 4.127 / 8  # QLoRA paper, section 3: NF4 + double quantization
-LORA_RANK = 16  # default adapter rank (a common choice; the QLoRA paper uses 64 on all layers)
 LOGITS_BYTES_16BIT = 2 + 4  # 16-bit logits + the FP32 copy the loss upcasts to (Hugging Face models)
 
 

@@ -24,32 +24,6 @@ PCIE_X16_GB_S = {1: 3.0, 2: 6.0, 3: 12.0, 4: 25.0, 5: 50.0, 6: 100.0}  # DOMAIN.
 
 
 @dataclass(frozen=True)
-class Dataset:
-    key: str
-    samples: int
-    bytes_per_sample: float  # on disk
-    kind: str  # "images" or "tokens"
-    source: str
-
-
-DATASETS = {
-    # ILSVRC2012_img_train.tar is 147,897,477,120 bytes for 1,281,167 images (~115 KB each).
-    "imagenet": Dataset("imagenet", 1_281_167, 147_897_477_120 / 1_281_167, "images",
-                        "ILSVRC2012 train set: 1,281,167 JPEGs, 138 GiB (image-net.org)"),
-    "cifar10": Dataset("cifar10", 50_000, 3_073, "images",
-                       "CIFAR-10 train set: 50,000 32x32 images, 3,073 bytes each (cs.toronto.edu/~kriz)"),
-}
-
-
-# The checker's spellings (dlrig.rules.storage) and common ones, for the same data sets.
-DATASET_ALIASES = {"imagenet-1k": "imagenet", "ilsvrc2012": "imagenet", "cifar-10": "cifar10"}
-
-
-def dataset_key(name: str) -> str:
-    return DATASET_ALIASES.get(name.lower(), name.lower())
-
-
-@dataclass(frozen=True)
 class Stage:
     name: str
     supply_samples_per_s: float | None  # None: unknown

@@ -1,0 +1,83 @@
+"""Terminal view of ``dlrig cost``: dated prices, tax, power, prebuilt boxes and cloud rental."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console
+from rich.table import Table
+
+if TYPE_CHECKING:
+    from dlrig.cost.ownership import CostReport
+
+
+def _money(value: float | None) -> str:
+    return "unknown" if value is None else f"${value:,.2f}"
+
+
+def cost_report(out: Console, report: CostReport) -> None:
+    data = report.to_json()
+    table = Table(title=f"{data['build']}: purchase (price book {data['price_book']})", title_justify="left")
+    for col in ("part", "count", "unit", "date", "source"):
+        table.add_column(col)
+    for p in data["prices"]:
+        when = (p["date"] or "—") + (" [red](stale)[/red]" if p["stale"] else "")
+        table.add_row(p["part"], str(p["count"]), _money(p["usd"]), when, p["source"] or p["note"] or "")
+    out.print(table)
+    out.print(f"parts {_money(data['parts_usd'])} + tax {_money(data['tax_usd'])} "
+              f"({data['tax_rate']:.2%}, {data['tax_source']}) + shipping {_money(data['shipping_usd'])} "
+              f"= [bold]{_money(data['total_usd'])}[/bold] ({data['total_note']})")
+    if data["stale_prices"]:
+        out.print(f"[red]stale prices[/red] ({data['stale_rule']}): {', '.join(data['stale_prices'])}")
+    out.print(f"lead time: unknown ({data['lead_time_note']})")
+    _render_running(out, data)
+    for c in data["comparisons"]:
+        (_render_prebuilt if c["kind"] == "prebuilt" else _render_cloud)(out, c, data)
+    for note in data["notes"]:
+        out.print(f"[yellow]note[/yellow]: {note}")
+
+
+def _render_running(out: Any, d: dict) -> None:
+    out.print(f"\n[bold]Running[/bold]: {d['power_w_wall']:,.0f} W at the wall at "
+              f"{d['utilization']:.0%} load ({d['power_method']})")
+    stale = " [red](stale)[/red]" if d.get("kwh_stale") else ""
+    out.print(f"  electricity ${d['kwh_price_usd']:.4f}/kWh ({d['kwh_date']}{stale}; {d['kwh_source']})")
+    out.print(f"  {_money(d['power_cost_usd_per_hour'])}/hour, {_money(d['power_cost_usd_per_month'])}/month "
+              f"at {d['hours_per_day']:g} h/day")
+
+
+def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
+    stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["price_stale"]]
+    out.print(f"\n[bold]vs {c['name']}[/bold]: {_money(c['price_usd'])} "
+              f"({c['price_date']}{stale}; {c['price_source']})")
+    cheaper = "cheaper" if c["difference_usd"] >= 0 else "dearer"
+    lead = c["lead_time"] or "unknown"
+    lead += f" ({c['lead_time_source']})" if c["lead_time_source"] else ""
+    out.print(f"  this build is {_money(abs(c['difference_usd']))} {cheaper}; the box's lead time: {lead}")
+    specs = ", ".join(f"{k}: {v if v is not None else 'unknown'}" for k, v in c["specs"].items())
+    out.print(f"  spec: {specs}")
+    t = c["peak_tflops"]
+    out.print(f"  peak {t['precision']} TFLOPS ({t['source']}): build {t['build'] or 'unknown'}, "
+              f"box {t['box'] or 'unknown'}; {c['throughput_note']}")
+    for claim in c["unconfirmed"]:
+        out.print(f"  [yellow]unconfirmed[/yellow]: {claim}")
+
+
+def _render_cloud(out: Any, c: dict, d: dict) -> None:
+    stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["stale"]]
+    out.print(f"\n[bold]vs renting {c['name']}[/bold] ({c['provider']}, {c['gpu_count']} x {c['gpu']}, "
+              f"matched by {c['matched_by']}): ${c['usd_per_hour']:.2f}/hour {c['pricing']}, "
+              f"dated {c['date']}{stale}")
+    if c["match_note"]:
+        out.print(f"  {c['match_note']}")
+    out.print(f"  resale after {d['years']:g} years at {d['depreciation_per_year']:.0%}/year "
+              f"({d['depreciation_source']}): {_money(c['resale_usd'])}")
+    if c["break_even_hours"] is None:
+        out.print("  [red]never breaks even[/red]: the power to run this build costs as much as renting")
+    else:
+        out.print(f"  break-even after [bold]{c['break_even_hours']:,.0f} hours[/bold] of work = "
+                  f"{c['break_even_months']:,.1f} months at {d['hours_per_day']:g} h/day")
+        if not c["break_even_within_years"]:
+            out.print(f"  [yellow]beyond the {d['years']:g}-year horizon[/yellow] the resale value assumes: at "
+                      f"{d['hours_per_day']:g} h/day, renting costs less over {d['years']:g} years")
+    out.print(f"  source: {c['source']}")

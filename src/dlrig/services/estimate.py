@@ -1,0 +1,52 @@
+"""``estimate``: a workload on a build or on bare GPUs (``dlrig estimate``, ``POST /api/estimate``)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from dlrig.errors import BadInput
+
+if TYPE_CHECKING:
+    from dlrig.build import Build
+    from dlrig.catalog.protocol import CatalogQueries
+    from dlrig.workload.estimate import Estimate
+
+
+@dataclass(frozen=True)
+class EstimateRequest:
+    """A build (its workload the default) or a GPU by name; ``workload`` holds the surface's
+    options as WorkloadRequest fields (None: not given). ``calibration`` is this host's saved
+    bench, read at the edge (``inputs.host_calibration``)."""
+
+    build: Build | None = None
+    gpu: str | None = None
+    gpus: int | None = None
+    cpu_cores: int | None = None
+    workload: dict[str, Any] = field(default_factory=dict)
+    calibration: dict[str, Any] | None = None
+
+
+def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate:
+    """Memory, FLOPs, throughput, time to train, the data pipeline and power."""
+    from dlrig.workload import estimate as est
+    from dlrig.workload_request import WorkloadRequest
+
+    if req.gpus is not None and req.gpus < 1:
+        raise BadInput(f"gpus must be at least 1, not {req.gpus}", field="gpus")
+    if req.build is not None:
+        if req.gpu is not None:
+            raise BadInput("give a build or a GPU, not both (edit the build to change its GPU)", field="gpu")
+        machine = est.machine_from_build(req.build, req.gpus)
+        workload = est.request_from_build(req.build, **req.workload)
+    else:
+        if req.gpu is None:
+            raise BadInput("give a build, or a GPU name with a model", field="gpu")
+        chip = catalog.chip_of(catalog.resolve(req.gpu, "gpu"))  # type: ignore[arg-type]
+        unknown = ("storage and CPU stages from this host's saved bench" if req.calibration else
+                   "storage and CPU stages unknown" if req.cpu_cores is None else "storage stage unknown")
+        machine = est.Machine(gpu=chip, gpus=req.gpus or 1,
+                              notes=(f"no build: {unknown}; each GPU on its own full PCIe link",))
+        workload = WorkloadRequest.from_options(None, req.workload)
+    machine = replace(est.with_cpu_cores(machine, req.cpu_cores), calibration=req.calibration)
+    return est.estimate(workload, machine)
