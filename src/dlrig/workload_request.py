@@ -169,6 +169,8 @@ def _bad(exc: ValidationError) -> BadInput:
     if first["type"] == "extra_forbidden":
         known = ", ".join(WorkloadRequest.fields())
         return BadInput(f"unknown workload key {field!r}; known: {known}", field=field)
-    if message.startswith(("unknown ", "give ")):
+    if field is None and message.startswith("sample_kb: "):  # the old spelling's own check
+        field = "sample_kb"
+    if message.startswith(("unknown ", "give ", "sample_kb: ")):
         return BadInput(message, field=field)
     return BadInput(f"{field}: {message}" if field else message, field=field)

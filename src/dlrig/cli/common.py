@@ -74,7 +74,7 @@ def err(message: str) -> None:
 
 
 def emit_json(payload: Any) -> None:
-    from dlrig.services.jsondoc import dumps
+    from dlrig.jsondoc import dumps
 
     sys.stdout.write(dumps(payload) + "\n")
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.prices import STALE_AFTER_DAYS
-from dlrig.cost.ownership import CloudComparison, CostReport, PrebuiltComparison
 from dlrig.cost.purchase import STALE_NOTE, PriceLine
+
+if TYPE_CHECKING:  # ownership.CostReport.to_json calls this module: no import back at run time
+    from dlrig.cost.ownership import CloudComparison, CostReport, PrebuiltComparison
 
 
 def _r(value: float | None, digits: int = 2) -> float | None:
@@ -51,7 +53,7 @@ def cloud_json(c: CloudComparison) -> dict[str, Any]:
 
 def report_json(report: CostReport) -> dict[str, Any]:
     p, run = report.purchase, report.running
-    comparisons = [prebuilt_json(c) if isinstance(c, PrebuiltComparison) else cloud_json(c)
+    comparisons = [prebuilt_json(c) if hasattr(c, "box") else cloud_json(c)  # type: ignore[arg-type]
                    for c in report.comparisons]
     return {
         "build": report.build, "as_of": report.today.isoformat(),

@@ -100,7 +100,7 @@ def report_data(inputs: ReportInputs) -> dict[str, Any]:
 
 def embedded_json(inputs: ReportInputs) -> str:
     """``report_data`` as JSON safe inside a <script> element: every "<" escaped, so nothing closes it."""
-    from dlrig.services.jsondoc import dumps
+    from dlrig.jsondoc import dumps
 
     return dumps(report_data(inputs), indent=None).replace("<", "\\u003c")
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 
-from dlrig.report.svg import (
+from dlrig.report.svg_parts import (
     ACCENT,
     INK,
     MUTED,

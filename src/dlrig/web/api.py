@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
-from dlrig.services.jsondoc import plain
+from dlrig.jsondoc import plain
 from dlrig.web.app import get_catalog
 from dlrig.workload_request import WorkloadRequest
 

@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from markupsafe import Markup
 
 from dlrig.errors import DlrigError
-from dlrig.services.jsondoc import plain
+from dlrig.jsondoc import plain
 from dlrig.web.forms import Form
 
 if TYPE_CHECKING:

@@ -1,0 +1,148 @@
+"""One road: the CLI's --json, the web API and the HTML report show the service layer's documents.
+
+For each question (check, estimate, plan, cost) the service's ``to_json()`` is computed once, and
+every surface must print exactly it: a surface that assembled its own document, or called the
+core another way, would differ here. And every command that takes a build takes every format.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from dlrig.catalog.store import default_catalog
+from dlrig.cli import _register, app
+from dlrig.services import check, cost, estimate, plan
+from dlrig.services.inputs import load_build_file
+from dlrig.jsondoc import plain
+from dlrig.web.app import create_app
+
+_register()
+runner = CliRunner()
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+BUILD = EXAMPLES / "dual-4090-x670e.yaml"  # a modern build with a workload: every section has content
+PLAN_CLI = ["--prices", "seed-2015", "--gpus", "4", "--precision", "fp32", "--alternatives", "1"]
+PLAN_API = {"prices": "seed-2015", "gpus": "4", "precision": "fp32", "alternatives": 1}
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    return TestClient(create_app())
+
+
+def cli_json(*args: str) -> Any:
+    result = runner.invoke(app, [*args, "--json"])
+    assert result.exit_code in (0, 1), result.output
+    return json.loads(result.stdout)
+
+
+def report_data(path: Path) -> dict[str, Any]:
+    result = runner.invoke(app, ["export", str(path), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    found = re.search(r'<script type="application/json" id="dlrig-data">(.*?)</script>', result.stdout, re.S)
+    assert found, "the report embeds its data"
+    data: dict[str, Any] = json.loads(found.group(1))
+    return data
+
+
+def timeless(doc: Any) -> Any:
+    """Drop wall-clock figures (solve time), which differ from run to run."""
+    if isinstance(doc, dict):
+        return {k: timeless(v) for k, v in doc.items() if k != "solve_ms"}
+    return doc
+
+
+@pytest.fixture(scope="module")
+def served() -> dict[str, Any]:
+    """Each service's document for BUILD (plan: the seed market's four-GPU plan)."""
+    from dlrig.cost.ownership import CostOptions
+    from dlrig.plan.request import PlanRequest
+    from dlrig.services.inputs import price_book
+
+    catalog = default_catalog()
+    build = load_build_file(BUILD, catalog)
+    req = PlanRequest(prices="seed-2015", gpus_min=4, gpus_max=4, precision="fp32", alternatives=1)
+    return {
+        "check": plain(check.check(check.CheckRequest(build))),
+        "estimate": plain(estimate.estimate(estimate.EstimateRequest(build=build), catalog)),
+        "cost": plain(cost.cost(cost.CostRequest(build, price_book(catalog, None, build), CostOptions()), catalog)),
+        "plan": timeless(plain(plan.plan(req, catalog))),
+    }
+
+
+def test_the_cli_prints_the_services_documents(served: dict[str, Any]) -> None:
+    assert cli_json("check", str(BUILD)) == served["check"]
+    assert cli_json("estimate", str(BUILD)) == served["estimate"]
+    assert cli_json("cost", str(BUILD)) == served["cost"]
+    assert timeless(cli_json("plan", *PLAN_CLI)) == served["plan"]
+
+
+def test_the_api_returns_the_services_documents(client: TestClient, served: dict[str, Any]) -> None:
+    body = {"build": BUILD.read_text(encoding="utf-8")}
+    for route in ("check", "estimate", "cost"):
+        response = client.post(f"/api/{route}", json=body)
+        assert response.status_code == 200, response.text
+        doc = response.json()
+        if route != "check":  # the build's name is its file's: the pasted text has no path
+            assert doc == json.loads(json.dumps(served[route]).replace(str(BUILD), "pasted build file")), route
+        else:
+            assert doc == served[route], route
+    response = client.post("/api/plan", json=PLAN_API)
+    assert response.status_code == 200, response.text
+    assert timeless(response.json()) == served["plan"]
+
+
+def test_the_report_embeds_the_services_documents(served: dict[str, Any]) -> None:
+    data = report_data(BUILD)
+    assert data["check"] == served["check"]
+    assert data["estimate"] == served["estimate"]
+    assert data["cost"] == served["cost"]
+
+
+# -- every command takes every build format --------------------------------------------------------
+LIST = """Type|Item|Price
+:----|:----|:----
+**CPU** | Intel Core i7-5820K 3.3 GHz 6-Core Processor | $389.99 @ Newegg
+**Motherboard** | Gigabyte GA-X99-UD3P ATX LGA2011-3 Motherboard | No Prices Available
+**Video Card** | EVGA GeForce GTX Titan X 12GB Video Card | $1,000.00 @ Amazon
+**Video Card** | EVGA GeForce GTX Titan X 12GB Video Card | $1,000.00 @ Amazon
+**Storage** | Samsung 870 QVO 1TB 2.5" Solid State Drive | $99.99 @ Amazon
+**Power Supply** | Rosewill Hercules 1600W 80+ Silver Certified ATX Power Supply | No Prices Available
+ | Generated by PCPartPicker 2015-06-01 |
+"""
+
+
+@pytest.fixture(scope="module")
+def formats(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The same kind of build three ways: a build file, a PCPartPicker list, a probe document."""
+    folder = tmp_path_factory.mktemp("formats")
+    probe = json.loads((Path(__file__).resolve().parents[2] / "benchmarks" / "results" / "2026-11-27-h100-sxm5"
+                        / "probe.json").read_text(encoding="utf-8"))
+    paths = {"yaml": EXAMPLES / "seed-2015.yaml", "pcpartpicker": folder / "list.md", "probe": folder / "probe.json"}
+    paths["pcpartpicker"].write_text(LIST, encoding="utf-8")
+    paths["probe"].write_text(json.dumps(probe), encoding="utf-8")
+    return paths
+
+
+@pytest.mark.parametrize("fmt", ["yaml", "pcpartpicker", "probe"])
+@pytest.mark.parametrize("command", [["check"], ["estimate", "--model", "resnet50"], ["cost"],
+                                     ["export", "--format", "markdown"]])
+def test_every_build_command_takes_every_format(formats: dict[str, Path], command: list[str], fmt: str) -> None:
+    args = [command[0], str(formats[fmt]), *command[1:]]
+    result = runner.invoke(app, args)
+    assert "Traceback" not in result.output
+    assert result.exit_code in (0, 1), f"{args}: {result.output}"
+    assert result.stdout.strip()
+
+
+def test_a_probe_document_becomes_the_machine_it_describes(formats: dict[str, Path]) -> None:
+    doc = cli_json("check", str(formats["probe"]))
+    assert doc["build"].startswith("probe of")
+    est = cli_json("estimate", str(formats["probe"]), "--model", "resnet50")
+    assert est["gpu"].startswith("H100") and est["gpus"] == 1
