@@ -18,9 +18,9 @@ from typer.testing import CliRunner
 
 from dlrig.catalog.store import default_catalog
 from dlrig.cli import _register, app
+from dlrig.jsondoc import plain
 from dlrig.services import check, cost, estimate, plan
 from dlrig.services.inputs import load_build_file
-from dlrig.jsondoc import plain
 from dlrig.web.app import create_app
 
 _register()
