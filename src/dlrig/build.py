@@ -51,6 +51,9 @@ class WorkloadSpec(BaseModel):
     samples: int | None = Field(default=None, ge=1)
     tokens: float | None = Field(default=None, gt=0)
     bytes_per_sample: float | None = Field(default=None, gt=0)
+    infer: bool | None = None  # LLM inference (weights, kv_cache, split pass as text)
+    offload: bool | None = None
+    ram_bandwidth_gb_s: float | None = Field(default=None, gt=0)
     samples_per_s: float | None = Field(default=None, gt=0)  # the checker's storage rules
     sample_kb: float | None = Field(default=None, gt=0)
     dataset_gb: float | None = Field(default=None, gt=0)

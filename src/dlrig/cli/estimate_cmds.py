@@ -10,12 +10,29 @@ import typer
 from dlrig.cli import app
 from dlrig.cli.common import console, emit_json, handle_errors
 
-MODEL_HELP = "zoo model (resnet50, llama-3-8b, ...) or torchvision:NAME / timm:NAME (needs dlrig[torch])"
+MODEL_HELP = "zoo model (dlrig models lists them: resnet50, llama-3.1-8b, ...) or torchvision:NAME / timm:NAME"
+CONFIG_HELP = "a Hugging Face config.json: estimate any transformer by its configuration"
+WEIGHTS_HELP = "inference weight format: q4_k_m, q5_k_m, q6_k, q8_0, q4_0, int4 (awq/gptq), int8, fp8, fp16, bf16"
+KV_HELP = "KV cache format: f16 (default), q8_0, q4_0, fp8"
+SPLIT_HELP = "how several GPUs share the model: layer (default; whole layers per GPU) | tensor (slices of every layer)"
 
 
 def _workload(**options: Any) -> dict[str, Any]:
     """Command-line options as WorkloadRequest fields; unset options stay out."""
     return {k: v for k, v in options.items() if v is not None and v is not False}
+
+
+def _model_name(model: str | None, model_config: Path | None, required: bool = True) -> str | None:
+    """--model NAME or --model-config PATH (a config: name the zoo resolves), never both."""
+    from dlrig.errors import BadInput
+
+    if model and model_config:
+        raise BadInput("give --model or --model-config, not both")
+    if model_config is not None:
+        return f"config:{model_config}"
+    if model is None and required:
+        raise BadInput("give --model NAME (dlrig models lists them) or --model-config PATH/config.json")
+    return model
 
 
 @app.command()
@@ -29,9 +46,20 @@ def estimate(
                                          help="CPU cores for the decode stage (overrides the build's CPU; "
                                               "without a build, makes the CPU stage known)"),
     model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    model_config: Path | None = typer.Option(None, "--model-config", help=CONFIG_HELP),
     precision: str | None = typer.Option(None, help="fp32 | tf32 | fp16 | bf16 | fp8"),
-    batch: int | None = typer.Option(None, help="micro-batch per GPU"),
-    seq: int | None = typer.Option(None, help="sequence length (transformers)"),
+    batch: int | None = typer.Option(None, help="micro-batch per GPU (inference: concurrent sequences)"),
+    seq: int | None = typer.Option(None, "--seq", "--context",
+                                   help="sequence length (transformers; inference: tokens in the KV cache)"),
+    infer: bool = typer.Option(False, "--infer", help="LLM inference: memory per GPU, layer split, tokens/s"),
+    weights: str | None = typer.Option(None, "--weights", help=WEIGHTS_HELP),
+    kv_cache: str | None = typer.Option(None, "--kv-cache", help=KV_HELP),
+    split: str | None = typer.Option(None, "--split", help=SPLIT_HELP),
+    offload: bool | None = typer.Option(None, "--offload/--no-offload",
+                                        help="inference: run layers that fit on no GPU from system RAM (default on)"),
+    ram_bandwidth: float | None = typer.Option(None, "--ram-bandwidth",
+                                               help="system RAM GB/s (peak) for offloaded layers (default: the "
+                                                    "build's, else dual-channel DDR5-5600, 89.6)"),
     optimizer: str | None = typer.Option(None, help="adamw | sgd | adamw8bit"),
     sharding: str | None = typer.Option(None, help="none | zero1 | zero2 | fsdp"),
     lora: bool = typer.Option(False, "--lora", help="LoRA adapters on a frozen base"),
@@ -54,15 +82,30 @@ def estimate(
     """Memory per GPU, FLOPs, throughput, time to train, data-pipeline bottleneck and power."""
     from dlrig.workload.estimate import run_estimate
 
-    options = _workload(model=model, precision=precision, batch=batch, seq=seq, optimizer=optimizer,
-                        sharding=sharding, lora=lora, qlora=qlora, lora_rank=lora_rank, recompute=recompute,
-                        attention=attention, epochs=epochs, dataset=dataset, samples=samples, tokens=tokens,
-                        bytes_per_sample=bytes_per_sample)
+    options = _workload(model=_model_name(model, model_config, required=False), precision=precision, batch=batch,
+                        seq=seq, optimizer=optimizer, sharding=sharding, lora=lora, qlora=qlora, lora_rank=lora_rank,
+                        recompute=recompute, attention=attention, epochs=epochs, dataset=dataset, samples=samples,
+                        tokens=tokens, bytes_per_sample=bytes_per_sample, infer=infer, weights=weights,
+                        kv_cache=kv_cache, split=split, ram_bandwidth_gb_s=ram_bandwidth)
+    if offload is not None:
+        options["offload"] = offload
     from dlrig.errors import BadInput
 
     if build is not None and build_option is not None:
         raise BadInput("give the build file once: as the argument or as --build, not both")
     result = run_estimate(build or build_option, gpu, gpus, options, measured=measured, cpu_cores=cpu_cores)
+    if getattr(result, "placement", None) is not None:  # LLM inference
+        from dlrig.render.inference import render_inference
+
+        if plot is not None:
+            raise BadInput("--plot draws training estimates; an inference estimate has no chart yet")
+        if as_json:
+            emit_json(result.to_dict())
+        else:
+            render_inference(result, console())
+        if not result.placement.fits:
+            raise typer.Exit(1)  # the answer is "no": it does not fit
+        return
     if plot is not None:
         from dlrig.report.plots import write_estimate_plot
 
@@ -76,17 +119,24 @@ def estimate(
 @app.command()
 @handle_errors
 def fit(
-    model: str = typer.Option(..., "--model", "-m", help=MODEL_HELP),
-    train: bool = typer.Option(True, "--train/--infer", help="training (default) or inference memory"),
+    model: str | None = typer.Option(None, "--model", "-m", help=MODEL_HELP),
+    model_config: Path | None = typer.Option(None, "--model-config", help=CONFIG_HELP),
+    train: bool = typer.Option(True, "--train/--infer", help="training (default) or inference"),
     precision: str | None = typer.Option(None, help="fp32 | tf32 | fp16 | bf16 | fp8"),
-    batch: int | None = typer.Option(None, help="micro-batch per GPU (inference default 1)"),
-    seq: int | None = typer.Option(None, help="sequence length (transformers; inference: tokens in the KV cache)"),
+    weights: str | None = typer.Option(None, "--weights", help=WEIGHTS_HELP),
+    kv_cache: str | None = typer.Option(None, "--kv-cache", help=KV_HELP),
+    split: str | None = typer.Option(None, "--split", help=SPLIT_HELP),
+    batch: int | None = typer.Option(None, help="micro-batch per GPU (inference: concurrent sequences, default 1)"),
+    seq: int | None = typer.Option(None, "--seq", "--context",
+                                   help="sequence length (transformers; inference: tokens in the KV cache)"),
     optimizer: str | None = typer.Option(None, help="adamw | sgd | adamw8bit"),
     sharding: str = typer.Option("fsdp", help="none | zero1 | zero2 | fsdp (how extra GPUs share the state)"),
     lora: bool = typer.Option(False, "--lora"),
     qlora: bool = typer.Option(False, "--qlora"),
     recompute: str | None = typer.Option(None, help="none | selective | full"),
     prices: str = typer.Option("latest", help="price book for 'cheapest first': latest, a book name, or a CSV"),
+    order: str = typer.Option("auto", help="auto (training: cheapest first; LLM inference: fewest GPUs, then "
+                                           "cheapest) | cost | gpus | speed"),
     limit: int = typer.Option(30, help="rows to show in the table"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
 ) -> None:
@@ -96,16 +146,23 @@ def fit(
     from dlrig.workload.fit import fit_document, fit_gpus
 
     mode = "train" if train else "infer"
-    req = WorkloadRequest(**_workload(model=model, precision=precision, batch=batch, seq=seq, optimizer=optimizer,
-                                      sharding=sharding, lora=lora, qlora=qlora, recompute=recompute))
+    name = _model_name(model, model_config)
+    req = WorkloadRequest(**_workload(model=name, precision=precision, batch=batch, seq=seq, optimizer=optimizer,
+                                      sharding=sharding, lora=lora, qlora=qlora, recompute=recompute, weights=weights,
+                                      kv_cache=kv_cache, split=split))
     catalog = default_catalog()
     book = catalog.price_book(prices)
-    rows = fit_gpus(req, catalog.gpu_chips(), mode=mode, book=book)
-    doc = fit_document(model, sharding, mode, book.name, rows)
+    rows = fit_gpus(req, catalog.gpu_chips(), mode=mode, book=book, order=order)
+    from dlrig.workload.fit import fit_order
+    from dlrig.workload.infer_run import fit_assumptions
+    from dlrig.workload.zoo import get_model
+
+    how = fit_order(order, mode, get_model(name), book)  # type: ignore[arg-type]
+    doc = fit_document(name, sharding, mode, book.name, rows, fit_assumptions(req, mode), how)  # type: ignore[arg-type]
     if as_json:
         emit_json(doc)
     else:
-        _render_fit(rows, model, doc, limit)
+        _render_fit(rows, name, doc, limit)
     if not any(r["gpus"] is not None for r in doc["gpus"]):
         raise typer.Exit(1)  # the answer is "no": no GPU holds it with at most 8
 
@@ -196,12 +253,17 @@ def _render_pipeline(e: Any, con: Any) -> None:
 def _render_fit(rows: list[Any], model: str, doc: dict[str, Any], limit: int) -> None:
     from rich.table import Table
 
+    inf = doc.get("inference")
     what = "for training" + (f" (sharding {doc['sharding']})" if doc["sharding"] else "") \
-        if doc["mode"] == "train" else "for inference (tensor parallel over the GPUs)"
+        if doc["mode"] == "train" else (
+            f"for inference: {inf['weights']} weights, {inf['context']:,}-token context, {inf['split']} split"
+            if inf else "for inference (weights and KV cache split over the GPUs)")
     t = Table(title=f"GPUs that hold {model} {what}, {doc['order']}", title_justify="left")
     cols = ["GPU", "VRAM GB", "GPUs needed", "GB per GPU", "cost USD", "price date"]
     if doc["mode"] == "train":
         cols.append("samples/s")
+    elif inf:
+        cols += ["tokens/s", "range", "prompt tok/s"]
     for col in cols:
         t.add_column(col, justify="left" if col in ("GPU", "price date") else "right")
     fitting = [r for r in rows if r.gpus is not None]
@@ -210,8 +272,18 @@ def _render_fit(rows: list[Any], model: str, doc: dict[str, Any], limit: int) ->
                  f"{r.cost_usd:,.0f}" if r.cost_usd is not None else "no price", r.price_date or "-"]
         if doc["mode"] == "train":
             cells.append(_rate(r.samples_per_s) if r.samples_per_s else "-")
+        elif inf:
+            lo, hi = r.tokens_per_s_range or (0, 0)
+            cells += [(_rate(r.tokens_per_s) + ("*" if r.speed_outside_fit else "")) if r.tokens_per_s else "-",
+                      f"{_rate(lo)}-{_rate(hi)}" if r.tokens_per_s_range else "-",
+                      _rate(r.prompt_tokens_per_s) if r.prompt_tokens_per_s else "-"]
         t.add_row(*cells)
     con = console()
     con.print(t)
     con.print(f"{len(fitting)} of {len(rows)} GPU chips fit with at most 8 GPUs; prices: {doc['prices']}"
               + (f"; {len(fitting) - limit} more with --limit or --json" if len(fitting) > limit else ""))
+    for note in (inf or {}).get("notes", []):
+        con.print(f"[dim]note: {note}[/]")
+    if any(r.speed_outside_fit and r.tokens_per_s for r in fitting[:limit]):
+        con.print("[dim]note: * not an NVIDIA GPU: the speed model was fitted on NVIDIA/CUDA measurements only; "
+                  "other vendors' software is unchecked[/]")

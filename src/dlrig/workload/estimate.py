@@ -49,6 +49,14 @@ class WorkloadRequest:
     samples: int | None = None
     tokens: float | None = None
     bytes_per_sample: float | None = None
+    # LLM inference (dlrig.workload.infer_run): --infer, --weights, --kv-cache, --split, --offload/--no-offload,
+    # --ram-bandwidth; --seq/--context is the context held in the KV cache, --batch the concurrent sequences
+    infer: bool = False
+    weights: str | None = None
+    kv_cache: str | None = None
+    split: str | None = None
+    offload: bool | None = None
+    ram_bandwidth_gb_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -70,6 +78,9 @@ class Machine:
     # Lambda software regime the model is fitted on: "v1" (2024, today's software) for the tool;
     # the accuracy benchmark sets "v0" to predict Lambda's 2022 rows with the 2022 fit.
     lambda_version: str = "v1"
+    gpu_list: tuple[Gpu, ...] = ()  # every card, in order, where they differ (inference places layers on each)
+    ram_gb: float | None = None  # the build's system memory
+    ram_bandwidth_gb_s: float | None = None  # its peak bandwidth, where the CPU and kits say
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,10 @@ class Estimate:
 
 def parse_precision(text: str) -> Precision:
     value = text.strip().lower()
+    if value in ("int8", "int4"):
+        raise BadInput(f"{value} is an inference weight format, not a compute precision: use --infer --weights "
+                       f"{value} (or a GGUF format such as {'q8_0' if value == 'int8' else 'q4_k_m'}); for 4-bit "
+                       "fine-tuning use --qlora")
     if value not in PRECISIONS:
         raise BadInput(f"unknown precision {text!r}; one of: {', '.join(PRECISIONS)}")
     return value  # type: ignore[return-value]
@@ -368,7 +383,15 @@ def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int 
 
 
 def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
-    """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine."""
+    """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine.
+    With ``req.infer``: an LLM inference estimate instead (dlrig.workload.infer_run)."""
+    if req.infer:
+        from dlrig.workload.infer_run import estimate_on_machine
+
+        return estimate_on_machine(req, machine)  # type: ignore[return-value]
+    from dlrig.workload.infer_run import reject_inference_options
+
+    reject_inference_options(req)
     model = get_model(req.model)
     _validate(req, model)
     if machine.gpus < 1:
@@ -435,9 +458,12 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
         lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
         notes.append(f"{cpu.pcie_lanes} CPU PCIe lanes for {gpus} GPU(s): the slowest GPU link taken as x{lanes}")
     gens = [g for g in (cpu.pcie_gen if cpu else None, first.part.pcie_gen) if g]  # type: ignore[union-attr]
+    from dlrig.workload.infer_run import build_gpu_list, build_ram_bandwidth
+
     return Machine(gpu=first.part, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,  # type: ignore[arg-type]
                    storage=tuple(build.storage), pcie_gen=min(gens) if gens else None, pcie_lanes=lanes,
-                   notes=tuple(notes))
+                   notes=tuple(notes), gpu_list=build_gpu_list(build, gpus), ram_gb=build.ram_gb,
+                   ram_bandwidth_gb_s=build_ram_bandwidth(build))
 
 
 def _calibration(build: Build | None, measured: bool | None) -> dict[str, Any] | None:
@@ -519,6 +545,10 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         raise BadInput("give a build file, or --gpu NAME with --model")
     if "model" not in options:
         raise BadInput("--model is needed without a build file")
+    if options.get("infer"):
+        from dlrig.workload.infer_run import machine_from_gpu_text
+
+        return estimate(WorkloadRequest(**options), machine_from_gpu_text(gpu_name, gpus, catalog))  # type: ignore[return-value]
     part = catalog.resolve(gpu_name, "gpu")
     chip = catalog.chip_of(part)  # type: ignore[arg-type]
     calibration = _calibration(None, measured)
