@@ -134,3 +134,13 @@ def test_fit_llama3_70b_q4_names_two_3090s_with_a_speed() -> None:
     line = next(x for x in result.stdout.splitlines() if "GeForce RTX 3090 " in x and "Ti" not in x)
     cells = [c.strip() for c in line.split("│") if c.strip()]
     assert cells[2] == "2" and "-" in cells[7] and float(cells[6]) > 5  # 2 GPUs, tokens/s and its range
+
+
+def test_check_of_an_inference_build_does_not_crash(catalog: Path) -> None:
+    """The checker's workload rules model training; an inference workload is left unmodelled, said so."""
+    from dlrig.build import load_build
+    from dlrig.catalog.store import default_catalog
+    from dlrig.rules.workload_model import workload_estimate
+
+    result = workload_estimate(load_build(catalog, default_catalog()))
+    assert result.estimate is None and "LLM inference" in result.reason

@@ -44,3 +44,10 @@ def test_fit_finds_the_smallest_count_that_holds_the_model() -> None:
     assert found.gpus == 2 and found.tokens_per_s and found.tokens_per_s_range
     lo, hi = found.tokens_per_s_range
     assert lo < found.tokens_per_s < hi
+
+
+def test_counts_in_the_gpu_text_and_gpus_are_not_both_given() -> None:
+    from dlrig.workload.infer_run import machine_from_gpu_text
+
+    with pytest.raises(BadInput, match="not both"):
+        machine_from_gpu_text("2x RTX 3090", 2, None)  # type: ignore[arg-type]

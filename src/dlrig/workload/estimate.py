@@ -384,12 +384,13 @@ def _samples_total(req: WorkloadRequest, dataset: pipe.Dataset | None, seq: int 
 
 def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine.
-    With ``req.infer``: an LLM inference estimate instead (dlrig.workload.infer_run)."""
-    if req.infer:
-        from dlrig.workload.infer_run import estimate_on_machine
-
-        return estimate_on_machine(req, machine)  # type: ignore[return-value]
+    Training only: an LLM inference request goes to :func:`dlrig.workload.infer_run.estimate_on_machine`
+    (``run_estimate`` sends it there), so a caller expecting this Estimate never gets another shape."""
     from dlrig.workload.infer_run import reject_inference_options
+
+    if req.infer:
+        raise BadInput("the workload is LLM inference, which this training view does not model: "
+                       "dlrig estimate --infer shows it")
 
     reject_inference_options(req)
     model = get_model(req.model)
@@ -540,15 +541,20 @@ def run_estimate(build_path: Path | str | None, gpu_name: str | None, gpus: int 
         build = load_build(build_path, catalog)
         machine = machine_from_build(build, gpus)
         machine = replace(with_cpu_cores(machine, cpu_cores), calibration=_calibration(build, measured))
-        return estimate(request_from_build(build, **options), machine)
+        req = request_from_build(build, **options)
+        if req.infer:
+            from dlrig.workload.infer_run import estimate_on_machine
+
+            return estimate_on_machine(req, machine)  # type: ignore[return-value]
+        return estimate(req, machine)
     if gpu_name is None:
         raise BadInput("give a build file, or --gpu NAME with --model")
     if "model" not in options:
         raise BadInput("--model is needed without a build file")
     if options.get("infer"):
-        from dlrig.workload.infer_run import machine_from_gpu_text
+        from dlrig.workload.infer_run import estimate_on_machine, machine_from_gpu_text
 
-        return estimate(WorkloadRequest(**options), machine_from_gpu_text(gpu_name, gpus, catalog))  # type: ignore[return-value]
+        return estimate_on_machine(WorkloadRequest(**options), machine_from_gpu_text(gpu_name, gpus, catalog))  # type: ignore[return-value]
     part = catalog.resolve(gpu_name, "gpu")
     chip = catalog.chip_of(part)  # type: ignore[arg-type]
     calibration = _calibration(None, measured)

@@ -123,8 +123,9 @@ def machine_from_gpu_text(text: str, gpus: int | None, catalog: Catalog) -> Mach
     from dlrig.workload.estimate import Machine
 
     items = parse_gpu_text(text)
-    if len(items) > 1 and gpus is not None:
-        raise BadInput("give the counts inside --gpu for a mix ('RTX 4090, 2x RTX 3090'), not --gpus")
+    if gpus is not None and (len(items) > 1 or items[0][0] != 1):
+        raise BadInput("give the counts inside --gpu ('RTX 4090, 2x RTX 3090') or --gpus N with one GPU name, "
+                       "not both")
     cards: list[Gpu] = []
     for count, name in items:
         part = catalog.resolve(name, "gpu")

@@ -260,6 +260,10 @@ def _speed(spec: InferenceSpec, gpus: Sequence[Gpu], pl: Placement) -> Speed | N
         notes.append(f"{pl.cpu_layers} layers read from system RAM at {spd.CPU_EFFICIENCY[0]:.0%}-"
                      f"{spd.CPU_EFFICIENCY[2]:.0%} of {ram:g} GB/s peak" + (
                          "" if spec.ram_gb_s else " (assumed: dual-channel DDR5-5600; give --ram-bandwidth)"))
+    if c.experts:
+        notes.append(f"mixture of experts: generation reads the {c.active_experts} routed experts of each layer; "
+                     "prompt processing counts active parameters only (every expert is busy over a long prompt, so "
+                     "likely optimistic); no MoE measurement was in the fit")
     if any(g.vendor and g.vendor.upper() != "NVIDIA" for g in gpus):
         notes.append("fitted on NVIDIA GPUs with CUDA; other vendors' software is not checked")
     if tensor:
