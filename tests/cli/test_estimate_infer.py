@@ -64,6 +64,7 @@ def test_estimate_infer_on_two_3090s(catalog: Path) -> None:
     assert lo < doc["tokens_per_s"] < hi and 8 < doc["tokens_per_s"] < 25
     assert doc["weights"]["bits_per_weight"] == pytest.approx(4.90, abs=0.01)
     assert "quantize.cpp" in doc["weights"]["source"]
+    assert {x["figure"] for x in doc["sources"]} >= {"model", "weights", "kv_cache", "tokens_per_s", "gpu"}
 
 
 def test_a_build_with_mixed_gpus_and_its_ram(catalog: Path) -> None:

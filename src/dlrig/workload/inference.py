@@ -122,6 +122,14 @@ class InferenceEstimate:
             "fits": self.placement.fits, "notes": list(self.notes),
             "tokens_per_s": self.speed.tokens_per_s if self.speed else None,
             "tokens_per_s_range": list(self.speed.tokens_per_s_range) if self.speed else None,
+            "sources": [{"figure": "model", "kind": "model zoo", "source": m.source},
+                        {"figure": "weights", "kind": "format", "source": s.weights.source},
+                        {"figure": "kv_cache", "kind": "format", "source": s.kv.source},
+                        {"figure": "tokens_per_s", "kind": "model",
+                         "source": "dlrig.workload.llm_speed fitted on data/llm_inference_bench.json (docs/workload.md "
+                                   "6; held-out error: benchmarks/llm_inference_accuracy.py)"},
+                        *({"figure": "gpu", "kind": "catalog", "source": text}
+                          for text in dict.fromkeys(f"{g.name} ({g.src})" for g in self.gpus))],
         }
 
 
