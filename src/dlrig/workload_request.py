@@ -29,6 +29,7 @@ ATTENTIONS: tuple[Attention, ...] = ("flash", "eager")
 LORA_RANK = 16  # default adapter rank (a common choice; the QLoRA paper uses 64 on all layers)
 MAX_COUNT = 10**12  # no batch, sequence or sample count is larger: a typo, not a workload
 
+WEIGHT_ONLY = {"int8": "q8_0", "int4": "q4_k_m"}  # formats that store weights, not precisions that compute
 CHOICES: dict[str, tuple[str, ...]] = {"precision": PRECISIONS, "optimizer": OPTIMIZERS, "sharding": SHARDINGS,
                                        "recompute": RECOMPUTES, "attention": ATTENTIONS}
 
@@ -63,12 +64,33 @@ class WorkloadRequest(BaseModel):
                                          "shards read in sequence (default: the data set's)")
     samples_per_s: float | None = Field(None, gt=0, le=1e12, description="the rate the data must be read at "
                                         "(default: the estimate's training rate)")
+    # LLM inference (dlrig.workload.infer_run): seq is the context held in the KV cache, batch the
+    # sequences served at once.
+    infer: bool = Field(False, description="LLM inference: memory per GPU, the layer split, tokens/s")
+    weights: str | None = Field(None, description="inference weight format: q4_k_m, q5_k_m, q6_k, q8_0, q4_0, int4 "
+                                "(awq/gptq), int8, fp8, fp16, bf16")
+    kv_cache: str | None = Field(None, description="KV cache format: f16 (default), q8_0, q4_0, fp8")
+    split: str | None = Field(None, description="how several GPUs share the model: layer (default; whole layers "
+                              "per GPU) | tensor (slices of every layer)")
+    offload: bool | None = Field(None, description="inference: run layers that fit on no GPU from system RAM "
+                                 "(default on)")
+    ram_bandwidth_gb_s: float | None = Field(None, gt=0, le=1e5, description="system RAM GB/s (peak) for offloaded "
+                                             "layers (default: the build's, else dual-channel DDR5-5600, 89.6)")
 
     def __init__(self, **data: Any) -> None:
         try:
             super().__init__(**data)
         except ValidationError as exc:
             raise _bad(exc) from None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _weights_as_precision(cls, data: Any) -> Any:
+        """For inference, ``precision: int4`` names the weights' format (``weights: int4``)."""
+        if not isinstance(data, dict) or not data.get("infer") or data.get("weights") is not None:
+            return data
+        given = str(data.get("precision") or "").strip().lower()
+        return {**data, "weights": given, "precision": None} if given in WEIGHT_ONLY else data
 
     @model_validator(mode="before")
     @classmethod
@@ -95,12 +117,16 @@ class WorkloadRequest(BaseModel):
             return value
         text = str(value).strip().lower()
         choices = CHOICES[info.field_name]
+        if info.field_name == "precision" and text in WEIGHT_ONLY:
+            raise ValueError(f"{text} is an inference weight format, not a compute precision: give it as the "
+                             f"weights of an inference workload (or a GGUF format such as {WEIGHT_ONLY[text]}); "
+                             "4-bit fine-tuning is QLoRA")
         if text not in choices:
             raise ValueError(f"unknown {info.field_name} {value!r}; one of: {', '.join(choices)}")
         return text
 
     @field_validator("batch", "seq", "samples", "lora_rank", "epochs", "tokens", "bytes_per_sample",
-                     "dataset_gb", "samples_per_s", mode="before")
+                     "dataset_gb", "samples_per_s", "ram_bandwidth_gb_s", mode="before")
     @classmethod
     def _not_bool(cls, value: Any) -> Any:
         """``batch: yes`` is a typo, not a batch of 1."""
@@ -171,6 +197,6 @@ def _bad(exc: ValidationError) -> BadInput:
         return BadInput(f"unknown workload key {field!r}; known: {known}", field=field)
     if field is None and message.startswith("sample_kb: "):  # the old spelling's own check
         field = "sample_kb"
-    if message.startswith(("unknown ", "give ", "sample_kb: ")):
+    if message.startswith(("unknown ", "give ", "sample_kb: ", "int8 ", "int4 ")):
         return BadInput(message, field=field)
     return BadInput(f"{field}: {message}" if field else message, field=field)

@@ -77,3 +77,34 @@ def test_parse_usd():
     assert parse_usd("$1,599.99") == 1599.99
     with pytest.raises(ValueError):
         parse_usd("1.599,99 €")
+
+
+class CardCatalog(TinyCatalog):
+    """'RTX 3090' resolves to a board-partner card, as the packaged catalog's Founders Edition does."""
+
+    def __init__(self) -> None:
+        from dlrig.catalog.names import NameIndex
+
+        chip = Gpu(id="gpu/geforce-rtx-3090", name="GeForce RTX 3090", src="t")
+        card = Gpu(id="gpu/card/fe-3090", name="NVIDIA Founders Edition GeForce RTX 3090 24GB", src="t",
+                   chip_id=chip.id, aliases=("RTX 3090",))
+        self.parts = {p.id: p for p in (chip, card)}
+        self.index = NameIndex([card])
+
+
+def test_a_row_naming_a_card_prices_its_gpu_chip_too(tmp_path):
+    """Issue 17: 'RTX 3090,750,...' resolved to a card, and `dlrig gpus` (which ranks chips) showed nothing."""
+    book = load_csv_book(write(tmp_path, "part,price_usd,date\nRTX 3090,750,2026-01-12\n"),
+                         CardCatalog())  # type: ignore[arg-type]
+    assert book.price("gpu/card/fe-3090").usd == 750  # type: ignore[union-attr]
+    chip = book.price("gpu/geforce-rtx-3090")
+    assert chip is not None and chip.usd == 750 and chip.date == dt.date(2026, 1, 12)
+    assert "Founders Edition" in (chip.note or "")
+
+
+def test_an_unknown_row_names_its_line_and_the_closest_parts(tmp_path):
+    path = write(tmp_path, "part,price_usd,date\nGeForce RTX 4090,1599,2026-01-12\nGeForce RTX 5900,10,2026-01-12\n")
+    with pytest.raises(MalformedFile) as exc:
+        load_csv_book(path, TinyCatalog())  # type: ignore[arg-type]
+    assert exc.value.line == 3 and "closest" in exc.value.message and "GeForce RTX 5090" in exc.value.message
+    assert exc.value.exit_code == 2

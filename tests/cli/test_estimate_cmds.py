@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dlrig.catalog import store
 from dlrig.cli import _register, app
+
+from .conftest import install_catalog
 
 _register()
 runner = CliRunner()
@@ -41,15 +42,7 @@ workload: {model: resnet50, precision: fp32, batch: 64}
 
 @pytest.fixture
 def catalog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    data = tmp_path / "v1"
-    data.mkdir()
-    for name, rows in {"gpu_chips.jsonl": CHIPS, **PARTS}.items():
-        (data / name).write_text("".join(json.dumps(r) + "\n" for r in rows))
-    (data / "prices").mkdir()
-    (data / "prices" / "books.json").write_text(json.dumps([BOOK]))
-    (data / "prices" / "street.jsonl").write_text("".join(json.dumps(r) + "\n" for r in PRICES))
-    cat = store.Catalog(data)
-    monkeypatch.setattr(store, "default_catalog", lambda: cat)
+    install_catalog(tmp_path, monkeypatch, {"gpu_chips.jsonl": CHIPS, **PARTS}, BOOK, PRICES)
     build = tmp_path / "seed.yaml"
     build.write_text(SEED)
     return build
@@ -208,5 +201,12 @@ def test_bare_gpu_with_measured_uses_this_hosts_bench(catalog: Path, tmp_path: P
 
 @needs_catalog
 def test_fit_exits_1_when_no_gpu_holds_the_model() -> None:
-    result = runner.invoke(app, ["fit", "--model", "llama-3-70b", "--infer", "--seq", "10000000", "--json"])
-    assert result.exit_code == 1 and json.loads(result.stdout)["gpus"]  # the table still comes, every row "no"
+    """DeepSeek-V3 in FP32 (2.7 TB of weights) fits on no 8 GPUs of the catalog; the table still comes."""
+    result = runner.invoke(app, ["fit", "--model", "deepseek-v3", "--infer", "--precision", "fp32", "--json"])
+    assert result.exit_code == 1 and json.loads(result.stdout)["gpus"]
+    assert all(r["gpus"] is None for r in json.loads(result.stdout)["gpus"])
+
+
+def test_a_context_past_the_models_window_is_bad_input(catalog: Path) -> None:
+    result = runner.invoke(app, ["fit", "--model", "llama-3-70b", "--infer", "--context", "10000000"])
+    assert result.exit_code == 2 and "context window of 8,192 tokens" in result.stderr

@@ -69,6 +69,24 @@ def test_user_csv_book_ranks_its_cards(tmp_path):
     assert doc["gpus"][0]["price_date"] == "2026-11-01"
 
 
+def test_a_quote_for_rtx_3090_is_ranked(tmp_path):
+    """Issue 17: 'RTX 3090,750,2026-01-12' gave an empty table with exit 0 (the name found a card, the
+    ranking prices chips); the quote now prices the RTX 3090 chip."""
+    path = tmp_path / "q.csv"
+    path.write_text("part,price_usd,date\nRTX 3090,750,2026-01-12\n")
+    result = run("gpus", "--prices", str(path), "--json")
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)["gpus"]
+    assert row["id"] == "gpu/geforce-rtx-3090" and row["price_usd"] == 750.0 and row["price_date"] == "2026-01-12"
+
+
+def test_an_unmatched_quote_is_bad_input_naming_the_line(tmp_path):
+    path = tmp_path / "q.csv"
+    path.write_text("part,price_usd,date\nRTX 3090,750,2026-01-12\nGeForce RTX 9999 Turbo,700,2026-01-12\n")
+    result = run("gpus", "--prices", str(path))
+    assert result.exit_code == 2 and "line 3" in result.stderr and "closest:" in result.stderr
+
+
 def test_catalog_show_cites_sources():
     result = run("catalog", "show", "GeForce RTX 4090")
     assert result.exit_code == 0

@@ -57,3 +57,34 @@ def test_unknown_model_names_the_closest() -> None:
         get_model("resnet5")
     assert "resnet50" in info.value.closest
     assert info.value.exit_code == 2
+
+
+def test_llama_31_is_its_own_model_never_llama_3() -> None:
+    """Issue 17: 'llama-3.1-8b' had quietly become Llama-3-8B (8k context instead of 128k)."""
+    m = get_model("llama-3.1-8b")
+    assert m.key == "llama-3.1-8b" and m.series == "Llama 3.1"
+    assert m.transformer is not None and m.transformer.context_window == 131072
+    assert get_model("Llama 3.1 8B").key == "llama-3.1-8b"
+    assert get_model("llama-3-8b").transformer.context_window == 8192  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("name", ["llama-3.1-13b", "llama-3.4-70b", "qwen25-7b", "mistral-8b"])
+def test_a_near_miss_is_an_error_with_the_closest_never_a_substitute(name: str) -> None:
+    with pytest.raises(UnknownModel) as info:
+        get_model(name)
+    assert info.value.closest and info.value.exit_code == 2
+
+
+def test_dots_in_versions_are_kept_when_names_are_compared() -> None:
+    """'Qwen2.5-7B' and a hypothetical 'Qwen2-57B' must not normalise to the same name."""
+    assert get_model("Qwen2.5-7B").key == "qwen2.5-7b"
+    with pytest.raises(UnknownModel):
+        get_model("qwen2-57b")
+
+
+def test_the_zoo_lists_families_people_run() -> None:
+    keys = {m.key for m in all_models()}
+    assert {"llama-3.1-8b", "llama-3.1-70b", "llama-3.1-405b", "llama-3.2-1b", "llama-3.2-3b", "llama-3.3-70b",
+            "qwen2.5-7b", "qwen2.5-14b", "qwen2.5-32b", "qwen2.5-72b", "qwen3-30b-a3b", "qwen3-235b-a22b",
+            "mistral-7b", "mixtral-8x7b", "mixtral-8x22b", "mistral-small-24b", "mistral-nemo-12b", "gemma-2-9b",
+            "gemma-2-27b", "gemma-3-27b", "phi-3-mini", "phi-4", "deepseek-v2-lite", "deepseek-v3"} <= keys

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Price, PriceBookInfo
+from dlrig.catalog.models import Part, Price, PriceBookInfo
 from dlrig.errors import BadInput, MalformedFile
 
 if TYPE_CHECKING:
@@ -98,12 +98,20 @@ def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
                             f"have {', '.join(REQUIRED_COLUMNS)} (and optionally source, retailer)",
                             line=1)
     prices: dict[str, Price] = {}
+    via_card: dict[str, Price] = {}  # chip id -> a card's price, where the file names a card
     for lineno, raw in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         if not any(row.values()):
             continue
-        price = _csv_price(row, path, lineno, catalog)
+        price, part = _csv_price(row, path, lineno, catalog)
         prices[price.part_id] = price
+        chip_id = getattr(part, "chip_id", None)
+        if chip_id:
+            note = f"the price of {part.name}, read as {row['part']!r}"
+            via_card.setdefault(chip_id, price.model_copy(update={"part_id": chip_id, "label": row["part"],
+                                                                  "note": note}))
+    for chip_id, price in via_card.items():  # a row naming the chip itself wins
+        prices.setdefault(chip_id, price)
     if not prices:
         raise MalformedFile(str(path), "no prices in the file")
     newest = max(p.date for p in prices.values())
@@ -112,7 +120,11 @@ def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
     return PriceBook(info=info, prices=prices, order=tuple(prices))
 
 
-def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> Price:
+def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Price, Part]:
+    """The row's price and the part it names. Where the name resolved to a board-partner card
+    (``catalog.resolve`` as every command does: "RTX 3090" finds a Founders Edition card), the caller
+    also prices the card's GPU chip, which the GPU ranking and ``fit`` look up."""
+
     def bad(column: str, problem: str) -> MalformedFile:
         return MalformedFile(str(path), problem, line=lineno, column=column)
 
@@ -132,8 +144,9 @@ def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -
         part = catalog.resolve(row["part"])
     except BadInput as exc:
         raise bad("part", exc.message) from None
-    return Price(part_id=part.id, usd=usd, date=day, source=row.get("source") or path.name,
-                 retailer=row.get("retailer") or None)
+    price = Price(part_id=part.id, usd=usd, date=day, source=row.get("source") or path.name,
+                  retailer=row.get("retailer") or None)
+    return price, part
 
 
 def price_for(book: PriceBook, part: object) -> Price | None:

@@ -43,6 +43,7 @@ def _register() -> None:
         export_cmds,
         gpus_cmd,
         machine_cmds,
+        models_cmd,
         plan_cmds,
         seed_cmd,
         serve_cmd,

@@ -87,12 +87,17 @@ def _render_pipeline(e: Any, con: Console) -> None:
 
 
 def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: int) -> None:
+    inf = doc.get("inference")
     what = "for training" + (f" (sharding {doc['sharding']})" if doc["sharding"] else "") \
-        if doc["mode"] == "train" else "for inference (tensor parallel over the GPUs)"
+        if doc["mode"] == "train" else (
+            f"for inference: {inf['weights']} weights, {inf['context']:,}-token context, {inf['split']} split"
+            if inf else "for inference (weights and KV cache split over the GPUs)")
     t = Table(title=f"GPUs that hold {model} {what}, {doc['order']}", title_justify="left")
     cols = ["GPU", "VRAM GB", "GPUs needed", "GB per GPU", "cost USD", "price date"]
     if doc["mode"] == "train":
         cols.append("samples/s")
+    elif inf:
+        cols += ["tokens/s", "range", "prompt tok/s"]
     for col in cols:
         t.add_column(col, justify="left" if col in ("GPU", "price date") else "right")
     fitting = [r for r in rows if r.gpus is not None]
@@ -101,7 +106,17 @@ def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: i
                  f"{r.cost_usd:,.0f}" if r.cost_usd is not None else "no price", r.price_date or "-"]
         if doc["mode"] == "train":
             cells.append(_rate(r.samples_per_s) if r.samples_per_s else "-")
+        elif inf:
+            lo, hi = r.tokens_per_s_range or (0, 0)
+            cells += [(_rate(r.tokens_per_s) + ("*" if r.speed_outside_fit else "")) if r.tokens_per_s else "-",
+                      f"{_rate(lo)}-{_rate(hi)}" if r.tokens_per_s_range else "-",
+                      _rate(r.prompt_tokens_per_s) if r.prompt_tokens_per_s else "-"]
         t.add_row(*cells)
     con.print(t)
     con.print(f"{len(fitting)} of {len(rows)} GPU chips fit with at most 8 GPUs; prices: {doc['prices']}"
               + (f"; {len(fitting) - limit} more with --limit or --json" if len(fitting) > limit else ""))
+    for note in (inf or {}).get("notes", []):
+        con.print(f"[dim]note: {note}[/]")
+    if any(r.speed_outside_fit and r.tokens_per_s for r in fitting[:limit]):
+        con.print("[dim]note: * not an NVIDIA GPU: the speed model was fitted on NVIDIA/CUDA measurements only; "
+                  "other vendors' software is unchecked[/]")

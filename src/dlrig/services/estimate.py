@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from dlrig.build import Build
     from dlrig.catalog.protocol import CatalogQueries
     from dlrig.workload.estimate import Estimate
+    from dlrig.workload.inference import InferenceEstimate
 
 
 @dataclass(frozen=True)
@@ -27,8 +28,9 @@ class EstimateRequest:
     calibration: dict[str, Any] | None = None
 
 
-def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate:
-    """Memory, FLOPs, throughput, time to train, the data pipeline and power."""
+def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | InferenceEstimate:
+    """Memory, FLOPs, throughput, time to train, the data pipeline and power; for an LLM inference
+    workload (``infer``), memory per GPU, the layer split and tokens per second."""
     from dlrig.workload import estimate as est
     from dlrig.workload_request import WorkloadRequest
 
@@ -42,11 +44,19 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate:
     else:
         if req.gpu is None:
             raise BadInput("give a build, or a GPU name with a model", field="gpu")
+        workload = WorkloadRequest.from_options(None, req.workload)
+        if workload.infer:
+            from dlrig.workload.infer_run import estimate_on_machine, machine_from_gpu_text
+
+            return estimate_on_machine(workload, machine_from_gpu_text(req.gpu, req.gpus, catalog))  # type: ignore[arg-type]
         chip = catalog.chip_of(catalog.resolve(req.gpu, "gpu"))  # type: ignore[arg-type]
         unknown = ("storage and CPU stages from this host's saved bench" if req.calibration else
                    "storage and CPU stages unknown" if req.cpu_cores is None else "storage stage unknown")
         machine = est.Machine(gpu=chip, gpus=req.gpus or 1,
                               notes=(f"no build: {unknown}; each GPU on its own full PCIe link",))
-        workload = WorkloadRequest.from_options(None, req.workload)
     machine = replace(est.with_cpu_cores(machine, req.cpu_cores), calibration=req.calibration)
+    if workload.infer:
+        from dlrig.workload.infer_run import estimate_on_machine
+
+        return estimate_on_machine(workload, machine)
     return est.estimate(workload, machine)

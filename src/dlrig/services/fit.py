@@ -20,6 +20,7 @@ class FitRequest:
     workload: WorkloadRequest
     mode: Mode = "train"
     book: PriceBook | None = None  # "cheapest first" by this book; None: fewest GPUs first
+    order: str = "auto"  # dlrig.workload.fit.fit_order: auto, cost, gpus or speed
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,19 @@ class FitResult:
         return bool(self.fitting)
 
     def to_json(self) -> dict[str, Any]:
-        from dlrig.workload.fit import fit_document
+        from dlrig.workload.fit import fit_document, fit_order
+        from dlrig.workload.infer_run import fit_assumptions
+        from dlrig.workload.zoo import get_model
 
-        w, book = self.request.workload, self.request.book
-        return fit_document(w.model, w.sharding, self.request.mode, book.name if book else None, list(self.rows))
+        r = self.request
+        w, book = r.workload, r.book
+        how = fit_order(r.order, r.mode, get_model(w.model), book)
+        return fit_document(w.model, w.sharding, r.mode, book.name if book else None, list(self.rows),
+                            fit_assumptions(w, r.mode), how)
 
 
 def fit(req: FitRequest, catalog: CatalogQueries) -> FitResult:
     from dlrig.workload.fit import fit_gpus
 
-    rows = fit_gpus(req.workload, catalog.gpu_chips(), mode=req.mode, book=req.book)
+    rows = fit_gpus(req.workload, catalog.gpu_chips(), mode=req.mode, book=req.book, order=req.order)
     return FitResult(request=req, rows=tuple(rows))

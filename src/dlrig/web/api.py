@@ -58,7 +58,17 @@ WORKLOAD_FIELDS: dict[str, Any] = {
 
 def workload_of(body: BaseModel, *drop: str) -> dict[str, Any]:
     """The body's workload fields that were given, as WorkloadRequest fields."""
-    return {k: v for k, v in body.model_dump().items() if k in WORKLOAD_FIELDS and k not in drop and v is not None}
+    fields = {k: v for k, v in body.model_dump().items() if k in WORKLOAD_FIELDS and k not in drop and v is not None}
+    return no_files(fields)
+
+
+def no_files(fields: dict[str, Any]) -> dict[str, Any]:
+    """A web client names zoo models only: ``config:PATH`` would make the server read its files."""
+    from dlrig.errors import BadInput
+
+    if str(fields.get("model") or "").strip().lower().startswith("config:"):
+        raise BadInput("the web app reads no files: name a zoo model (dlrig models lists them)", field="model")
+    return fields
 
 
 class BuildIn(_In):

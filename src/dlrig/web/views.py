@@ -50,7 +50,9 @@ def _workload(form: Form) -> dict[str, Any]:
     out: dict[str, Any] = {k: form.text(k) for k in ("model", *RECIPE_TEXT)}
     out.update({k: form.integer(k, label) for k, label in RECIPE_INT.items()})
     out.update({k: True for k in ("lora", "qlora") if form.flag(k)})
-    return {k: v for k, v in out.items() if v is not None}
+    from dlrig.web.api import no_files
+
+    return no_files({k: v for k, v in out.items() if v is not None})
 
 
 def _book(catalog: Catalog, form: Form) -> Any:

@@ -47,6 +47,9 @@ class Machine:
     # Lambda software regime the model is fitted on: "v1" (2024, today's software) for the tool;
     # the accuracy benchmark sets "v0" to predict Lambda's 2022 rows with the 2022 fit.
     lambda_version: str = "v1"
+    gpu_list: tuple[Gpu, ...] = ()  # every card, in order, where they differ (inference places layers on each)
+    ram_gb: float | None = None  # the build's system memory
+    ram_bandwidth_gb_s: float | None = None  # its peak bandwidth, where the CPU and kits say
 
 
 @dataclass(frozen=True)
@@ -154,6 +157,10 @@ class Estimate:
 
 def parse_precision(text: str) -> Precision:
     value = text.strip().lower()
+    if value in ("int8", "int4"):
+        raise BadInput(f"{value} is an inference weight format, not a compute precision: use --infer --weights "
+                       f"{value} (or a GGUF format such as {'q8_0' if value == 'int8' else 'q4_k_m'}); for 4-bit "
+                       "fine-tuning use --qlora")
     if value not in PRECISIONS:
         raise BadInput(f"unknown precision {text!r}; one of: {', '.join(PRECISIONS)}")
     return value  # type: ignore[return-value]
@@ -337,7 +344,16 @@ def _samples_total(req: WorkloadRequest, data: ds.DataSpec | None, seq: int | No
 
 
 def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
-    """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine."""
+    """Memory, FLOPs, throughput, time to train, pipeline and power of one workload on one machine.
+    Training only: an LLM inference request goes to :func:`dlrig.workload.infer_run.estimate_on_machine`
+    (``dlrig.services.estimate`` sends it there), so a caller expecting this Estimate never gets another shape."""
+    from dlrig.workload.infer_run import reject_inference_options
+
+    if req.infer:
+        raise BadInput("the workload is LLM inference, which this training view does not model: "
+                       "dlrig estimate --infer shows it")
+
+    reject_inference_options(req)
     model = get_model(req.model)
     _validate(req, model)
     if machine.gpus < 1:
@@ -404,9 +420,12 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
         lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
         notes.append(f"{cpu.pcie_lanes} CPU PCIe lanes for {gpus} GPU(s): the slowest GPU link taken as x{lanes}")
     gens = [g for g in (cpu.pcie_gen if cpu else None, first.part.pcie_gen) if g]  # type: ignore[union-attr]
+    from dlrig.workload.infer_run import build_gpu_list, build_ram_bandwidth
+
     return Machine(gpu=first.part, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,  # type: ignore[arg-type]
                    storage=tuple(build.storage), pcie_gen=min(gens) if gens else None, pcie_lanes=lanes,
-                   notes=tuple(notes))
+                   notes=tuple(notes), gpu_list=build_gpu_list(build, gpus), ram_gb=build.ram_gb,
+                   ram_bandwidth_gb_s=build_ram_bandwidth(build))
 
 
 def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:

@@ -23,6 +23,13 @@ from dlrig.workload.zoo import ModelSpec, get_model
 from dlrig.workload_request import WorkloadRequest
 
 
+def _choice(name: str, value: str, choices: Iterable[str]) -> str:
+    choices = tuple(choices)
+    if value not in choices:
+        raise BadInput(f"unknown {name} {value!r}; one of: {', '.join(choices)}", field=name)
+    return value
+
+
 @dataclass(frozen=True)
 class FitRow:
     gpu: str
@@ -33,9 +40,29 @@ class FitRow:
     price_usd: float | None = None  # one GPU, from the price book
     price_date: str | None = None
     cost_usd: float | None = None  # price x GPUs needed
+    tokens_per_s: float | None = None  # LLM inference: generation at the context (infer_run.fit_inference)
+    tokens_per_s_range: tuple[float, float] | None = None
+    prompt_tokens_per_s: float | None = None
+    speed_outside_fit: bool = False  # the speed model was fitted on NVIDIA GPUs; other vendors' software unchecked
 
 
 FIT_MODES = ("train", "infer")
+FIT_ORDERS = ("auto", "cost", "gpus", "speed")
+ORDER_TEXT = {"cost": "cheapest first (GPUs without a price last)",
+              "gpus": "fewest GPUs first, then cheapest (GPUs without a price last)",
+              "speed": "fastest first (GPUs without a price last)"}
+
+
+def fit_order(order: str, mode: str, model: ModelSpec, book: Any) -> str:
+    """``auto``: training cheapest first; language-model inference fewest GPUs first, then cheapest
+    (one or two cards fit an ordinary desktop board, four to eight need a workstation or server
+    platform); without a price book, fewest GPUs first."""
+    _choice("order", order, FIT_ORDERS)
+    if order != "auto":
+        return order
+    from dlrig.workload.infer_run import is_language_model
+
+    return "gpus" if book is None or (mode == "infer" and is_language_model(model)) else "cost"
 
 
 def fit_memory(model: ModelSpec, req: WorkloadRequest, precision: Precision, batch: int, gpus: int,
@@ -48,21 +75,26 @@ def fit_memory(model: ModelSpec, req: WorkloadRequest, precision: Precision, bat
 
 
 def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...] = FIT_COUNTS,
-             mode: str = "train", book: Any = None) -> list[FitRow]:
+             mode: str = "train", book: Any = None, order: str = "auto") -> list[FitRow]:
     """For each GPU chip with a known VRAM, the smallest count in ``counts`` whose memory fits.
 
     ``mode``: "train" (the training recipe; extra GPUs share the state by ``req.sharding``) or
     "infer" (weights + KV cache + workspace, split over the GPUs by tensor parallelism).
-    With a price ``book`` (:class:`dlrig.catalog.prices.PriceBook`), rows are cheapest first by
-    the cost of the GPUs needed; GPUs without a price come after the priced ones.
+    With a price ``book`` (:class:`dlrig.catalog.prices.PriceBook`), rows are ordered by ``order``
+    (:func:`fit_order`); GPUs without a price come after the priced ones.
     """
     model = get_model(req.model)
-    if mode not in FIT_MODES:
-        raise BadInput(f"unknown mode {mode!r}; one of: {', '.join(FIT_MODES)}", field="mode")
+    _choice("mode", mode, FIT_MODES)
+    how = fit_order(order, mode, model, book)
     _validate(req, model)
     if mode == "infer" and (req.lora or req.qlora):
-        raise BadInput("LoRA and QLoRA apply to training; for inference the precision sets the weights' bytes",
+        raise BadInput("LoRA and QLoRA apply to training; for inference give the weights' format",
                        field="qlora" if req.qlora else "lora")
+    from dlrig.workload import infer_run
+
+    if mode == "infer" and infer_run.is_language_model(model):
+        return _sort(infer_rows(req, model, chips, counts, book), how)
+    infer_run.reject_inference_options(req)
     precision = parse_precision(req.precision) if req.precision else default_precision(model)
     batch = req.batch or (1 if mode == "infer" else default_batch(model))
     rows = []
@@ -86,11 +118,41 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
                            samples_per_s=speed, price_usd=price.usd if price else None,
                            price_date=price.date.isoformat() if price else None,
                            cost_usd=price.usd * found if (price and found) else None))
-    if book is not None:
-        rows.sort(key=lambda r: (r.gpus is None, r.cost_usd is None, r.cost_usd or 0.0, r.gpus or 0,
-                                 -(r.samples_per_s or 0.0), r.vram_gb))
-    else:
-        rows.sort(key=lambda r: (r.gpus is None, r.gpus or 0, -(r.samples_per_s or 0.0), r.vram_gb))
+    return _sort(rows, how)
+
+
+def _sort(rows: list[FitRow], how: str) -> list[FitRow]:
+    def speed(r: FitRow) -> float:
+        return -(r.samples_per_s or r.tokens_per_s or 0.0)
+
+    def key(r: FitRow) -> tuple:
+        first = {"cost": (r.cost_usd or 0.0, r.gpus or 0), "gpus": (r.gpus or 0, r.cost_usd or 0.0),
+                 "speed": (speed(r), r.cost_usd or 0.0)}[how]
+        return (r.gpus is None, r.cost_usd is None, *first, speed(r), r.vram_gb)
+
+    rows.sort(key=key)
+    return rows
+
+
+def infer_rows(req: WorkloadRequest, model: ModelSpec, chips: Iterable[Gpu], counts: tuple[int, ...],
+               book: Any) -> list[FitRow]:
+    """LLM inference: each chip's smallest count holding the model on the GPUs alone, with tokens/s."""
+    from dlrig.workload.infer_run import fit_inference, spec_from_request
+
+    spec_from_request(req, model)  # bad options are the user's error, once, not a card dropped
+    rows = []
+    for gpu in chips:
+        if not gpu.vram_gb:
+            continue
+        found = fit_inference(req, model, gpu, counts)
+        price = _price(book, gpu)
+        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found.gpus, per_gpu_gb=found.per_gpu_gb,
+                           samples_per_s=None, price_usd=price.usd if price else None,
+                           price_date=price.date.isoformat() if price else None,
+                           cost_usd=price.usd * found.gpus if (price and found.gpus) else None,
+                           tokens_per_s=found.tokens_per_s, tokens_per_s_range=found.tokens_per_s_range,
+                           prompt_tokens_per_s=found.prompt_tokens_per_s,
+                           speed_outside_fit=(gpu.vendor or "").upper() != "NVIDIA"))
     return rows
 
 
@@ -102,10 +164,16 @@ def _price(book: Any, gpu: Gpu) -> Any:
     return price_for(book, gpu)
 
 
-def fit_document(model: str, sharding: str, mode: str, prices: str | None, rows: list[FitRow]) -> dict[str, Any]:
-    """The ``dlrig fit --json`` document (the web API returns the same)."""
+def fit_document(model: str, sharding: str, mode: str, prices: str | None, rows: list[FitRow],
+                 inference: dict[str, Any] | None = None, order: str | None = None) -> dict[str, Any]:
+    """The ``dlrig fit --json`` document (the web API returns the same); ``inference``: the
+    weights, KV cache, context and split an LLM inference fit assumed."""
     from dataclasses import asdict
 
-    return {"model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
-            "prices": prices, "order": "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first",
-            "gpus": [asdict(r) for r in rows]}
+    doc = {"model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
+           "prices": prices, "order": ORDER_TEXT[order] if order else (
+               "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first"),
+           "gpus": [asdict(r) for r in rows]}
+    if inference is not None:
+        doc["inference"] = inference
+    return doc

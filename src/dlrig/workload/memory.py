@@ -113,7 +113,7 @@ def recipe(precision: Precision, optimizer: Optimizer) -> Recipe:
 
 def lora_params(c: TransformerConfig, rank: int) -> float:
     """Adapter parameters: r.(d_in + d_out) for every linear layer in every block (active experts too)."""
-    hd = c.hidden // c.heads
+    hd = c.head_size
     kv = c.kv_heads or c.heads
     attn = 2 * (c.hidden + c.heads * hd) + 2 * (c.hidden + kv * hd)
     per_mlp = (3 if c.gated_mlp else 2) * (c.hidden + c.ffn)
@@ -231,9 +231,11 @@ class InferenceRequest:
 
 
 def kv_cache_bytes(c: TransformerConfig, tokens: int, batch: int, bytes_per_value: float) -> float:
-    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (DOMAIN.md 3)."""
-    head_dim = c.hidden // c.heads
-    return 2.0 * c.layers * (c.kv_heads or c.heads) * head_dim * tokens * batch * bytes_per_value
+    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (DOMAIN.md 3); MLA's latent
+    and sliding-window layers as :func:`dlrig.workload.llm_speed.kv_cache_bytes` counts them."""
+    from dlrig.workload.llm_speed import kv_tokens, kv_values_per_token
+
+    return kv_values_per_token(c) * kv_tokens(c, tokens) * batch * bytes_per_value
 
 
 def _inference_parts(model: ModelSpec, req: InferenceRequest) -> tuple[float, float, float]:

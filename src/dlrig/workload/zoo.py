@@ -43,6 +43,22 @@ class TransformerConfig:
     kv_heads: int | None = None  # grouped-query attention; None = heads
     experts: int | None = None  # mixture of experts: experts per layer
     active_experts: int | None = None  # experts each token is routed to
+    head_dim: int | None = None  # None = hidden // heads (Gemma, Qwen3 and Mistral Nemo set their own)
+    qkv_bias: bool = False  # biases on q, k, v only (Qwen2/2.5); ``bias`` means every linear layer
+    qk_norm: bool = False  # RMSNorm on each query and key head (Qwen3, Gemma 3)
+    norms_per_layer: int = 2  # Gemma 2/3: 4 (pre and post norms around attention and MLP)
+    moe_ffn: int | None = None  # one routed expert's width, where it differs from ``ffn``
+    shared_experts: int = 0  # experts every token passes through (DeepSeek, Qwen-MoE)
+    shared_ffn: int | None = None  # the shared experts' total width (Qwen-MoE); None = moe_ffn each
+    dense_layers: int = 0  # leading layers with a dense MLP of width ``ffn`` (DeepSeek first_k_dense_replace)
+    kv_lora_rank: int | None = None  # multi-head latent attention (DeepSeek-V2/V3): the cached latent
+    q_lora_rank: int | None = None
+    rope_head_dim: int = 0  # MLA: the decoupled rotary key part, cached beside the latent
+    nope_head_dim: int | None = None  # MLA: per-head query/key width without rotary
+    v_head_dim: int | None = None  # MLA: per-head value width
+    sliding_window: int | None = None  # local attention window of the sliding layers (Gemma 2/3)
+    global_every: int = 1  # every n-th layer attends globally, the others within the window; 1 = all global
+    max_context: int = 0  # the trained context window (max_position_embeddings); 0 = unknown
     gated_mlp: bool = False  # SwiGLU: three ffn matrices instead of two
     norm: Literal["layer", "rms"] = "layer"
     bias: bool = True
@@ -53,6 +69,15 @@ class TransformerConfig:
     head_params: int = 0  # small task heads (BERT SQuAD: 2h + 2)
     embedding_norm: bool = False  # BERT: LayerNorm after the embeddings
     final_norm: bool = True
+
+    @property
+    def head_size(self) -> int:
+        return self.head_dim or self.hidden // self.heads
+
+    @property
+    def context_window(self) -> int:
+        """Tokens the model was trained to attend over: max_position_embeddings, else the learned table."""
+        return self.max_context or self.max_positions
 
 
 @dataclass(frozen=True)
@@ -73,7 +98,7 @@ class ModelSpec:
     transformer: TransformerConfig | None = None
     aliases: tuple[str, ...] = ()
     notes: tuple[str, ...] = field(default=())
-
+    series: str = ""  # the model family people name it by (Llama 3.1, Qwen2.5); "" for CNNs
     @property
     def params(self) -> float:
         if self.transformer is None:
@@ -98,7 +123,7 @@ def _bert(key: str, name: str, layers: int, hidden: int, heads: int, repo: str) 
     return ModelSpec(key=key, name=name, family="transformer", source=f"{HF}{repo}/blob/main/config.json",
                      reference="SQuAD fine-tuning, 384 tokens (Lambda's and NVIDIA's BERT benchmark)",
                      sample_unit="sequence", input_bytes=384 * 8 * 3, transformer=cfg,
-                     aliases=(repo.split("/")[-1],),
+                     aliases=(repo.split("/")[-1],), series="BERT",
                      notes=("parameters of the question-answering model (no pooler, span head)",))
 
 
@@ -107,13 +132,14 @@ def _gpt2(key: str, name: str, layers: int, hidden: int, heads: int, repo: str) 
                             seq=1024, max_positions=1024, tied_embeddings=True)
     return ModelSpec(key=key, name=name, family="transformer", source=f"{HF}{repo}/blob/main/config.json",
                      reference="1,024 tokens (n_ctx)", sample_unit="sequence", input_bytes=1024 * 8,
-                     transformer=cfg, aliases=(repo.split("/")[-1],))
+                     transformer=cfg, aliases=(repo.split("/")[-1],), series="GPT-2")
 
 
-def _decoder(key: str, name: str, repo: str, cfg: TransformerConfig, aliases: tuple[str, ...] = ()) -> ModelSpec:
+def _decoder(key: str, name: str, repo: str, cfg: TransformerConfig, aliases: tuple[str, ...] = (),
+             series: str = "") -> ModelSpec:
     return ModelSpec(key=key, name=name, family="transformer", source=f"{HF}{repo}/blob/main/config.json",
                      reference=f"{cfg.seq:,} tokens", sample_unit="sequence", input_bytes=cfg.seq * 8,
-                     transformer=cfg, aliases=(repo.split("/")[-1], *aliases))
+                     transformer=cfg, aliases=(repo.split("/")[-1], *aliases), series=series)
 
 
 _LLAMA = dict(gated_mlp=True, norm="rms", bias=False)
@@ -126,16 +152,16 @@ TRANSFORMERS: tuple[ModelSpec, ...] = (
     _gpt2("gpt2-xl", "GPT-2 XL (1.5B)", 48, 1600, 25, "openai-community/gpt2-xl"),
     _decoder("llama-3-8b", "Llama-3-8B", "meta-llama/Meta-Llama-3-8B",
              TransformerConfig(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336, vocab=128256,
-                               seq=8192, **_LLAMA), ("llama3-8b", "llama-3.1-8b")),
+                               seq=8192, max_context=8192, **_LLAMA), ("llama3-8b",), "Llama 3"),
     _decoder("llama-3-70b", "Llama-3-70B", "meta-llama/Meta-Llama-3-70B",
              TransformerConfig(layers=80, hidden=8192, heads=64, kv_heads=8, ffn=28672, vocab=128256,
-                               seq=8192, **_LLAMA), ("llama3-70b", "llama-3.1-70b")),
+                               seq=8192, max_context=8192, **_LLAMA), ("llama3-70b",), "Llama 3"),
     _decoder("mistral-7b", "Mistral-7B", "mistralai/Mistral-7B-v0.1",
              TransformerConfig(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000,
-                               seq=4096, **_LLAMA)),
+                               seq=4096, max_context=32768, **_LLAMA), series="Mistral"),
     _decoder("mixtral-8x7b", "Mixtral-8x7B (MoE)", "mistralai/Mixtral-8x7B-v0.1",
              TransformerConfig(layers=32, hidden=4096, heads=32, kv_heads=8, ffn=14336, vocab=32000,
-                               seq=4096, experts=8, active_experts=2, **_LLAMA)),
+                               seq=4096, experts=8, active_experts=2, max_context=32768, **_LLAMA), series="Mixtral"),
 )
 
 CNN_ALIASES = {"vgg16": ("vgg-16",), "inception-v3": ("inception_v3", "inceptionv3", "googlenet-v3"),
@@ -165,11 +191,14 @@ def _cnn(key: str, m: dict, versions: dict[str, str]) -> ModelSpec:
 def all_models() -> tuple[ModelSpec, ...]:
     data = cnn_data()
     cnns = tuple(_cnn(k, m, data["versions"]) for k, m in data["models"].items())
-    return cnns + TRANSFORMERS
+    from dlrig.workload.hf_config import zoo_language_models
+
+    return cnns + TRANSFORMERS + zoo_language_models()
 
 
 def _norm(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
+    """Case, spaces, dashes and underscores ignored; dots kept ("Qwen2.5-7B" is not "Qwen2-57B")."""
+    return re.sub(r"[^a-z0-9.]", "", text.lower())
 
 
 @cache
@@ -182,7 +211,13 @@ def _index() -> dict[str, ModelSpec]:
 
 
 def get_model(name: str) -> ModelSpec:
-    """A zoo model by key, name or alias (case and punctuation ignored), or torchvision:/timm:NAME."""
+    """A zoo model by key, name or alias (case, spaces, dashes ignored), torchvision:/timm:NAME, or
+    config:PATH (a Hugging Face config.json). An unknown name is an error naming the closest: a
+    model is never silently replaced by a similar one."""
+    if name.startswith("config:"):
+        from dlrig.workload.hf_config import load_config_file
+
+        return load_config_file(name.removeprefix("config:"))
     if ":" in name:
         source, _, inner = name.partition(":")
         return torch_model(source.strip().lower(), inner.strip())
