@@ -139,9 +139,9 @@ def test_fit_llama3_70b_q4_names_two_3090s_with_a_speed() -> None:
 
 def test_check_of_an_inference_build_does_not_crash(catalog: Path) -> None:
     """The checker's workload rules model training; an inference workload is left unmodelled, said so."""
-    from dlrig.services.inputs import load_build_file as load_build
     from dlrig.catalog.store import default_catalog
     from dlrig.rules.workload_model import workload_estimate
+    from dlrig.services.inputs import load_build_file as load_build
 
     result = workload_estimate(load_build(catalog, default_catalog()))
     assert result.estimate is None and "LLM inference" in result.reason
