@@ -50,14 +50,19 @@ def show(
     if isinstance(part, Gpu):
         part = catalog.chip_of(part)
     prices = [(b, catalog.price_book(b).price(part.id)) for b in catalog.book_infos]
+    bundles = [(b, x) for b in catalog.book_infos for x in catalog.price_book(b).bundles
+               if any(m.part_id == part.id for m in x.members)]
     if json_out:
         emit_json({"part": part.model_dump(mode="json"),
-                   "prices": {b: p.model_dump(mode="json") for b, p in prices if p}})
+                   "prices": {b: p.model_dump(mode="json") for b, p in prices if p},
+                   "bundles": {b: x.model_dump(mode="json") for b, x in bundles}})
         return
+    from dlrig.cost.bundles import bundle_label
     from dlrig.render.catalog import part as render_part
 
     lines = [f"price ({b}): ${p.usd:,.2f} on {p.date} from {p.source}" + (f" — {p.note}" if p.note else "")
              for b, p in prices if p]
+    lines += [f"price ({b}): {bundle_label(x)}, with {len(x.members) - 1} other parts" for b, x in bundles]
     render_part(console(), part, lines or ["price: none in any book"])
 
 
