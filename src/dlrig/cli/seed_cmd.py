@@ -19,7 +19,9 @@ def seed(json_out: bool = typer.Option(False, "--json", help="print one JSON doc
 
     claims = seed_claims(default_catalog())
     if json_out:
-        emit_json({"post": "neural-networks-on-gpus.md", "claims": as_json(claims)})
+        from dlrig.catalog.sources_info import SEED_POST
+
+        emit_json({"post": SEED_POST, "claims": as_json(claims)})
         return
     out = console()
     for c in claims:
