@@ -22,3 +22,13 @@ def test_workload_values_are_read_as_their_types() -> None:
 def test_a_wrong_type_is_bad_input_naming_the_key(workload: str, key: str) -> None:
     with pytest.raises(BadInput, match=key):
         parse_build_text(PARTS + f"workload: {workload}\n", "b.yaml")
+
+
+def test_a_quoted_total_is_read_checked_and_written_back() -> None:
+    from dlrig.build import dump_build
+
+    f = parse_build_text(PARTS + 'quote: {usd: "6000", text: "about $6,000 after tax", source: a post}\n', "b.yaml")
+    assert f.quote is not None and f.quote.usd == 6000 and f.quote.after_tax is True
+    assert parse_build_text(dump_build(f), "again.yaml").quote == f.quote
+    with pytest.raises(BadInput, match=r"quote\.usd"):
+        parse_build_text(PARTS + "quote: {usd: 0}\n", "b.yaml")

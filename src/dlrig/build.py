@@ -30,12 +30,24 @@ class PartRef(BaseModel):
     power_limit_w: float | None = Field(default=None, gt=0)
 
 
+class QuoteSpec(BaseModel):
+    """A price someone quoted for the whole build ("about $6,000 after tax"); ``dlrig cost``
+    checks it against the build's own priced total (dlrig.cost.quote)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+    usd: float = Field(gt=0)
+    after_tax: bool = True
+    text: str | None = None  # the quote's own words
+    source: str | None = None
+
+
 class BuildFile(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str = "build"
     prices: str | None = None
     region: str | None = None
     tax_rate: float | None = Field(default=None, ge=0, le=1)
+    quote: QuoteSpec | None = None
     parts: dict[str, list[PartRef]]
     workload: WorkloadRequest | None = None
     notes: str | None = None
@@ -91,6 +103,7 @@ class Build:
     region: str | None = None
     tax_rate: float | None = None
     workload: WorkloadRequest | None = None
+    quote: QuoteSpec | None = None
     own_prices: PriceBook | None = None  # prices that came with the build (an imported list)
     notes: str | None = None
     origin: str = ""
@@ -158,7 +171,7 @@ class Build:
                                count=i.count, power_limit_w=i.power_limit_w) for i in lines]
                  for cat, lines in self.items.items() if lines}
         return BuildFile(name=self.name, prices=self.prices, region=self.region,
-                         tax_rate=self.tax_rate, parts=parts, workload=self.workload,
+                         tax_rate=self.tax_rate, quote=self.quote, parts=parts, workload=self.workload,
                          notes=self.notes)
 
 
@@ -177,7 +190,8 @@ def resolve_build(spec: BuildFile, catalog: Catalog, origin: str = "") -> Build:
                                  asked_as=ref.name))
         items[cat] = tuple(resolved)
     return Build(name=spec.name, items=items, prices=spec.prices, region=spec.region,
-                 tax_rate=spec.tax_rate, workload=spec.workload, notes=spec.notes, origin=origin)
+                 tax_rate=spec.tax_rate, workload=spec.workload, quote=spec.quote, notes=spec.notes,
+                 origin=origin)
 
 
 def parse_build_text(text: str, origin: str, not_a_mapping: str = "") -> BuildFile:

@@ -20,10 +20,7 @@ if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
 Verdict = Literal["holds", "flagged", "dated", "unverified"]
-SEED_POST = ("Joseph Redmon, \"Hardware Guide: Neural Networks on GPUs\" (2015), "
-             "https://pjreddie.com/darknet/hardware-guide/")
 SEED_BUILD = Path(__file__).parent / "data" / "seed-2015.yaml"  # the post's parts, as a build file
-SEED_TAX_RATE = 0.08  # the issue's reading of "about $6,000 after tax"
 
 # CPU peak for the "100x faster" claim: Haswell-E runs 2 FMA units x 8 FP32 lanes x 2 FLOPs =
 # 32 FP32 FLOP per cycle per core (Intel 64 and IA-32 Optimization Reference Manual, Haswell
@@ -156,7 +153,8 @@ def _ssd(catalog: Catalog, build: Build) -> Claim:
     return Claim("SSD", "it's loading around 1,000 images (about 16 MB) per second! ... loading from disk will not "
                  "be your bottleneck", "unverified" if supply is None else "flagged",
                  f"{conclusion}; but 1,000 ImageNet JPEGs are ~{per_image_kb:,.0f} MB/s, not 16 MB/s "
-                 f"({per_image_kb:,.0f} KB per image)", "dlrig estimate data-pipeline model; ImageNet train-set size")
+                 f"({per_image_kb:,.0f} KB per image)", "dlrig estimate data-pipeline model; ImageNet train-set size; "
+                 f"the drive's throughput: {build.storage[0].source_of('random_reads_per_s')}")
 
 
 def _cpu_vs_gpu(catalog: Catalog, build: Build) -> Claim:
@@ -183,31 +181,72 @@ def _cores(catalog: Catalog, build: Build) -> Claim:
                  "CPU-CORES-PER-GPU and PCIE-LANES", "rules CPU-CORES-PER-GPU, PCIE-LANES; catalog (curated)")
 
 
-def _cost(catalog: Catalog, build: Build) -> Claim:
-    from dlrig.catalog.prices import price_for
+# Combined state + population-weighted average local sales tax as of 2015-07-01: Tax Foundation,
+# "State and Local Sales Tax Rates, Midyear 2015" (Scott Drenkard, Jared Walczak, 2015-07-09):
+# "The five states with the highest average combined state and local sales tax rates are
+# Tennessee (9.46 percent), ... and Washington (8.90 percent)"; "The five states with the lowest
+# average combined rates are Alaska (1.78 percent), Hawaii (4.35 percent), ..."; Delaware,
+# New Hampshire and Oregon levy neither a state nor a local sales tax.
+TAX_2015_SOURCE = ("Tax Foundation, State and Local Sales Tax Rates, Midyear 2015 "
+                   "(https://taxfoundation.org/state-and-local-sales-tax-rates-midyear-2015)")
+US_SALES_TAX_2015 = (("none (Delaware, New Hampshire, Oregon)", 0.0), ("Hawaii (lowest with a state tax)", 0.0435),
+                     ("Washington (fifth highest)", 0.0890), ("Tennessee (highest)", 0.0946))
 
-    book = catalog.price_book("seed-2015")
-    priced, missing = 0.0, []
-    for lines in build.items.values():
-        for item in lines:
-            p = price_for(book, item.part)
-            if p is None:
-                missing.append(item.part.name)
-            else:
-                priced += p.usd * item.count
-    total = priced * (1 + SEED_TAX_RATE)
-    implied = 6000 / (1 + SEED_TAX_RATE) - priced
-    return Claim("Cost", "For about $6,000 after tax you can build your own 4 GPU box", "unverified",
-                 f"priced parts ${priced:,.0f} (${total:,.0f} with {SEED_TAX_RATE:.0%} tax); {len(missing)} parts have "
-                 f"no dated 2015 price ({', '.join(missing)}): the claim holds if they cost about "
-                 f"${implied:,.0f} together; the DIGITS DevBox cost $15,000", "seed-2015 price book; dlrig cost")
+
+def _cost(catalog: Catalog, build: Build) -> Claim:
+    """"About $6,000 after tax", priced from the post's own figures at 2015's US sales taxes."""
+    from dataclasses import replace
+
+    from dlrig.cost.bundles import money
+    from dlrig.cost.prebuilt import find_prebuilt
+    from dlrig.cost.purchase import purchase_cost
+    from dlrig.cost.quote import ABOUT, check_quote
+
+    words = "For about $6,000 after tax you can build your own 4 GPU box"
+    purchase = purchase_cost(build, catalog.price_book("seed-2015"))
+    if build.quote is None or purchase.unpriced:
+        missing = ", ".join(purchase.unpriced) or "the build file's quote"
+        return Claim("Cost", words, "unverified", f"no dated price for {missing}", "seed-2015 price book; dlrig cost")
+    quote = build.quote
+    checks = [(place, check_quote(quote, replace(purchase, tax_rate=rate))) for place, rate in US_SALES_TAX_2015]
+    at = "; ".join(f"{place} {c.tax_rate:.2%}: {money(round(c.build_usd))} ({abs(c.difference_pct):.1%} "
+                   f"{'below' if c.difference_usd <= 0 else 'above'})" for place, c in checks)
+    lowest_ok = (quote.usd * (1 - ABOUT) - purchase.shipping_usd) / purchase.parts_usd - 1
+    near = any(c.verdict == "holds" for _, c in checks)
+    never_over = all(c.build_usd <= quote.usd * (1 + ABOUT) for _, c in checks)
+    verdict: Verdict = "holds" if near and never_over else "flagged"
+    implied = checks[0][1].implied_tax_rate
+    if implied is None:
+        needs = "no tax rate"
+    else:
+        above = ", above every 2015 state average" if implied > max(r for _, r in US_SALES_TAX_2015) else ""
+        needs = f"{implied:.1%} tax{above}"
+    over = [place for place, c in checks if c.build_usd > quote.usd]
+    evidence = (f"{purchase.parts_sum} before tax; {money(quote.usd)} needs {needs}; at 2015 state+local "
+                f"averages: {at}: within {ABOUT:.0%} of {money(quote.usd)} wherever tax is {lowest_ok:.1%} or more, "
+                + (f"and above it in {', '.join(over)}" if over else "and never above it"))
+    box = find_prebuilt("devbox")
+    if box is not None:
+        top = checks[-1][1].build_usd
+        evidence += (f"; the {box.name} cost {money(box.price_usd)} with {box.lead_time or 'an unknown'} lead time: "
+                     f"{money(round(box.price_usd - top))} ({(box.price_usd - top) / box.price_usd:.0%}) saved even "
+                     "at the highest rate, and the build \"ships in just a few days from Newegg\" (the post)")
+    return Claim("Cost", words, verdict, evidence,
+                 f"seed-2015 price book (the post's $1,400 base computer and $1,000 TITAN X); dlrig cost "
+                 f"(\"about\" = within {ABOUT:.0%}); {TAX_2015_SOURCE}; dlrig's prebuilt table (DevBox)")
 
 
 def _qvo(catalog: Catalog, build: Build) -> Claim:
+    """The copy's SSD is a later edit: the original built the box with a 2015 Mushkin drive."""
+    from dlrig.catalog.sources_info import ORIGINAL_SOURCE
+
     drive = build.storage[0]
     return Claim("SSD part", "SAMSUNG 870 QVO Series 2.5\" 1TB - MLC", "flagged",
-                 f"{drive.name}: a 2020 part with QLC (4-bit) flash, not MLC; the post was edited after 2015",
-                 "curated catalog entry (CDRLabs review; Puget Systems)")
+                 "a later copy of the post lists a Samsung 870 QVO 1TB: a 2020 drive with QLC (4-bit) flash, not "
+                 "MLC, so not a part of the 2015 build; the post's original version lists a Mushkin Enhanced Reactor "
+                 f"2.5\" 1TB (Newegg N82E16820226596), which the seed build uses ({drive.name})",
+                 f"the post's original version ({ORIGINAL_SOURCE}); curated catalog entries (870 QVO: CDRLabs "
+                 "review, Puget Systems; Reactor: buildcores-opendb MKNSSDRE1TB, AnandTech review)")
 
 
 def as_json(claims: list[Claim]) -> list[dict[str, str]]:

@@ -108,3 +108,50 @@ def test_an_unknown_row_names_its_line_and_the_closest_parts(tmp_path):
         load_csv_book(path, TinyCatalog())  # type: ignore[arg-type]
     assert exc.value.line == 3 and "closest" in exc.value.message and "GeForce RTX 5090" in exc.value.message
     assert exc.value.exit_code == 2
+
+
+def test_csv_bundle_rows_share_one_price_and_count_repeated_parts(tmp_path):
+    path = write(tmp_path, "part,price_usd,date,source,bundle\n"
+                           "GeForce RTX 4090,\"$2,999\",2026-11-03,shop quote,pair\n"
+                           "RTX 5090,,,,pair\n"
+                           "RTX 5090,2999,2026-11-03,,pair\n"
+                           "GeForce RTX 4090,1599,2026-11-01,launch,\n")
+    book = load_csv_book(path, TinyCatalog())  # type: ignore[arg-type]
+    (pair,) = book.bundles
+    assert (pair.name, pair.usd, pair.date, pair.source) == ("pair", 2999, dt.date(2026, 11, 3), "shop quote")
+    assert {(m.part_id, m.count) for m in pair.members} == {("gpu/4090", 1), ("gpu/5090", 2)}
+    assert book.price("gpu/4090").usd == 1599  # type: ignore[union-attr]  # its own price stays separate
+    assert book.price("gpu/5090") is None and book.info.date == dt.date(2026, 11, 3)
+
+
+@pytest.mark.parametrize(("rows", "line", "column", "message"), [
+    ("GeForce RTX 4090,2999,2026-11-03,pair\nRTX 5090,2899,2026-11-03,pair\n", 3, "price_usd", "differs from '2999'"),
+    ("GeForce RTX 4090,,2026-11-03,pair\nRTX 5090,,2026-11-03,pair\n", 2, "price_usd",
+     "bundle 'pair' has no price_usd"),
+    ("GeForce RTX 4090,2999,2026-11-03,pair\nRTX 9999,,,pair\n", 3, "part", "unknown part"),
+    ("GeForce RTX 4090,2999,2026-11-03,pair\nGeForce RTX 4090,1999,2026-11-03,solo\n", None, "bundle",
+     "gpu/4090 is in bundles 'pair' and 'solo'"),
+])
+def test_malformed_csv_bundle_names_what_is_wrong(tmp_path, rows, line, column, message):
+    with pytest.raises(MalformedFile) as exc:
+        load_csv_book(write(tmp_path, "part,price_usd,date,bundle\n" + rows), TinyCatalog())  # type: ignore[arg-type]
+    assert exc.value.line == line and exc.value.column == column and message in exc.value.message
+
+
+def test_packaged_book_reads_a_bundle_row(tmp_path):
+    import json
+
+    from dlrig.catalog.prices import load_book_file
+
+    path = tmp_path / "b.jsonl"
+    rows = [{"part_id": "gpu/4090", "usd": 1599.0, "date": "2022-10-12", "source": "launch"},
+            {"bundle": "pair", "members": [{"part_id": "gpu/4090"}, {"part_id": "gpu/5090", "count": 2}],
+             "usd": 5000.0, "date": "2026-01-01", "source": "quote", "quote": "both for $5,000"}]
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    book = load_book_file(path, PriceBookInfo(name="b", description="", source="t"))
+    (pair,) = book.bundles
+    assert book.order == ("gpu/4090",) and pair.quote == "both for $5,000" and pair.members[1].count == 2
+    rows.append({**rows[1], "bundle": "other"})
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(MalformedFile, match="a part may be in one bundle"):
+        load_book_file(path, PriceBookInfo(name="b", description="", source="t"))

@@ -79,7 +79,7 @@ def test_terminal_report_names_sources_and_dates(build_file):
     assert result.exit_code == 0, result.output
     out = result.stdout
     for text in ("$4,752.00", "stale", "EIA", "2024-04", "8-10 weeks", "break-even", "about 2025, unverified",
-                 "DOMAIN.md"):
+                 "unconfirmed: Core i7-5930K"):
         assert text in out, text
 
 
@@ -120,15 +120,33 @@ def test_seed_build_against_devbox_and_cloud():
                  "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    # The post: "about $6,000 after tax". Only the GPUs, the CPU and the SSD have dated sources
-    # (4 x $1,000 + $389.99 + $130); the board, memory, PSU and case stay unpriced, never invented.
-    assert data["parts_usd"] == pytest.approx(4 * 1000 + 389.99 + 130)
-    assert data["tax_usd"] == pytest.approx(0.08 * data["parts_usd"], abs=0.01)
-    assert len(data["unpriced"]) == 4
     devbox, rent = data["comparisons"]
     assert devbox["price_usd"] == 15000
     assert rent["kind"] == "cloud" and rent["break_even_hours"] and rent["break_even_months"]
     assert all(p["date"] is None or p["stale"] for p in data["prices"])  # 2015 prices are stale
+
+
+def test_seed_build_priced_from_the_posts_own_figures():
+    """The issue's done-when: no unpriced part, $5,800-$6,000 at 8%, the DevBox at $15,000."""
+    result = run(str(SEED), "--tax-rate", "0.08", "--vs", "devbox", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["unpriced"] == [] and data["total_note"] == "all parts priced"
+    assert data["parts_usd"] == pytest.approx(1400 + 4 * 1000)  # "The base computer is $1,400" + 4 x $1,000
+    assert 5800 <= data["total_usd"] <= 6000 and data["total_usd"] == pytest.approx(5832)
+    assert data["parts_sum"] == "4 x $1,000 + $1,400 (bundle 'base computer') = $5,400"
+    bundled = [p for p in data["prices"] if p["bundle"] == "base computer"]
+    assert {p["category"] for p in bundled} == {"cpu", "motherboard", "memory", "storage", "psu", "case", "bundle"}
+    assert sum(p["line_usd"] for p in bundled if p["line_usd"]) == pytest.approx(1400)  # counted once
+    quote = data["quote"]
+    assert quote["usd"] == 6000 and quote["verdict"] == "holds" and quote["implied_tax_rate"] == pytest.approx(0.1111)
+    (devbox,) = data["comparisons"]
+    assert devbox["price_usd"] == 15000 and devbox["lead_time"] == "8-10 weeks"
+    assert devbox["difference_usd"] == pytest.approx(15000 - 5832)
+    text = run(str(SEED), "--tax-rate", "0.08", "--vs", "devbox").stdout
+    for shown in ("│ in bundle │", "= $5,400", "the quote implies 11.11% tax",
+                  "within 5%: holds", "$9,168.00 cheaper (61% of the box's price)", "8-10 weeks"):
+        assert shown in " ".join(text.split()), shown
 
 
 def test_a_users_cloud_row_wins_over_the_packaged_one_and_an_ambiguous_gpu_is_bad_input(tmp_path: Path) -> None:

@@ -68,11 +68,14 @@ def test_csv_has_every_line_with_date_and_source(catalog):
     book = book_of(build, catalog)
     rows = list(csv.DictReader(io.StringIO(to_csv(purchase_cost(build, book)))))
     assert tuple(rows[0]) == CSV_COLUMNS
-    assert len(rows) == sum(len(lines) for lines in build.items.values())
+    # every build line, and one for the post's $1,400 base computer (its rest after the CPU's own price)
+    assert len(rows) == sum(len(lines) for lines in build.items.values()) + 1
     gpu = next(r for r in rows if r["category"] == "gpu")
     assert (gpu["count"], gpu["unit_price_usd"]) == ("4", "1000.00") and gpu["date"] and gpu["source"]
-    board = next(r for r in rows if r["category"] == "motherboard")
-    assert board["unit_price_usd"] == "" and board["date"] == ""
+    board = next(r for r in rows if r["category"] == "motherboard")  # no price of its own: in the bundle
+    assert board["unit_price_usd"] == "" and board["source"].startswith("in bundle 'base computer' ($1,400")
+    rest, cpu = (next(r for r in rows if r["category"] == c) for c in ("bundle", "cpu"))
+    assert float(rest["unit_price_usd"]) + float(cpu["unit_price_usd"]) == 1400
 
 
 @pytest.mark.parametrize("fmt,suffix", [("yaml", ".yaml"), ("json", ".json")])

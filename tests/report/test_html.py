@@ -75,6 +75,14 @@ def test_workload_the_estimator_refuses_is_reported_not_raised(catalog):
     assert "Workload estimate unavailable" in html or 'id="pipeline"' in html
 
 
+def test_seed_report_prices_the_platform_by_its_bundle(catalog):
+    html = report(EXAMPLES / "seed-2015.yaml", catalog)
+    shown = html.split('<script type="application/json"')[0]  # the page, not its embedded data
+    assert html.count('<td class="num">in bundle</td>') == 2 * 5  # board, memory, SSD, PSU, case: unit and line
+    assert "Parts $5,400.00" in shown and "unpriced" not in shown
+    assert "CPU $390; Motherboard in a bundle;" in html  # the cost chart's description
+
+
 def test_names_are_escaped(workload_build, catalog):
     html = report(workload_build, catalog, name='<img src="x" onerror="alert(1)">')
     assert "<img" not in html and "&lt;img" in html

@@ -234,6 +234,27 @@ class Price(Frozen):
     note: str | None = None  # e.g. "filled from launch price: the post gives none"
 
 
+class BundleMember(Frozen):
+    part_id: str
+    count: int = Field(default=1, ge=1)
+
+
+class Bundle(Frozen):
+    """One dated price for a group of parts bought together ("the base computer is $1,400").
+
+    The quote says what the group cost, not how that splits between its parts, so no part of
+    a bundle ever gets a price of its own from it (dlrig.cost.purchase applies it as one line).
+    """
+
+    name: str
+    members: tuple[BundleMember, ...] = Field(min_length=1)
+    usd: float = Field(gt=0)
+    date: dt.date
+    source: str
+    quote: str | None = None  # the source's own words, where it has them
+    note: str | None = None
+
+
 class PriceBookInfo(Frozen):
     name: str
     description: str

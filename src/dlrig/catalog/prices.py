@@ -7,6 +7,13 @@ A user's own book is a CSV file with a header row and these columns:
     date        the day of the quote, YYYY-MM-DD
     source      optional: where the price came from (default: the file's name)
     retailer    optional
+    bundle      optional: the name of a quoted bundle this row is a member of (see below)
+
+A bundle is one price for a group of parts bought together ("the base computer is $1,400").
+Its rows name the bundle in ``bundle``, one row per part (list a part twice for two of it), and
+carry the bundle's price, date and source: the same on every row, or blank after the first.
+A part may be in one bundle of a book; ``dlrig cost`` uses a bundle only for parts that have no
+price of their own (dlrig.cost.bundles; docs/cost.md, "Bundles").
 """
 
 from __future__ import annotations
@@ -14,19 +21,19 @@ from __future__ import annotations
 import csv
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Part, Price, PriceBookInfo
+from dlrig.catalog.models import Bundle, BundleMember, Part, Price, PriceBookInfo
 from dlrig.errors import BadInput, MalformedFile
 
 if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
-CSV_COLUMNS = ("part", "price_usd", "date", "source", "retailer")
+CSV_COLUMNS = ("part", "price_usd", "date", "source", "retailer", "bundle")
 REQUIRED_COLUMNS = ("part", "price_usd", "date")
 STALE_AFTER_DAYS = 365  # a price older than this is flagged
 
@@ -37,6 +44,7 @@ class PriceBook:
     prices: dict[str, Price] = field(default_factory=dict)
     order: tuple[str, ...] = ()  # the book's own order, where it reproduces a published table
     quoted: dict[str, dict[str, float]] = field(default_factory=dict)  # part -> figures it quotes
+    bundles: tuple[Bundle, ...] = ()  # groups of parts priced together, in the book's order
 
     @property
     def name(self) -> str:
@@ -47,7 +55,10 @@ class PriceBook:
 
     @classmethod
     def latest_of(cls, books: Iterable[PriceBook]) -> PriceBook:
-        """The most recent known price of each part across books (user books excluded)."""
+        """The most recent known price of each part across books (user books excluded).
+
+        Bundles stay in their own books: a bundle quotes one set of parts on one day, so mixing it
+        with other books' newer per-part prices would price some of its parts twice."""
         best: dict[str, Price] = {}
         for book in books:
             for pid, p in book.prices.items():
@@ -58,20 +69,40 @@ class PriceBook:
         return cls(info=info, prices=best)
 
 
+def check_bundles(bundles: Iterable[Bundle]) -> str | None:
+    """What is wrong with a book's bundles (a part in two of them), or None."""
+    seen: dict[str, str] = {}
+    for b in bundles:
+        for m in b.members:
+            if m.part_id in seen and seen[m.part_id] != b.name:
+                return f"{m.part_id} is in bundles {seen[m.part_id]!r} and {b.name!r}; a part may be in one bundle"
+            seen[m.part_id] = b.name
+    return None
+
+
 def load_book_file(path: Path, info: PriceBookInfo) -> PriceBook:
+    """A packaged book: one price a line, or one bundle a line (``{"bundle": NAME, "members": ...}``)."""
     prices: dict[str, Price] = {}
     order: list[str] = []
     quoted: dict[str, dict[str, float]] = {}
+    bundles: list[Bundle] = []
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             row = json.loads(line)
+            if "bundle" in row:
+                name = row.pop("bundle")
+                bundles.append(Bundle.model_validate({**row, "name": name}))
+                continue
             q = row.pop("quoted", None)
             price = Price.model_validate(row)
             prices[price.part_id] = price
             order.append(price.part_id)
             if q:
                 quoted[price.part_id] = q
-    return PriceBook(info=info, prices=prices, order=tuple(order), quoted=quoted)
+    problem = check_bundles(bundles)
+    if problem:
+        raise MalformedFile(str(path), problem)
+    return PriceBook(info=info, prices=prices, order=tuple(order), quoted=quoted, bundles=tuple(bundles))
 
 
 def parse_usd(text: str) -> float:
@@ -95,13 +126,17 @@ def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise MalformedFile(str(path), f"missing column(s) {', '.join(missing)}; the header must "
-                            f"have {', '.join(REQUIRED_COLUMNS)} (and optionally source, retailer)",
+                            f"have {', '.join(REQUIRED_COLUMNS)} (and optionally source, retailer, bundle)",
                             line=1)
     prices: dict[str, Price] = {}
     via_card: dict[str, Price] = {}  # chip id -> a card's price, where the file names a card
+    members: dict[str, list[tuple[int, dict[str, str]]]] = {}
     for lineno, raw in enumerate(reader, start=2):
         row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
         if not any(row.values()):
+            continue
+        if row.get("bundle"):
+            members.setdefault(row["bundle"], []).append((lineno, row))
             continue
         price, part = _csv_price(row, path, lineno, catalog)
         prices[price.part_id] = price
@@ -112,22 +147,28 @@ def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
                                                                   "note": note}))
     for chip_id, price in via_card.items():  # a row naming the chip itself wins
         prices.setdefault(chip_id, price)
-    if not prices:
+    bundles = tuple(_csv_bundle(name, rows, path, catalog) for name, rows in members.items())
+    if not prices and not bundles:
         raise MalformedFile(str(path), "no prices in the file")
-    newest = max(p.date for p in prices.values())
+    problem = check_bundles(bundles)
+    if problem:
+        raise MalformedFile(str(path), problem, column="bundle")
+    newest = max([p.date for p in prices.values()] + [b.date for b in bundles])
     info = PriceBookInfo(name=path.name, description=f"user prices from {path}",
                          source=str(path), date=newest)
-    return PriceBook(info=info, prices=prices, order=tuple(prices))
+    return PriceBook(info=info, prices=prices, order=tuple(prices), bundles=bundles)
 
 
-def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Price, Part]:
-    """The row's price and the part it names. Where the name resolved to a board-partner card
-    (``catalog.resolve`` as every command does: "RTX 3090" finds a Founders Edition card), the caller
-    also prices the card's GPU chip, which the GPU ranking and ``fit`` look up."""
-
+def _cell_error(path: Path, lineno: int) -> Callable[[str, str], MalformedFile]:
     def bad(column: str, problem: str) -> MalformedFile:
         return MalformedFile(str(path), problem, line=lineno, column=column)
 
+    return bad
+
+
+def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Part, float, date]:
+    """A row's part, USD and date, each checked; the error names the line and column."""
+    bad = _cell_error(path, lineno)
     if not row.get("part"):
         raise bad("part", "empty part name")
     try:
@@ -144,9 +185,52 @@ def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -
         part = catalog.resolve(row["part"])
     except BadInput as exc:
         raise bad("part", exc.message) from None
+    return part, usd, day
+
+
+def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Price, Part]:
+    """The row's price and the part it names. Where the name resolved to a board-partner card
+    (``catalog.resolve`` as every command does: "RTX 3090" finds a Founders Edition card), the caller
+    also prices the card's GPU chip, which the GPU ranking and ``fit`` look up."""
+    part, usd, day = _csv_cells(row, path, lineno, catalog)
     price = Price(part_id=part.id, usd=usd, date=day, source=row.get("source") or path.name,
                   retailer=row.get("retailer") or None)
     return price, part
+
+
+def _same_cell(column: str, a: str, b: str) -> bool:
+    """Two spellings of one value ("$2,999" and "2999" are one price)."""
+    if column == "price_usd":
+        try:
+            return parse_usd(a) == parse_usd(b)
+        except ValueError:
+            return a == b
+    return a == b
+
+
+def _csv_bundle(name: str, rows: list[tuple[int, dict[str, str]]], path: Path, catalog: Catalog) -> Bundle:
+    """One bundle from its member rows: the price, date and source, given once or repeated alike."""
+    shared: dict[str, tuple[int, str]] = {}  # column -> (line, value) where first given
+    for lineno, row in rows:
+        for col in ("price_usd", "date", "source"):
+            value = row.get(col, "")
+            if value and col in shared and not _same_cell(col, shared[col][1], value):
+                raise _cell_error(path, lineno)(
+                    col, f"bundle {name!r}: {value!r} differs from {shared[col][1]!r} on line {shared[col][0]}; "
+                    f"every row of a bundle carries the bundle's {col} (or leaves it blank)")
+            if value:
+                shared.setdefault(col, (lineno, value))
+    counts: dict[str, int] = {}
+    first = rows[0][0]
+    for col in ("price_usd", "date"):
+        if col not in shared:
+            raise _cell_error(path, first)(col, f"bundle {name!r} has no {col}: give the bundle's on one of its rows")
+    fill = {col: value for col, (_, value) in shared.items()}
+    for lineno, row in rows:
+        part, usd, day = _csv_cells({**row, **fill}, path, lineno, catalog)
+        counts[part.id] = counts.get(part.id, 0) + 1
+    return Bundle(name=name, members=tuple(BundleMember(part_id=p, count=n) for p, n in counts.items()),
+                  usd=usd, date=day, source=fill.get("source") or path.name)
 
 
 def price_for(book: PriceBook, part: object) -> Price | None:

@@ -41,19 +41,25 @@ def show(
 ) -> None:
     """Every field of a part with its source, and its prices in each book."""
     from dlrig.catalog.models import Gpu
+
     cat = catalog()
     part = cat.resolve(name, category)
     if isinstance(part, Gpu):
         part = cat.chip_of(part)
     prices = [(b, cat.price_book(b).price(part.id)) for b in cat.book_infos]
+    bundles = [(b, x) for b in cat.book_infos for x in cat.price_book(b).bundles
+               if any(m.part_id == part.id for m in x.members)]
     if json_out:
         emit_json({"part": part.model_dump(mode="json"),
-                   "prices": {b: p.model_dump(mode="json") for b, p in prices if p}})
+                   "prices": {b: p.model_dump(mode="json") for b, p in prices if p},
+                   "bundles": {b: x.model_dump(mode="json") for b, x in bundles}})
         return
+    from dlrig.cost.bundles import bundle_label
     from dlrig.render.catalog import part as render_part
 
     lines = [f"price ({b}): ${p.usd:,.2f} on {p.date} from {p.source}" + (f" — {p.note}" if p.note else "")
              for b, p in prices if p]
+    lines += [f"price ({b}): {bundle_label(x)}, with {len(x.members) - 1} other parts" for b, x in bundles]
     render_part(console(), part, lines or ["price: none in any book"])
 
 

@@ -14,7 +14,8 @@ MARK = {"holds": "✓ holds", "flagged": "! flagged", "dated": "~ dated", "unver
 @handle_errors
 def seed(json_out: bool = typer.Option(False, "--json", help="print one JSON document")) -> None:
     """Check the seed post's claims: the GPU table, the parts, power, memory, disk, cost."""
-    from dlrig.claims import SEED_POST, as_json, seed_claims
+    from dlrig.catalog.sources_info import SEED_POST
+    from dlrig.claims import as_json, seed_claims
 
     claims = seed_claims(catalog())
     if json_out:

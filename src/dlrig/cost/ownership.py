@@ -28,6 +28,7 @@ from dlrig.cost.assumptions import (
 from dlrig.cost.cloud import CloudMatch, CloudOffer
 from dlrig.cost.prebuilt import Prebuilt, find_prebuilt, prebuilt_names
 from dlrig.cost.purchase import Purchase, check_rate, purchase_cost
+from dlrig.cost.quote import QuoteCheck, check_quote
 from dlrig.cost.running import Running, running_cost
 from dlrig.errors import BadInput
 from dlrig.regions import Region
@@ -90,6 +91,7 @@ class CostReport:
     comparisons: tuple[PrebuiltComparison | CloudComparison, ...]
     notes: tuple[str, ...] = ()
     today: dt.date = field(default_factory=dt.date.today)
+    quote: QuoteCheck | None = None  # the build file's quoted total, checked
 
     def to_json(self) -> dict[str, object]:
         """The ``dlrig cost --json`` document (``dlrig.cost.report``)."""
@@ -247,7 +249,7 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
         unique.setdefault(name.lower(), name)
     results = [_comparison(name, ctx) for name in unique.values()]
     comparisons = tuple(r for r in results if not isinstance(r, str))
-    notes = tuple(r for r in results if isinstance(r, str))
+    notes = tuple(r for r in results if isinstance(r, str)) + purchase.notes
     if purchase.unpriced:
         notes += (f"{purchase.total_note} ({', '.join(purchase.unpriced)}): the total, the differences "
                   "and the break-even understate this build's cost",)
@@ -256,4 +258,5 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
     if running.power.unknown:
         notes += (f"power unknown for {', '.join(running.power.unknown)} (counted as 0 W)",)
     return CostReport(build=build.name, purchase=purchase, running=running, depreciation=ctx.depreciation,
-                      years=options.years, comparisons=comparisons, notes=notes, today=today)
+                      years=options.years, comparisons=comparisons, notes=notes, today=today,
+                      quote=check_quote(build.quote, purchase) if build.quote else None)

@@ -1,6 +1,8 @@
 """Purchase cost: every part's dated price, tax, shipping; unpriced parts listed, never guessed.
 
 Build cost = sum of parts + tax + shipping, with a date on every price (DOMAIN.md section 7).
+A book's quoted bundles price, as one line, the parts that have no price of their own
+(dlrig.cost.bundles says how, without counting anything twice).
 Tax applies to the parts; shipping is added after tax (US sales tax on shipping varies by
 state; pass the taxed amount yourself where it applies).
 """
@@ -19,7 +21,11 @@ from dlrig.errors import BadInput
 
 @dataclass(frozen=True)
 class PriceLine:
-    """One build line with its price, or without one (``unit_usd`` None: unknown)."""
+    """One build line with its price, or without one (``unit_usd`` None: unknown).
+
+    ``bundle`` names the quoted bundle a line belongs to: a member without a price of its own
+    (``unit_usd`` None, covered by the bundle's line), a member priced on its own, or the
+    bundle's own line (category "bundle": the bundle's price less its members' own prices)."""
 
     part_id: str
     name: str
@@ -31,6 +37,7 @@ class PriceLine:
     age_days: int | None
     stale: bool | None  # older than STALE_AFTER_DAYS; None when unpriced
     note: str | None = None
+    bundle: str | None = None
 
     @property
     def line_usd(self) -> float | None:
@@ -44,6 +51,7 @@ class Purchase:
     tax_rate: float
     tax_source: str
     shipping_usd: float
+    notes: tuple[str, ...] = ()  # why a book's bundle was not used, where one could have been
 
     @property
     def parts_usd(self) -> float:
@@ -60,7 +68,7 @@ class Purchase:
 
     @property
     def unpriced(self) -> tuple[str, ...]:
-        return tuple(line.name for line in self.lines if line.unit_usd is None)
+        return tuple(line.name for line in self.lines if line.unit_usd is None and not line.bundle)
 
     @property
     def stale(self) -> tuple[str, ...]:
@@ -70,6 +78,33 @@ class Purchase:
     def oldest(self) -> dt.date | None:
         dates = [line.date for line in self.lines if line.date is not None]
         return min(dates) if dates else None
+
+    @property
+    def parts_sum(self) -> str:
+        """The parts total as the sum a reader checks by hand: "4 x $1,000 + $1,400 (bundle
+        'base computer') = $5,400"; a bundle counts once, at its quoted price."""
+        from dlrig.cost.bundles import money
+
+        labels: list[str] = []
+        amounts: list[float] = []
+        at: dict[str, int] = {}  # bundle name -> its term
+        for line in self.lines:
+            if line.line_usd is None:
+                continue
+            if line.bundle is not None and line.bundle in at:
+                amounts[at[line.bundle]] += line.line_usd
+                continue
+            if line.bundle is not None:
+                at[line.bundle] = len(labels)
+                labels.append(f"bundle {line.bundle!r}")
+            else:
+                unit = money(line.unit_usd or 0.0)
+                labels.append(f"{line.count} x {unit}" if line.count > 1 else unit)
+            amounts.append(line.line_usd)
+        bundled = set(at.values())
+        shown = [f"{money(round(usd, 2))} ({label})" if i in bundled else label
+                 for i, (label, usd) in enumerate(zip(labels, amounts, strict=True))]
+        return " + ".join(shown) + f" = {money(round(self.parts_usd, 2))}"
 
     @property
     def total_note(self) -> str:
@@ -107,10 +142,16 @@ def purchase_cost(build: Build, book: PriceBook, tax_rate: float = 0.0, tax_sour
     if not math.isfinite(shipping_usd) or shipping_usd < 0:
         raise BadInput(f"shipping must be zero or more USD, got {shipping_usd:g}")
     today = today or dt.date.today()
-    lines = tuple(price_line(cat, item, book, today)
-                  for cat, items in build.items.items() for item in items)
-    return Purchase(lines=lines, book=book.name, tax_rate=tax_rate,
-                    tax_source=tax_source or "given", shipping_usd=shipping_usd)
+    items = [(cat, item) for cat, lines in build.items.items() for item in lines]
+    lines = [price_line(cat, item, book, today) for cat, item in items]
+    notes: list[str] = []
+    if book.bundles:
+        from dlrig.cost.bundles import apply_bundles
+
+        names = {item.part.id: item.part.name for _, item in items}
+        lines, notes = apply_bundles(book.bundles, [item for _, item in items], lines, names, today)
+    return Purchase(lines=tuple(lines), book=book.name, tax_rate=tax_rate,
+                    tax_source=tax_source or "given", shipping_usd=shipping_usd, notes=tuple(notes))
 
 
 STALE_NOTE = f"older than {STALE_AFTER_DAYS} days (dlrig.catalog.prices.STALE_AFTER_DAYS)"

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.prices import STALE_AFTER_DAYS
 from dlrig.cost.purchase import STALE_NOTE, PriceLine
+from dlrig.cost.quote import quote_json
 
 if TYPE_CHECKING:  # ownership.CostReport.to_json calls this module: no import back at run time
     from dlrig.cost.ownership import CloudComparison, CostReport, PrebuiltComparison
@@ -18,7 +19,8 @@ def _r(value: float | None, digits: int = 2) -> float | None:
 def price_json(line: PriceLine) -> dict[str, Any]:
     return {"part": line.name, "part_id": line.part_id, "category": line.category, "count": line.count,
             "usd": line.unit_usd, "line_usd": _r(line.line_usd), "date": line.date and line.date.isoformat(),
-            "age_days": line.age_days, "source": line.source, "stale": line.stale, "note": line.note}
+            "age_days": line.age_days, "source": line.source, "stale": line.stale, "note": line.note,
+            "bundle": line.bundle}
 
 
 def prebuilt_json(c: PrebuiltComparison) -> dict[str, Any]:
@@ -58,8 +60,10 @@ def report_json(report: CostReport) -> dict[str, Any]:
     return {
         "build": report.build, "as_of": report.today.isoformat(),
         "total_usd": _r(p.total_usd), "total_note": p.total_note, "parts_usd": _r(p.parts_usd),
+        "parts_sum": p.parts_sum,
         "tax_usd": _r(p.tax_usd), "tax_rate": p.tax_rate, "tax_source": p.tax_source,
         "shipping_usd": p.shipping_usd, "price_book": p.book, "unpriced": list(p.unpriced),
+        "quote": quote_json(report.quote) if report.quote else None,
         "stale_prices": list(p.stale), "stale_rule": STALE_NOTE,
         "oldest_price_date": p.oldest and p.oldest.isoformat(),
         "lead_time": None, "lead_time_note": "no source gives lead times for these parts",

@@ -22,11 +22,16 @@ def cost_report(out: Console, report: CostReport) -> None:
         table.add_column(col)
     for p in data["prices"]:
         when = (p["date"] or "—") + (" [red](stale)[/red]" if p["stale"] else "")
-        table.add_row(p["part"], str(p["count"]), _money(p["usd"]), when, p["source"] or p["note"] or "")
+        unit = "in bundle" if p["usd"] is None and p["bundle"] else _money(p["usd"])
+        table.add_row(p["part"], str(p["count"]), unit, when, p["source"] or p["note"] or "")
     out.print(table)
+    if any(p["bundle"] for p in data["prices"]):
+        out.print(f"parts: {data['parts_sum']}")
     out.print(f"parts {_money(data['parts_usd'])} + tax {_money(data['tax_usd'])} "
               f"({data['tax_rate']:.2%}, {data['tax_source']}) + shipping {_money(data['shipping_usd'])} "
               f"= [bold]{_money(data['total_usd'])}[/bold] ({data['total_note']})")
+    if data["quote"]:
+        _render_quote(out, data["quote"])
     if data["stale_prices"]:
         out.print(f"[red]stale prices[/red] ({data['stale_rule']}): {', '.join(data['stale_prices'])}")
     out.print(f"lead time: unknown ({data['lead_time_note']})")
@@ -35,6 +40,19 @@ def cost_report(out: Console, report: CostReport) -> None:
         (_render_prebuilt if c["kind"] == "prebuilt" else _render_cloud)(out, c, data)
     for note in data["notes"]:
         out.print(f"[yellow]note[/yellow]: {note}")
+
+
+def _render_quote(out: Any, q: dict) -> None:
+    tax = "after tax" if q["after_tax"] else "before tax"
+    side = "below" if q["difference_usd"] <= 0 else "above"
+    implied = f"; the quote implies {q['implied_tax_rate']:.2%} tax" if q["implied_tax_rate"] is not None else ""
+    verdict = {"holds": "[green]holds[/green]", "off": "[red]off[/red]", "unverified": "[yellow]unverified[/yellow]"}
+    out.print(f"quoted: {_money(q['usd'])} {tax}" + (f" (“{q['text']}”)" if q["text"] else "")
+              + f": this build {_money(q['build_usd'])} at {q['tax_rate']:.2%} tax, "
+              f"{_money(abs(q['difference_usd']))} ({abs(q['difference_pct']):.1%}) {side}{implied}; "
+              f"within {q['about']:.0%}: {verdict[q['verdict']]}")
+    if q["source"]:
+        out.print(f"  [dim]quote: {q['source']}[/dim]")
 
 
 def _render_running(out: Any, d: dict) -> None:
@@ -53,7 +71,8 @@ def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
     cheaper = "cheaper" if c["difference_usd"] >= 0 else "dearer"
     lead = c["lead_time"] or "unknown"
     lead += f" ({c['lead_time_source']})" if c["lead_time_source"] else ""
-    out.print(f"  this build is {_money(abs(c['difference_usd']))} {cheaper}; the box's lead time: {lead}")
+    share = f" ({abs(c['difference_usd']) / c['price_usd']:.0%} of the box's price)" if c["price_usd"] else ""
+    out.print(f"  this build is {_money(abs(c['difference_usd']))} {cheaper}{share}; the box's lead time: {lead}")
     specs = ", ".join(f"{k}: {v if v is not None else 'unknown'}" for k, v in c["specs"].items())
     out.print(f"  spec: {specs}")
     t = c["peak_tflops"]

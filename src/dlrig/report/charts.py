@@ -32,9 +32,9 @@ def cost_chart(purchase: Purchase, uid: str = "cost") -> Bars:
     for cat in sorted({line.category for line in purchase.lines}, key=_category_order):
         lines = [line for line in purchase.lines if line.category == cat]
         known = [line.line_usd for line in lines if line.line_usd is not None]
-        missing = len(lines) - len(known)
+        missing = sum(1 for line in lines if line.line_usd is None and not line.bundle)  # bundled: priced
         value = sum(known) if known else None
-        shown = fmt(value, "$") if value is not None else "unpriced"
+        shown = fmt(value, "$") if value is not None else ("unpriced" if missing else "in a bundle")
         if known and missing:
             shown += f" + {missing} unpriced"
         bars.append(Bar(CATEGORY_LABEL.get(cat, cat), value, shown))

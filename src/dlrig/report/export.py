@@ -69,7 +69,8 @@ def to_csv(purchase: Purchase) -> str:
     for line in ordered_lines(purchase):
         writer.writerow((line.category, line.name, line.part_id, line.count,
                          "" if line.unit_usd is None else f"{line.unit_usd:.2f}",
-                         line.date.isoformat() if line.date else "", line.source or ""))
+                         line.date.isoformat() if line.date else "",
+                         line.source or (line.note if line.bundle else "") or ""))  # a bundled part cites its bundle
     return buf.getvalue()
 
 

@@ -12,7 +12,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from dlrig.catalog.models import Gpu, Part, Price
+from dlrig.catalog.models import Bundle, Gpu, Part, Price
 from dlrig.catalog.names import normalize
 from dlrig.sources import buildcores, curated, docyx, gpus, memory
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport
@@ -206,6 +206,13 @@ def _write(out_dir: Path, chips: list[Gpu], parts: dict[str, list[Part]],
     for name, rows in books.items():
         clean = []
         for r in rows:
+            if "bundle" in r:  # a group of parts priced together
+                if all(m["part_id"] in known for m in r["members"]):
+                    Bundle.model_validate({"name": r["bundle"], **{k: v for k, v in r.items() if k != "bundle"}})
+                    clean.append(r)
+                else:
+                    report.drop(f"prices:{name}", "bundle with a part not in the catalog")
+                continue
             if r["part_id"] not in known:
                 report.drop(f"prices:{name}", "price for a part not in the catalog")
                 continue

@@ -6,6 +6,11 @@ the post quotes are kept beside each price ("quoted"), so ``dlrig gpus --prices 
 reproduces the table to the decimal while ``catalog show`` keeps TechPowerUp's figures.
 Parts the post gives no price for are filled from ``curated/seed_prices.yaml`` (dated
 sources near 2015) and marked so; a part with no dated source stays unpriced.
+
+The post's original version prices the platform as one figure: "The base computer is $1,400,
+add on another $4k for GPUs". That is the book's bundle ``base computer`` (board, CPU, PSU,
+memory, SSD, case as the original built it, with its Mushkin Reactor SSD), which ``dlrig cost``
+uses for those parts that have no dated price of their own (dlrig.cost.bundles).
 """
 
 from __future__ import annotations
@@ -14,10 +19,11 @@ from typing import Any
 
 from dlrig.catalog.models import Part
 from dlrig.catalog.names import key
+from dlrig.catalog.sources_info import ORIGINAL_SOURCE, SEED_CITATION
 from dlrig.sources import curated
 from dlrig.sources.common import ChipIndex
 
-SEED_URL = "seed post: neural-networks-on-gpus.md"
+SEED_URL = SEED_CITATION
 SEED_DATE = "2015-05-31"
 SEED_BOOK_INFO = {
     "name": "seed-2015", "source": SEED_URL,
@@ -36,6 +42,13 @@ SEED_TABLE = [
 SEED_PARTS = {  # the post's parts, as DESIGN.md's seed build names them
     "EVGA GeForce GTX TITAN X 12GB": 1000,
 }
+# (name, USD, the post's words, parts by part number), as the original version built it:
+# Newegg N82E16813128772, N82E16819117402, N82E16817182251, N82E16820231796, N82E16820226596,
+# N82E16811147158.
+SEED_BUNDLES = [
+    ("base computer", 1400, "The base computer is $1,400, add on another $4k for GPUs",
+     ("GA-X99-UD3P", "BX80648I75820K", "HERCULES-1600S", "F4-2133C15Q-32GRR", "MKNSSDRE1TB", "THOR V2")),
+]
 
 
 def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
@@ -60,6 +73,20 @@ def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
         rows.append({"part_id": pid, "usd": float(e["price_usd"]), "date": str(e["date"]),
                      "source": str(e["source"]).split()[0],
                      "note": "the post gives no price: filled from the nearest dated source"})
+    return rows + bundle_rows(by_key)
+
+
+def bundle_rows(by_key: dict[str, str]) -> list[dict[str, Any]]:
+    """The post's bundles as book rows; a bundle with a part the catalog lacks is left out."""
+    rows = []
+    for name, usd, quote, members in SEED_BUNDLES:
+        ids = [by_key.get(key(m)) for m in members]
+        if None in ids:
+            continue
+        rows.append({"bundle": name, "members": [{"part_id": i, "count": 1} for i in ids], "usd": float(usd),
+                     "date": SEED_DATE, "source": SEED_URL, "quote": quote,
+                     "note": f"the post's original version ({ORIGINAL_SOURCE}); dated at the GTX 980 Ti "
+                             "launch like the post's table (the post is undated)"})
     return rows
 
 
