@@ -85,6 +85,7 @@ def _gpu_infer(m: Measurement) -> tuple[float, tuple[float, float], str]:
 
 def _cpu_train(m: Measurement) -> tuple[float, tuple[float, float], str]:
     from dlrig.workload.cpu_train import CpuRate, cpu_training
+
     from dlrig.workload.zoo import get_model
 
     rate = CpuRate.of(_chip(m.hardware, "cpu"), cores=m.cores, clock_ghz=m.clock_ghz)
@@ -168,8 +169,8 @@ def main(argv: list[str]) -> int:
             pred = f"{c.predicted:9.1f}" if c.predicted is not None else f"{'-':>9}"
             err = f"{c.error:+7.1%}" if c.predicted is not None else f"{'-':>7}"
             print(f"{c.m.role:4} {c.m.source:23} {c.m.task:5} {c.m.hardware[:22]:22} {c.m.count:2d} "
-                  f"{c.m.model[:15]:15} {c.m.precision:4} {c.m.software:7} {c.m.samples_per_s:9.1f} {pred} {rng:>19} {err} "
-                  f"{'yes' if c.inside else 'no ':3} {'' if c.consistent else 'inconsistent'}")
+                  f"{c.m.model[:15]:15} {c.m.precision:4} {c.m.software:7} {c.m.samples_per_s:9.1f} {pred} "
+                  f"{rng:>19} {err} {'yes' if c.inside else 'no ':3} {'' if c.consistent else 'inconsistent'}")
     test = [c for c in cases if c.m.role == "test"]
     fit = [c for c in cases if c.m.role == "fit"]
     verdicts = {}

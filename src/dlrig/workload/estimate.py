@@ -44,6 +44,7 @@ class WorkloadRequest:
     lora_rank: int = mem.LORA_RANK
     recompute: str = "none"
     attention: str = "flash"
+    software: str | None = None  # "typical" (default) or "tuned": dlrig.workload.software
     epochs: float | None = None
     dataset: str | None = None
     samples: int | None = None
@@ -254,6 +255,9 @@ FULL_LINK_LANES = 16  # the PCIe width Lambda's multi-GPU servers gave each card
 
 def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int, machine: Machine,
                 train_flops: float, act_bytes: float, grad_bytes: float) -> thr.Throughput:
+    from dlrig.workload.software import check
+
+    software = check(req.software)
     plain = not (req.lora or req.qlora) and req.recompute == "none" and (
         req.seq is None or model.transformer is None or req.seq == _lambda_seq(model))
     n = machine.gpus
@@ -264,16 +268,20 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     # its cards fewer lanes takes Lambda's one-GPU figure and the data-parallel model over its link
     narrow = (n > 1 and machine.pcie_lanes is not None and machine.pcie_lanes < FULL_LINK_LANES
               and thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes).kind == "pcie")
-    def at_batch(hit: thr.Throughput | None) -> thr.Throughput | None:
-        return _to_batch(hit, req.batch, model, machine, precision, train_flops, act_bytes, held)
+
+    def exact(count: int) -> thr.Throughput | None:
+        """Lambda's own row of this case at the user's batch and software, with its range."""
+        hit = _to_batch(thr.measured(machine.gpu, model.key, precision, count), req.batch, model, machine, precision,
+                        train_flops, act_bytes, held)
+        return thr.finish(hit, software, model.family, precision, "measured") if hit else None
 
     if plain and here is None and not narrow:
-        hit = at_batch(thr.measured(machine.gpu, model.key, precision, n))
+        hit = exact(n)
         if hit is not None:
             return hit
-    single = here or (at_batch(thr.measured(machine.gpu, model.key, precision, 1)) if plain else None) or \
-        thr.modelled(model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
-                     version=machine.lambda_version)
+    single = here or (exact(1) if plain else None) or thr.single_gpu(
+        model, machine.gpu, precision, train_flops, act_bytes, batch, software, version=machine.lambda_version,
+        held=held)
     if n == 1:
         return single
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
