@@ -100,7 +100,9 @@ def test_fit_json(catalog: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = {r["gpu"]: r for r in json.loads(result.stdout)["gpus"]}
     assert rows["GeForce RTX 4090"]["gpus"] == 1
-    assert rows["GeForce GTX TITAN X"]["gpus"] == 1  # ~12.1-12.4 GB on one: a "12 GB" card holds 12 GiB = 12.9 GB
+    # 11.9-13.2 GB on one (with the caching allocator's reserve): over the 12 GiB (12.9 GB) of a
+    # "12 GB" card at the high end, so two with FSDP
+    assert rows["GeForce GTX TITAN X"]["gpus"] == 2
 
 
 @needs_catalog

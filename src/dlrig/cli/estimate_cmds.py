@@ -139,7 +139,7 @@ def render_estimate(e: Any, out: Any = None) -> None:
         t.add_row(name.replace("_", " "), _gb(value))
     low, high = m.per_gpu_gb_range
     vram = f" of a {m.vram_gb:g} GB card (= {card_capacity_gb(m.vram_gb):,.1f} GB of 1e9 bytes)" if m.vram_gb else ""
-    verdict = "unknown VRAM" if m.fits is None else ("fits" if m.fits else "does NOT fit")
+    verdict = m.verdict
     t.add_row("[bold]total[/]", f"[bold]{_gb(m.per_gpu_gb)}[/] ({_gb(low)}-{_gb(high)}){vram}: {verdict}")
     con.print(t)
     con.print(f"recipe: {m.recipe.get('description')}"
