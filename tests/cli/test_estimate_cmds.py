@@ -212,3 +212,19 @@ def test_bare_gpu_with_measured_uses_this_hosts_bench(catalog: Path, tmp_path: P
 def test_fit_exits_1_when_no_gpu_holds_the_model() -> None:
     result = runner.invoke(app, ["fit", "--model", "llama-3-70b", "--infer", "--seq", "10000000", "--json"])
     assert result.exit_code == 1 and json.loads(result.stdout)["gpus"]  # the table still comes, every row "no"
+
+
+@needs_catalog
+def test_software_and_cpu_only_options() -> None:
+    args = ["estimate", "--gpu", "H100 SXM5 80 GB", "--model", "resnet50", "--precision", "fp16", "--json"]
+    typical = json.loads(runner.invoke(app, args).stdout)["throughput"]["samples_per_s"]
+    tuned = runner.invoke(app, [*args, "--software", "tuned"])
+    assert tuned.exit_code == 0 and json.loads(tuned.stdout)["throughput"]["samples_per_s"] > 1.2 * typical
+    bad = runner.invoke(app, [*args, "--software", "fastest"])
+    assert bad.exit_code == 2 and "one of: typical, tuned" in bad.stderr
+    cpu = runner.invoke(app, ["estimate", "--model", "resnet50", "--cpu-only", "--cpu-cores", "8", "--json"])
+    assert cpu.exit_code == 0, cpu.output
+    doc = json.loads(cpu.stdout)
+    assert doc["range"][0] < doc["samples_per_s"] < doc["range"][1] and "training efficiency" in doc["detail"]
+    both = runner.invoke(app, ["estimate", "--model", "resnet50", "--cpu-only", "--gpu", "RTX 4090"])
+    assert both.exit_code == 2 and "leave out --gpu" in both.stderr

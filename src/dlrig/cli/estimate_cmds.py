@@ -44,6 +44,12 @@ def estimate(
     samples: int | None = typer.Option(None, help="samples per epoch (or in total without --epochs)"),
     tokens: float | None = typer.Option(None, help="training tokens (transformers)"),
     bytes_per_sample: float | None = typer.Option(None, help="bytes per sample on disk (default: dataset's)"),
+    software: str | None = typer.Option(None, "--software",
+                                        help="typical (default: PyTorch eager, NCHW, as Lambda measured) | tuned "
+                                             "(channels-last, cuDNN autotuning, fused optimizer, GPU-side input)"),
+    cpu_only: bool = typer.Option(False, "--cpu-only",
+                                  help="train on the CPU alone: the build's CPU, else this host's (--cpu-cores N "
+                                       "overrides its cores; --measured uses its measured GEMM rate)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
     plot: Path | None = typer.Option(None, "--plot", help="also write a chart (SVG or PNG): memory and pipeline"),
     measured: bool | None = typer.Option(None, "--measured/--modelled",
@@ -57,11 +63,14 @@ def estimate(
     options = _workload(model=model, precision=precision, batch=batch, seq=seq, optimizer=optimizer,
                         sharding=sharding, lora=lora, qlora=qlora, lora_rank=lora_rank, recompute=recompute,
                         attention=attention, epochs=epochs, dataset=dataset, samples=samples, tokens=tokens,
-                        bytes_per_sample=bytes_per_sample)
+                        bytes_per_sample=bytes_per_sample, software=software)
     from dlrig.errors import BadInput
 
     if build is not None and build_option is not None:
         raise BadInput("give the build file once: as the argument or as --build, not both")
+    if cpu_only:
+        _cpu_only(build or build_option, gpu, options, cpu_cores, measured, as_json)
+        return
     result = run_estimate(build or build_option, gpu, gpus, options, measured=measured, cpu_cores=cpu_cores)
     if plot is not None:
         from dlrig.report.plots import write_estimate_plot
@@ -153,6 +162,15 @@ def render_estimate(e: Any, out: Any = None) -> None:
         s = tp.scaling
         con.print(f"  data parallel: {s.link}; all-reduce {s.allreduce_s * 1e3:,.1f} ms/step, "
                   f"exposed {s.exposed_s * 1e3:,.1f} ms, efficiency {s.efficiency:.0%}")
+    if e.inference is not None:
+        a, b = e.inference.range
+        con.print(f"inference (forward only, batch {e.batch}): {_rate(e.inference.samples_per_s)} "
+                  f"{e.model.sample_unit}s/s per GPU (range {_rate(a)}-{_rate(b)})")
+    if e.cpu_only is not None:
+        a, b = e.cpu_only.range
+        con.print(f"the CPU alone ({e.machine.cpu.name}) would train at {_rate(e.cpu_only.samples_per_s)} "
+                  f"{e.model.sample_unit}s/s (range {_rate(a)}-{_rate(b)}): the GPUs are "
+                  f"~{tp.samples_per_s / e.cpu_only.samples_per_s:,.0f}x faster")
     con.print(f"FLOPs per {e.model.sample_unit}: forward {e.forward_flops_per_sample / 1e9:,.2f} G, "
               f"training {e.train_flops_per_sample / 1e9:,.2f} G (2 x MACs, attention included)")
     _render_pipeline(e, con)
@@ -160,15 +178,57 @@ def render_estimate(e: Any, out: Any = None) -> None:
         a, b = e.time_to_train_h_range or (e.time_to_train_h, e.time_to_train_h)
         con.print(f"time to train: {e.time_to_train_h:,.1f} h (range {a:,.1f}-{b:,.1f}) for "
                   f"{e.samples_total:,.0f} {e.model.sample_unit}s")
-    from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
-
     low, high = e.power_w_range or (e.power_w, e.power_w)
-    con.print(f"power at this workload: ~{e.power_w:,.0f} W DC (range {low:,.0f}-{high:,.0f}: busy GPUs at "
-              f"{GPU_TRAINING_LOAD_MEASURED:.0%} of board power, as measured on an H100, to "
-              f"{GPU_TRAINING_LOAD:.0%}, the rule of thumb)"
+    load_lo, _, load_hi = e.gpu_load or (0.0, 0.0, 0.0)
+    share = f"a step {e.compute_share:.0%} compute-bound" if e.compute_share is not None else "an unknown compute share"
+    con.print(f"power at this workload: {low:,.0f}-{high:,.0f} W DC: busy GPUs at {load_lo:.0%}-{load_hi:.0%} of "
+              f"board power for {share} (H100 SXM5 measured: ResNet-50 0.67, bf16 GEMM 0.99)"
               + (f" (unknown: {', '.join(e.power_unknown)})" if e.power_unknown else ""))
     for note in (*tp.notes, *e.notes, *m.assumptions):
         con.print(f"[dim]note: {note}[/]")
+
+
+def _cpu_only(build: Path | None, gpu: str | None, options: dict[str, Any], cores: int | None,
+              measured: bool | None, as_json: bool) -> None:
+    """``--cpu-only``: the CPU training alone (dlrig.workload.cpu_train)."""
+    from dlrig.errors import BadInput
+    from dlrig.workload.cpu_train import cpu_training, rate_for
+    from dlrig.workload.software import check
+    from dlrig.workload.zoo import get_model
+
+    if gpu is not None:
+        raise BadInput("--cpu-only estimates the CPU alone: leave out --gpu")
+    cpu = None
+    if build is not None:
+        from dlrig.build import load_build
+        from dlrig.catalog.store import default_catalog
+
+        loaded = load_build(build, default_catalog())
+        cpu = loaded.cpu
+        options = {**({k: v for k, v in loaded.workload.model_dump().items() if v is not None}
+                      if loaded.workload else {}), **options}
+    if "model" not in options:
+        raise BadInput("--model is needed (or a build file with a workload)")
+    model, software = get_model(options["model"]), check(options.get("software"))
+    gemm = None
+    if measured:
+        from dlrig.machine.calibration import load_calibration
+
+        saved = load_calibration()
+        gemm = ((saved or {}).get("measured") or {}).get("cpu_gemm_fp32_gflops")
+        if not gemm:
+            raise BadInput("no measured CPU GEMM for this host: run `dlrig bench --save` first")
+    rate = rate_for(cpu, cores, gemm)
+    tp = cpu_training(model, rate, software)
+    lo, hi = tp.range
+    if as_json:
+        emit_json({"model": model.key, "cpu": rate.name, "software": software, "samples_per_s": tp.samples_per_s,
+                   "range": [lo, hi], "cpu_gflops": rate.gflops, "detail": tp.detail})
+        return
+    con = console()
+    con.print(f"[bold]{model.name}[/] trained on the CPU alone ({rate.name}, {software} software): "
+              f"{_rate(tp.samples_per_s)} {model.sample_unit}s/s (range {_rate(lo)}-{_rate(hi)})")
+    con.print(f"[dim]{tp.detail}[/]")
 
 
 def _render_pipeline(e: Any, con: Any) -> None:

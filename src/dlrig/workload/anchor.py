@@ -192,7 +192,7 @@ class Anchored:
         other = f"{a.model} " if self.distance.model else ""
         capped = f"; capped at {self.capped_by}'s measurement x their spec ratio" if self.capped_by else ""
         return (f"anchored to Lambda {a.version} {other}{a.chip} {a.mode} ({a.value:,.0f}/s at batch {a.batch}; "
-                f"{', '.join(a.systems)}){what} [{self.distance.kind}]{capped}")
+                f"{', '.join(a.systems)}){what}; nearest measurement: {self.distance.kind}{capped}")
 
 
 def predict(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
