@@ -37,6 +37,9 @@ from dlrig.workload.public_bench import Measurement, measurements
 BAR_MEDIAN = 0.15
 BAR_COVERAGE = 0.75
 SCALE_UP = (1.0, 2.2)  # the consistency rule of calibration.inconsistent
+# A peak after warm-up is the allocated state + activations: accepted within +-15% of the model's
+# figure (activation counts on meta tensors miss framework temporaries), plus the allocator's reserve.
+WARM_TOLERANCE = 0.15
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,6 @@ def _gpu_infer(m: Measurement) -> tuple[float, tuple[float, float], str]:
 
 def _cpu_train(m: Measurement) -> tuple[float, tuple[float, float], str]:
     from dlrig.workload.cpu_train import CpuRate, cpu_training
-
     from dlrig.workload.zoo import get_model
 
     rate = CpuRate.of(_chip(m.hardware, "cpu"), cores=m.cores, clock_ghz=m.clock_ghz)
@@ -159,6 +161,36 @@ def report(cases: list[Case], title: str) -> tuple[float, float, int]:
     return median, inside, len(done)
 
 
+def memory_table() -> None:
+    """Peak GPU memory of training runs against the memory model: a peak after warm-up is compared
+    with what is allocated (state + activations), a peak with warm-up in it with the full range."""
+    from dlrig.workload.memory import MemoryRequest, estimate_memory
+    from dlrig.workload.public_bench import memory_peaks
+    from dlrig.workload.zoo import get_model
+
+    print("\n## Memory: peak GPU memory of real runs (test data) against the memory model\n")
+    print("| source | model | precision | batch | measured GB | which peak | predicted GB | inside |\n"
+          "|---|---|---|---|---|---|---|---|")
+    inside = 0
+    peaks = memory_peaks()
+    for p in peaks:
+        e = estimate_memory(get_model(p.model), MemoryRequest(precision=p.precision, batch=p.batch, seq=p.seq,  # type: ignore[arg-type]
+                                                             optimizer=p.optimizer), None)  # type: ignore[arg-type]
+        b = e.breakdown_gb
+        allocated = sum(b[k] for k in ("weights", "gradients", "master_weights", "optimizer_state", "activations"))
+        if p.what.startswith("allocated after warm-up"):
+            low, high = allocated * (1 - WARM_TOLERANCE), allocated * (1 + WARM_TOLERANCE) + b["allocator_reserve"]
+            shown = f"{allocated:,.1f} allocated (accepted {low:,.1f}-{high:,.1f})"
+        else:
+            low, high = e.per_gpu_gb_range
+            shown = f"{e.per_gpu_gb:,.1f} ({low:,.1f}-{high:,.1f})"
+        ok = low <= p.peak_gb <= high
+        inside += ok
+        print(f"| {p.source} | {p.model} | {p.precision} | {p.batch} | {p.peak_gb:,.1f} | {p.what} | {shown} | "
+              f"{'yes' if ok else 'no'} |")
+    print(f"\n{inside} of {len(peaks)} inside")
+
+
 def main(argv: list[str]) -> int:
     cases = _flag_inconsistent([predict(m) for m in measurements()])
     if "--rows" in argv:
@@ -178,6 +210,7 @@ def main(argv: list[str]) -> int:
     verdicts["test, rule applied"] = report([c for c in test if c.consistent],
                                             "TEST rows, consistency rule applied")
     report(fit, "FIT rows (used to fit the software, inference and CPU factors: not a test)")
+    memory_table()
     print("\n## The bar (test rows: median |error| <= 15%, >= 75% inside the printed range)\n")
     for title, (median, inside, n) in verdicts.items():
         ok = median <= BAR_MEDIAN and inside >= BAR_COVERAGE

@@ -27,3 +27,12 @@ def test_fit_and_test_rows_are_apart() -> None:
     test = {m for m in measurements() if m.role == "test"}
     assert fit and test and not fit & test
     assert {m.source for m in test} >= {"lambda-v2", "timm", "dlrig-h100"}
+
+
+def test_memory_peaks_are_sourced_and_name_known_models() -> None:
+    from dlrig.workload.public_bench import memory_peaks
+
+    peaks = memory_peaks()
+    assert len(peaks) >= 10 and all(p.peak_gb > 0 and p.where and p.source in sources() for p in peaks)
+    for p in peaks:
+        get_model(p.model)

@@ -53,6 +53,28 @@ def measurements() -> tuple[Measurement, ...]:
     return tuple(Measurement(**row) for row in _document()["measurements"])
 
 
+@dataclass(frozen=True)
+class MemoryPeak:
+    """A training run's peak GPU memory: ``what`` says which peak (after warm-up, or all of it)."""
+
+    source: str
+    hardware: str
+    model: str
+    precision: str
+    batch: int
+    optimizer: str
+    peak_gb: float
+    what: str
+    where: str
+    seq: int | None = None
+
+
+@cache
+def memory_peaks() -> tuple[MemoryPeak, ...]:
+    """Peak-memory measurements (test data for the memory model; never read by it)."""
+    return tuple(MemoryPeak(**row) for row in _document().get("memory", ()))
+
+
 def sources() -> dict[str, dict[str, str]]:
     return _document()["sources"]
 
