@@ -235,7 +235,8 @@ def finish(t: Throughput, software: str, family: str, precision: Precision, kind
     factor = f" x {f.value:.2f} for {software} software ({f.how})" if f.value != 1 else f"; {software} software"
     why = (f"; range x/÷ {high / center:.2f}: k {unc.k():.2f} x (held-out error of '{kind}' {held:.0%}, "
            f"software spread {f.log_spread:.0%}, measurement spread {spread:.0%})")
-    return Throughput(samples_per_s=center, range=(low, high), source=t.source, detail=f"{t.detail}{factor}{why}",
+    source = t.source if f.value == 1 else "model"  # a measurement x a software factor is modelled
+    return Throughput(samples_per_s=center, range=(low, high), source=source, detail=f"{t.detail}{factor}{why}",
                       per_gpu_samples_per_s=t.per_gpu_samples_per_s * f.value, scaling=t.scaling,
                       notes=(*t.notes, sw.DESCRIPTION[software]), batch=t.batch, compute_share=t.compute_share,
                       sigma=sig)
