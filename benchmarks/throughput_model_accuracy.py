@@ -17,16 +17,11 @@ from collections import defaultdict
 
 from dlrig.catalog.models import Gpu
 from dlrig.workload import calibration as cal
+from dlrig.workload.anchor import LAMBDA_CHIP_PLATFORM
 from dlrig.workload.throughput import ALLREDUCE_BYTES_PER_PARAM, Throughput, data_parallel, link_for
 from dlrig.workload.zoo import get_model
 
-# Architecture and PCIe generation of the v1 chips (TechPowerUp), for the link model only.
-CHIP_PLATFORM = {
-    "Quadro RTX 8000": ("Turing", 3), "Tesla V100 SXM2 16 GB": ("Volta", 3), "GeForce RTX 3090": ("Ampere", 4),
-    "A10 PCIe": ("Ampere", 4), "A100 PCIe 40 GB": ("Ampere", 4), "A100 PCIe 80 GB": ("Ampere", 4),
-    "A100 SXM4 80 GB": ("Ampere", 4), "RTX 6000 Ada Generation": ("Ada Lovelace", 4), "RTX A6000": ("Ampere", 4),
-    "GeForce RTX 4090": ("Ada Lovelace", 4), "H100 PCIe 80 GB": ("Hopper", 5), "H100 SXM5 80 GB": ("Hopper", 5),
-}
+CHIP_PLATFORM = LAMBDA_CHIP_PLATFORM  # architecture and PCIe generation of the v1 chips (TechPowerUp)
 
 
 def single_gpu_table() -> None:

@@ -34,6 +34,14 @@ def test_verdicts(claims):
     assert claims["SSD part"].verdict == "flagged" and "QLC" in claims["SSD part"].evidence
 
 
+def test_gpu_vs_cpu_compares_training_rates(claims):
+    """The post's >100x: its box training ResNet-50 against its CPU training ResNet-50 alone
+    (dlrig estimate --cpu-only), not against the CPU's peak."""
+    ev = claims["GPU vs CPU"].evidence
+    assert "images/s" in ev and "alone" in ev and "x for the box" in ev and "per card" in ev
+    assert "--cpu-only" in claims["GPU vs CPU"].source
+
+
 def test_disk_claim_checks_the_arithmetic(claims):
     ssd = claims["SSD"]
     assert "not 16 MB/s" in ssd.evidence and "bottleneck: GPU compute" in ssd.evidence

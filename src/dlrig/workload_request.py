@@ -26,12 +26,14 @@ Recompute = Literal["none", "selective", "full"]
 RECOMPUTES: tuple[Recompute, ...] = ("none", "selective", "full")
 Attention = Literal["flash", "eager"]
 ATTENTIONS: tuple[Attention, ...] = ("flash", "eager")
+Software = Literal["typical", "tuned"]
+SOFTWARES: tuple[Software, ...] = ("typical", "tuned")
 LORA_RANK = 16  # default adapter rank (a common choice; the QLoRA paper uses 64 on all layers)
 MAX_COUNT = 10**12  # no batch, sequence or sample count is larger: a typo, not a workload
 
 WEIGHT_ONLY = {"int8": "q8_0", "int4": "q4_k_m"}  # formats that store weights, not precisions that compute
 CHOICES: dict[str, tuple[str, ...]] = {"precision": PRECISIONS, "optimizer": OPTIMIZERS, "sharding": SHARDINGS,
-                                       "recompute": RECOMPUTES, "attention": ATTENTIONS}
+                                       "recompute": RECOMPUTES, "attention": ATTENTIONS, "software": SOFTWARES}
 
 
 class WorkloadRequest(BaseModel):
@@ -51,6 +53,8 @@ class WorkloadRequest(BaseModel):
     lora_rank: int = Field(LORA_RANK, ge=1, le=65536, description=f"adapter rank (default {LORA_RANK})")
     recompute: Recompute = Field("none", description="activation recomputation: none | selective | full")
     attention: Attention = Field("flash", description="flash (default) | eager")
+    software: Software | None = Field(None, description="typical (default: PyTorch eager, NCHW, as Lambda measured) | "
+                                      "tuned (channels-last, cuDNN autotuning, fused optimizer, GPU-side input)")
     epochs: float | None = Field(None, gt=0, le=1e6, description="epochs over the data set or the samples")
     dataset: str | None = Field(None, description="imagenet | cifar10 | coco | the-pile, or a name of your own "
                                 "with dataset_gb")
@@ -109,7 +113,7 @@ class WorkloadRequest(BaseModel):
                 raise ValueError(f"sample_kb: {kb!r} is not a number") from None
         return out
 
-    @field_validator("precision", "optimizer", "sharding", "recompute", "attention", mode="before")
+    @field_validator("precision", "optimizer", "sharding", "recompute", "attention", "software", mode="before")
     @classmethod
     def _choice(cls, value: Any, info: Any) -> Any:
         """Case and spacing forgiven ("FP16 " is fp16); anything else names the choices."""

@@ -110,8 +110,8 @@ def test_json_marks_bundle_lines(build, book, today):
 def test_the_seed_books_base_computer_prices_the_post_as_the_original_built_it():
     from pathlib import Path
 
-    from dlrig.services.inputs import load_build_file as load_build
     from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import load_build_file as load_build
 
     catalog = default_catalog()
     book = catalog.price_book("seed-2015")
@@ -135,9 +135,9 @@ def test_latest_book_keeps_bundles_in_their_own_book(book):
 def test_the_docs_csv_example_prices_the_seed_build_the_same_way(tmp_path):
     from pathlib import Path
 
-    from dlrig.services.inputs import load_build_file as load_build
     from dlrig.catalog.prices import load_csv_book
     from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import load_build_file as load_build
 
     repo = Path(__file__).resolve().parents[2]
     doc = (repo / "docs" / "cost.md").read_text(encoding="utf-8")

@@ -137,7 +137,9 @@ def test_gpu_vs_cpu_measured() -> None:
     assert answer["measured"] and answer["ratio_fp32"] == pytest.approx(100) and answer["best_precision"] == "bf16"
 
 
-@pytest.mark.parametrize(("memory_gb", "batch"), [(80, 256), (24, 256), (12, 128), (8, 64), (4, 32), (None, 32)])
+# 60% of the card against the high end of what ResNet-50 fp16 must hold (batch 256: 14.6 GB with the
+# CUDA context and the caching allocator's reserve; the elastic cuDNN workspace is not counted)
+@pytest.mark.parametrize(("memory_gb", "batch"), [(80, 256), (24, 128), (12, 64), (8, 64), (4, 32), (None, 32)])
 def test_resnet50_batch_grows_with_the_card(memory_gb: float | None, batch: int) -> None:
     from dlrig.machine.bench.expected import resnet50_batch
 

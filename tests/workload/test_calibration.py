@@ -88,7 +88,8 @@ def test_held_out_chip_is_left_out_of_the_fit_and_its_rows_unused(rtx4090: Gpu) 
     normal = estimate(req, Machine(gpu=rtx4090, gpus=2))
     blind = estimate(req, Machine(gpu=rtx4090, gpus=2, held_out_chip="GeForce RTX 4090"))
     assert normal.throughput.source == "measured" and blind.throughput.source == "model"
-    assert "held out: GeForce RTX 4090" in blind.throughput.detail
+    assert "held out of the fit and the anchors: GeForce RTX 4090" in blind.throughput.detail
+    assert "anchored to Lambda v1 GeForce RTX 4090" not in blind.throughput.detail
 
 
 def test_per_step_term_slows_small_batches() -> None:

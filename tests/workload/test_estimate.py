@@ -124,11 +124,12 @@ def test_a_measurement_of_another_workload_or_gpu_is_not_used(h100: Gpu, model: 
     assert "on this host" not in e.throughput.detail
 
 
-def test_power_range_runs_from_the_measured_load_to_the_rule_of_thumb(seed: Build) -> None:
+def test_power_range_follows_the_gpus_training_load(seed: Build) -> None:
     e = estimate(request_from_build(seed), machine_from_build(seed))
     low, high = e.power_w_range  # type: ignore[misc]
     assert high == e.power_w
-    gpu_share = 4 * 250 * (0.9 - 0.67) * (e.pipeline.achieved_samples_per_s / e.throughput.samples_per_s)
+    load_low, _, load_high = e.gpu_load  # type: ignore[misc]
+    gpu_share = 4 * 250 * (load_high - load_low) * (e.pipeline.achieved_samples_per_s / e.throughput.samples_per_s)
     assert high - low == pytest.approx(gpu_share, rel=1e-6)  # only the GPUs' load factor differs
     assert e.to_dict()["power_w_range"] == [low, high]
 

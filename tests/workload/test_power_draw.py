@@ -30,3 +30,23 @@ def test_power_cap_and_idle_gpus_lower_the_draw(titan_x: Gpu) -> None:
 def test_unknown_power_is_listed() -> None:
     blank = Gpu(id="g", name="Nameless", src="t")
     assert power_draw([(blank, None)], None).unknown == ("Nameless",)
+
+
+def test_training_load_runs_from_a_cnn_to_a_gemm_and_each_range_holds_its_measurement() -> None:
+    """H100 SXM5, 700 W: ResNet-50 training drew 469 W (0.67), a bf16 GEMM 692-697 W (0.99)."""
+    from dlrig.workload.power_draw import reference_compute_share, training_load
+
+    low, mid, high = training_load(reference_compute_share())
+    assert mid == pytest.approx(0.67) and low <= 469 / 700 <= high
+    low, mid, high = training_load(1.0)  # GEMM-bound (the large-model rule is compute-bound)
+    assert mid == pytest.approx(0.99) and low <= 697 / 700 <= high <= 1.0
+    assert training_load(0.3)[1] > training_load(0.1)[1]  # more compute-bound, nearer the limit
+
+
+def test_an_llm_draws_more_of_its_board_power_than_a_cnn(h100: Gpu) -> None:
+    from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
+
+    cnn = estimate(WorkloadRequest(model="resnet50"), Machine(gpu=h100))
+    llm = estimate(WorkloadRequest(model="llama-3-8b", sharding="fsdp"), Machine(gpu=h100, gpus=8))
+    assert cnn.gpu_load[1] < 0.75 < 0.95 < llm.gpu_load[1]  # type: ignore[index]
+    assert llm.compute_share == 1.0 and cnn.compute_share is not None and cnn.compute_share < 0.3

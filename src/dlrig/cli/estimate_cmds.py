@@ -66,6 +66,10 @@ def estimate(
     tokens: float | None = typer.Option(None, help=H("tokens")),
     bytes_per_sample: float | None = typer.Option(None, help=H("bytes_per_sample")),
     file_per_sample: bool | None = typer.Option(None, "--file-per-sample/--packed", help=H("file_per_sample")),
+    software: str | None = typer.Option(None, "--software", help=H("software")),
+    cpu_only: bool = typer.Option(False, "--cpu-only",
+                                  help="train on the CPU alone: the build's CPU, else this host's (--cpu-cores N "
+                                       "overrides its cores; --measured uses its measured GEMM rate)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
     plot: Path | None = typer.Option(None, "--plot", help="also write a chart (SVG or PNG): memory and pipeline"),
     measured: bool | None = typer.Option(None, "--measured/--modelled",
@@ -88,9 +92,12 @@ def estimate(
                      recompute=recompute, attention=attention, epochs=epochs, dataset=dataset, samples=samples,
                      tokens=tokens, bytes_per_sample=bytes_per_sample, file_per_sample=file_per_sample, infer=infer,
                      weights=weights, kv_cache=kv_cache, split=split, offload=offload,
-                     ram_bandwidth_gb_s=ram_bandwidth)
+                     ram_bandwidth_gb_s=ram_bandwidth, software=software)
     if offload is False:
         workload["offload"] = False
+    if cpu_only:
+        _cpu_only(loaded, gpu, workload, cpu_cores, measured, as_json)
+        return
     if loaded is None and gpu is None:
         raise BadInput("give a build file, or --gpu NAME with --model")
     result = run(EstimateRequest(build=loaded, gpu=gpu, gpus=gpus, cpu_cores=cpu_cores, workload=workload,
@@ -108,6 +115,27 @@ def estimate(
         from dlrig.render.estimate import estimate as view
 
         view(console(), result)
+
+
+def _cpu_only(build: object, gpu: str | None, workload: dict, cores: int | None, measured: bool | None,
+              as_json: bool) -> None:
+    """``--cpu-only``: the CPU training alone: the build's CPU, else this host's (read here, at the edge)."""
+    from dlrig.services.estimate import CpuOnlyRequest, cpu_only
+    from dlrig.services.inputs import host_cpu_rate, measured_cpu_gemm
+
+    if gpu is not None:
+        raise BadInput("--cpu-only estimates the CPU alone: leave out --gpu")
+    cpu = getattr(build, "cpu", None)
+    gemm = measured_cpu_gemm() if measured else None
+    host = host_cpu_rate(cores) if cpu is None and gemm is None else None
+    result = cpu_only(CpuOnlyRequest(build=build, workload=workload, cores=cores, measured_gemm_gflops=gemm,  # type: ignore[arg-type]
+                                     host=host), catalog())
+    if as_json:
+        emit_json(result)
+        return
+    from dlrig.render.estimate import cpu_only as view
+
+    view(console(), result)
 
 
 def _inference(result: object, as_json: bool, plot: Path | None) -> None:

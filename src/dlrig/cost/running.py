@@ -68,7 +68,6 @@ def workload_wall_power(build: Build, utilization: float) -> tuple[WallPower | N
         return None, "the estimate models one kind of GPU; this build mixes cards or power limits"
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
-    from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
 
     try:
         e = estimate(request_from_build(build), machine_from_build(build))
@@ -78,10 +77,11 @@ def workload_wall_power(build: Build, utilization: float) -> tuple[WallPower | N
     dc = rest + (e.power_w - rest) * utilization
     low_dc = rest + ((e.power_w_range or (e.power_w, e.power_w))[0] - rest) * utilization
     wall, low_wall = power.wall_w(dc, build.psu), power.wall_w(low_dc, build.psu)
+    load_lo, _, load_hi = e.gpu_load or (0.0, 0.0, 0.0)
     method = (f"workload model (dlrig estimate: {e.model.name} at {e.precision}, GPUs at the data "
-              f"pipeline's rate; busy GPUs at {GPU_TRAINING_LOAD:.0%} of board power, the rule of thumb: the "
-              f"high end of {low_wall:,.0f}-{wall:,.0f} W at the wall, the low end at "
-              f"{GPU_TRAINING_LOAD_MEASURED:.0%} as measured on an H100)")
+              f"pipeline's rate; busy GPUs at {load_lo:.0%}-{load_hi:.0%} of board power for this workload's "
+              f"compute share, from two H100 measurements: the high end of {low_wall:,.0f}-{wall:,.0f} W "
+              "at the wall)")
     unknown = e.power_unknown + (() if build.cpu is not None else ("CPU (none in the build)",))
     return WallPower(wall_w=wall, dc_w=dc, method=method, unknown=unknown), None
 

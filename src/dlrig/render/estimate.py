@@ -34,7 +34,7 @@ def estimate(con: Console, e: Any) -> None:
         t.add_row(name.replace("_", " "), _gb(value))
     low, high = m.per_gpu_gb_range
     vram = f" of a {m.vram_gb:g} GB card (= {card_capacity_gb(m.vram_gb):,.1f} GB of 1e9 bytes)" if m.vram_gb else ""
-    verdict = "unknown VRAM" if m.fits is None else ("fits" if m.fits else "does NOT fit")
+    verdict = m.verdict
     t.add_row("[bold]total[/]", f"[bold]{_gb(m.per_gpu_gb)}[/] ({_gb(low)}-{_gb(high)}){vram}: {verdict}")
     con.print(t)
     con.print(f"recipe: {m.recipe.get('description')}"
@@ -48,6 +48,15 @@ def estimate(con: Console, e: Any) -> None:
         s = tp.scaling
         con.print(f"  data parallel: {s.link}; all-reduce {s.allreduce_s * 1e3:,.1f} ms/step, "
                   f"exposed {s.exposed_s * 1e3:,.1f} ms, efficiency {s.efficiency:.0%}")
+    if e.inference is not None:
+        a, b = e.inference.range
+        con.print(f"inference (forward only, batch {e.batch}): {_rate(e.inference.samples_per_s)} "
+                  f"{e.model.sample_unit}s/s per GPU (range {_rate(a)}-{_rate(b)})")
+    if e.cpu_only is not None:
+        a, b = e.cpu_only.range
+        con.print(f"the CPU alone ({e.machine.cpu.name}) would train at {_rate(e.cpu_only.samples_per_s)} "
+                  f"{e.model.sample_unit}s/s (range {_rate(a)}-{_rate(b)}): the GPUs are "
+                  f"~{tp.samples_per_s / e.cpu_only.samples_per_s:,.0f}x faster")
     con.print(f"FLOPs per {e.model.sample_unit}: forward {e.forward_flops_per_sample / 1e9:,.2f} G, "
               f"training {e.train_flops_per_sample / 1e9:,.2f} G (2 x MACs, attention included)")
     _render_pipeline(e, con)
@@ -55,15 +64,23 @@ def estimate(con: Console, e: Any) -> None:
         a, b = e.time_to_train_h_range or (e.time_to_train_h, e.time_to_train_h)
         con.print(f"time to train: {e.time_to_train_h:,.1f} h (range {a:,.1f}-{b:,.1f}) for "
                   f"{e.samples_total:,.0f} {e.model.sample_unit}s")
-    from dlrig.workload.power_draw import GPU_TRAINING_LOAD, GPU_TRAINING_LOAD_MEASURED
-
     low, high = e.power_w_range or (e.power_w, e.power_w)
-    con.print(f"power at this workload: ~{e.power_w:,.0f} W DC (range {low:,.0f}-{high:,.0f}: busy GPUs at "
-              f"{GPU_TRAINING_LOAD_MEASURED:.0%} of board power, as measured on an H100, to "
-              f"{GPU_TRAINING_LOAD:.0%}, the rule of thumb)"
+    load_lo, _, load_hi = e.gpu_load or (0.0, 0.0, 0.0)
+    share = f"a step {e.compute_share:.0%} compute-bound" if e.compute_share is not None else "an unknown compute share"
+    con.print(f"power at this workload: {low:,.0f}-{high:,.0f} W DC: busy GPUs at {load_lo:.0%}-{load_hi:.0%} of "
+              f"board power for {share} (H100 SXM5 measured: ResNet-50 0.67, bf16 GEMM 0.99)"
               + (f" (unknown: {', '.join(e.power_unknown)})" if e.power_unknown else ""))
     for note in (*tp.notes, *e.notes, *m.assumptions):
         con.print(f"[dim]note: {note}[/]")
+
+
+def cpu_only(con: Console, result: Any) -> None:
+    """``dlrig estimate --cpu-only``: the CPU training the model alone."""
+    tp = result.throughput
+    lo, hi = tp.range
+    con.print(f"[bold]{result.model.name}[/] trained on the CPU alone ({result.rate.name}, {result.software} "
+              f"software): {_rate(tp.samples_per_s)} {result.model.sample_unit}s/s (range {_rate(lo)}-{_rate(hi)})")
+    con.print(f"[dim]{tp.detail}[/]")
 
 
 def _render_pipeline(e: Any, con: Console) -> None:

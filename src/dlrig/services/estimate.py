@@ -10,8 +10,11 @@ from dlrig.errors import BadInput
 if TYPE_CHECKING:
     from dlrig.build import Build
     from dlrig.catalog.protocol import CatalogQueries
+    from dlrig.workload.cpu_train import CpuRate
     from dlrig.workload.estimate import Estimate
     from dlrig.workload.inference import InferenceEstimate
+    from dlrig.workload.throughput import Throughput
+    from dlrig.workload.zoo import ModelSpec
 
 
 @dataclass(frozen=True)
@@ -60,3 +63,54 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | Infere
 
         return estimate_on_machine(workload, machine)
     return est.estimate(workload, machine)
+
+
+@dataclass(frozen=True)
+class CpuOnlyRequest:
+    """Training on a CPU alone: the build's CPU, else ``host`` (this machine's, read at the edge),
+    or a measured GEMM rate (this host's saved bench), which wins."""
+
+    build: Build | None = None
+    workload: dict[str, Any] = field(default_factory=dict)
+    cores: int | None = None
+    measured_gemm_gflops: float | None = None
+    host: CpuRate | None = None
+
+
+@dataclass(frozen=True)
+class CpuOnly:
+    model: ModelSpec
+    rate: CpuRate
+    software: str
+    throughput: Throughput
+
+    def to_json(self) -> dict[str, Any]:
+        lo, hi = self.throughput.range
+        return {"model": self.model.key, "cpu": self.rate.name, "software": self.software,
+                "samples_per_s": self.throughput.samples_per_s, "range": [lo, hi], "cpu_gflops": self.rate.gflops,
+                "detail": self.throughput.detail}
+
+
+def cpu_only(req: CpuOnlyRequest, catalog: CatalogQueries) -> CpuOnly:
+    """How fast the CPU alone trains the workload's model (dlrig.workload.cpu_train)."""
+    from dlrig.workload.cpu_train import CpuRate, cpu_training
+    from dlrig.workload.software import check
+    from dlrig.workload.zoo import get_model
+    from dlrig.workload_request import WorkloadRequest
+
+    base = req.build.workload if req.build is not None else None
+    workload = WorkloadRequest.from_options(base, req.workload)
+    cpu = req.build.cpu if req.build is not None else None
+    if req.measured_gemm_gflops:
+        from dlrig.catalog.models import Cpu
+
+        rate = CpuRate.of(cpu or Cpu(id="cpu/host", name="this host's CPU", src="dlrig bench"),
+                          measured_gemm_gflops=req.measured_gemm_gflops)
+    elif cpu is not None:
+        rate = CpuRate.of(cpu, cores=req.cores)
+    elif req.host is not None:
+        rate = req.host
+    else:
+        raise BadInput("give a build with a CPU, or estimate on this host", field="cpu_cores")
+    model, software = get_model(workload.model), check(workload.software)
+    return CpuOnly(model, rate, software, cpu_training(model, rate, software))

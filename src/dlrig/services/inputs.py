@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from dlrig.build import Build
     from dlrig.catalog.prices import PriceBook
     from dlrig.catalog.protocol import CatalogQueries
+    from dlrig.workload.cpu_train import CpuRate
 
 BuildFormat = Literal["auto", "yaml", "pcpartpicker", "probe"]
 BUILD_FORMATS: tuple[str, ...] = ("auto", "yaml", "pcpartpicker", "probe")
@@ -228,3 +229,36 @@ def host_calibration(build: Build | None, measured: bool | None) -> dict[str, An
 def with_book_name(build: Build, book: str | None) -> Build:
     """The build as it will be priced: an explicit book replaces the one its file names."""
     return build if book is None else replace(build, prices=book)
+
+
+def host_cpu_rate(cores: int | None = None) -> CpuRate:
+    """This machine's CPU FP32 rate (read from /proc here, at the edge): cores, the vector width
+    of its flags, its maximum clock; ``cores`` overrides the core count."""
+    from dataclasses import replace as copy
+
+    from dlrig.machine.backends import Paths, cpu
+    from dlrig.machine.bench.cpu import peak_gflops
+    from dlrig.workload.cpu_train import CpuRate
+
+    try:
+        info = cpu(Paths())
+    except OSError as exc:
+        raise BadInput(f"cannot read this host's CPU ({exc}); give a build file with a CPU", field="build") from None
+    if cores:
+        info = copy(info, cores=cores)
+    value, how = peak_gflops(info)
+    if value is None:
+        raise BadInput(f"this host's CPU: {how}; give a build file with a CPU", field="build")
+    return CpuRate(info.model or "this host's CPU", value, (value, value), f"this host, {how}")
+
+
+def measured_cpu_gemm() -> float:
+    """This host's measured FP32 GEMM rate from its saved bench, or BadInput when there is none."""
+    from dlrig.machine.calibration import load_calibration
+
+    saved = load_calibration()
+    measured = (saved or {}).get("measured") or {}
+    gemm = measured.get("cpu_gemm_fp32_gflops") if isinstance(measured, dict) else None
+    if not isinstance(gemm, (int, float)) or isinstance(gemm, bool) or gemm <= 0:
+        raise BadInput("no measured CPU GEMM for this host: run `dlrig bench --save` first", field="measured")
+    return float(gemm)

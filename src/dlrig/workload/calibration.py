@@ -123,9 +123,15 @@ class Calibration:
     def predict_s(self, compute_s: float, memory_s: float | None, cuda_core_s: float | None = None,
                   step_s: float | None = None) -> float:
         """Seconds per sample; ``step_s``: 4 B x params / bandwidth / per-GPU batch."""
-        return (self.a * compute_s + (self.b * memory_s if self.uses_memory and memory_s else 0.0)
-                + (self.c * cuda_core_s if self.uses_cuda_cores and cuda_core_s else 0.0)
-                + (self.d * step_s if self.uses_step and step_s else 0.0))
+        return sum(self.terms_s(compute_s, memory_s, cuda_core_s, step_s).values())
+
+    def terms_s(self, compute_s: float, memory_s: float | None, cuda_core_s: float | None = None,
+                step_s: float | None = None) -> dict[str, float]:
+        """The four terms of :meth:`predict_s`, in seconds per sample (0 where a term is unused)."""
+        return {"compute": self.a * compute_s,
+                "memory": self.b * memory_s if self.uses_memory and memory_s else 0.0,
+                "cuda_core": self.c * cuda_core_s if self.uses_cuda_cores and cuda_core_s else 0.0,
+                "step": self.d * step_s if self.uses_step and step_s else 0.0}
 
 
 @cache
@@ -172,14 +178,17 @@ def _predict(coef: tuple[float, ...], p: Point) -> float:
 
 
 def fit(points: list[Point], family: str, precision_class: PrecisionClass, use_memory: bool = True,
-        use_cuda_cores: bool = True, excluded: tuple[str, ...] = (), version: str = FIT_VERSION) -> Calibration:
+        use_cuda_cores: bool = True, excluded: tuple[str, ...] = (), version: str = FIT_VERSION,
+        logo: bool = True) -> Calibration:
+    """Least-squares fit; ``logo``: also the leave-one-GPU-out errors (the band), which cost a refit
+    per chip and are not needed where only the coefficients are (anchored ratios)."""
     use_memory = use_memory and all(p.memory_s is not None for p in points)
     use_cuda_cores = use_memory and use_cuda_cores and all(p.cuda_core_s is not None for p in points)
     use_step = use_cuda_cores and all(p.step_s is not None for p in points)
     n_terms = 4 if use_step else (3 if use_cuda_cores else (2 if use_memory else 1))
     coef = _solve(points, n_terms)
     errors = []
-    for chip in sorted({p.chip for p in points}):
+    for chip in sorted({p.chip for p in points}) if logo else ():
         rest = [p for p in points if p.chip != chip]
         if len({p.chip for p in rest}) < 2:
             continue
@@ -198,9 +207,14 @@ def lambda_precision(precision_class: PrecisionClass) -> str:
 
 
 def chip_peak_tflops(spec: dict, precision_class: PrecisionClass) -> float:
+    """The rate a Lambda row's compute term divides by: the 16-bit or TF32 tensor-core peak; before
+    Ampere (no TF32) Lambda's "fp32" is strict FP32 on the CUDA cores, at the GEMM efficiency
+    they reach (``throughput.CUDA_CORE_GEMM_EFFICIENCY``), as for a strict-FP32 prediction."""
+    from dlrig.workload.throughput import CUDA_CORE_GEMM_EFFICIENCY
+
     if precision_class == "16-bit":
         return spec["fp16_tflops"]
-    return spec["tf32_tflops"] or spec["fp32_tflops"]
+    return spec["tf32_tflops"] or spec["fp32_tflops"] * CUDA_CORE_GEMM_EFFICIENCY
 
 
 def per_gpu_batch(row: dict) -> int | None:
@@ -287,10 +301,11 @@ def activation_bytes_for_fit(model: ModelSpec, precision_class: PrecisionClass, 
 @cache
 def calibration(family: str, precision_class: PrecisionClass, use_memory: bool = True,
                 use_cuda_cores: bool = True, exclude: frozenset[str] = frozenset(),
-                version: str = FIT_VERSION) -> Calibration:
-    """The fit for a family, precision class and Lambda version; ``exclude``: chips held out of it."""
+                version: str = FIT_VERSION, logo: bool = True) -> Calibration:
+    """The fit for a family, precision class and Lambda version; ``exclude``: chips held out of it;
+    ``logo``: with the leave-one-GPU-out band (:func:`fit`)."""
     return fit(calibration_points(family, precision_class, exclude, version), family, precision_class, use_memory,
-               use_cuda_cores, tuple(sorted(exclude)), version)
+               use_cuda_cores, tuple(sorted(exclude)), version, logo)
 
 
 

@@ -7,6 +7,7 @@ answers "which GPUs hold this model"). It returns frozen results and prints noth
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.models import PRECISIONS, Cpu, Gpu, Precision, Storage
@@ -16,7 +17,7 @@ from dlrig.workload import memory as mem
 from dlrig.workload import pipeline as pipe
 from dlrig.workload import throughput as thr
 from dlrig.workload.flops import TRAIN_FLOPS_FACTOR, forward_flops_per_sample
-from dlrig.workload.power_draw import GPU_TRAINING_LOAD_MEASURED, power_draw
+from dlrig.workload.power_draw import power_draw, training_load
 from dlrig.workload.zoo import ModelSpec, get_model
 from dlrig.workload_request import WorkloadRequest
 
@@ -67,11 +68,26 @@ class Estimate:
     samples_total: float | None
     time_to_train_h: float | None
     time_to_train_h_range: tuple[float, float] | None
-    power_w: float  # the rule of thumb's figure: the high end of power_w_range
+    power_w: float  # the high end of power_w_range (running costs err high)
     power_unknown: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
     dataset: ds.DataSpec | None = None
-    power_w_range: tuple[float, float] | None = None  # GPU load as measured on an H100 to the rule of thumb
+    power_w_range: tuple[float, float] | None = None  # busy GPUs at the low and high training load
+    gpu_load: tuple[float, float, float] | None = None  # (low, central, high) share of board power
+    compute_share: float | None = None  # the modelled step's compute share, which sets the load
+    software: str = "typical"  # the software regime the throughput assumes (dlrig.workload.software)
+
+    @cached_property
+    def inference(self) -> thr.Throughput | None:
+        """CNNs: forward-pass images/s on one GPU at the batch (None otherwise); computed on use."""
+        return _inference(self.model, self.precision, self.batch, self.machine, self.software)
+
+    @cached_property
+    def cpu_only(self) -> thr.Throughput | None:
+        """CNNs: the build's CPU training the model alone (dlrig.workload.cpu_train); computed on use."""
+        from dlrig.workload.cpu_train import cpu_alone
+
+        return None if self.machine.held_out_chip else cpu_alone(self.model, self.machine.cpu, self.software)
 
     def to_dict(self) -> dict[str, Any]:
         return self.to_json()
@@ -88,7 +104,9 @@ class Estimate:
             "precision": self.precision, "batch": self.batch, "seq": self.seq,
             "gpu": self.machine.gpu.name, "gpus": self.machine.gpus,
             "memory": {"per_gpu_gb": m.per_gpu_gb, "per_gpu_gb_range": list(m.per_gpu_gb_range),
-                       "breakdown": m.breakdown_gb, "fits": m.fits, "max_batch": m.max_batch,
+                       "breakdown": m.breakdown_gb, "fits": m.fits, "verdict": m.verdict,
+                       "required_gb_range": list(m.required_gb_range) if m.required_gb_range else None,
+                       "max_batch": m.max_batch,
                        "vram_gb": m.vram_gb, "recipe_bytes_per_param": m.recipe,
                        "trainable_params": m.trainable_params, "assumptions": list(m.assumptions)},
             "flops": {"forward_per_sample": self.forward_flops_per_sample,
@@ -114,6 +132,14 @@ class Estimate:
                          "unknown": list(self.pipeline.unknown)},
             "power_w": self.power_w, "power_unknown": list(self.power_unknown),
             "power_w_range": list(self.power_w_range) if self.power_w_range else None,
+            "gpu_load": list(self.gpu_load) if self.gpu_load else None, "compute_share": self.compute_share,
+            "inference": None if self.inference is None else {
+                "samples_per_s_per_gpu": self.inference.samples_per_s, "range": list(self.inference.range),
+                "batch": self.inference.batch, "detail": self.inference.detail},
+            "cpu_only": None if self.cpu_only is None else {
+                "samples_per_s": self.cpu_only.samples_per_s, "range": list(self.cpu_only.range),
+                "detail": self.cpu_only.detail,
+                "gpus_faster_x": self.throughput.samples_per_s / self.cpu_only.samples_per_s},
             "notes": list(self.notes),
             **self.flat(),
         }
@@ -150,8 +176,9 @@ class Estimate:
             if st.name != "GPU compute":
                 out.append({"figure": f"stage: {st.name}", "kind": "model", "source": st.detail})
         out.append({"figure": "power_w", "kind": "model",
-                    "source": "board power x load factor + CPU TDP x 0.6 + rest (docs/workload.md 5); range: GPU "
-                              "load 0.67 (measured: H100 SXM5, ResNet-50 fp16, dlrig bench) to 0.9 (rule of thumb)"})
+                    "source": "board power x training load + CPU TDP x 0.6 + rest (docs/workload.md 5); the load "
+                              "follows the step's compute share, on a line through two H100 SXM5 measurements "
+                              "(ResNet-50 469 W = 0.67, bf16 GEMM 692 W = 0.99 of 700 W), +- 0.08"})
         return tuple(out)
 
 
@@ -227,6 +254,9 @@ FULL_LINK_LANES = 16  # the PCIe width Lambda's multi-GPU servers gave each card
 
 def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int, machine: Machine,
                 train_flops: float, act_bytes: float, grad_bytes: float) -> thr.Throughput:
+    from dlrig.workload.software import check
+
+    software = check(req.software)
     plain = not (req.lora or req.qlora) and req.recompute == "none" and (
         req.seq is None or model.transformer is None or req.seq == _lambda_seq(model))
     n = machine.gpus
@@ -237,16 +267,20 @@ def _throughput(req: WorkloadRequest, model: ModelSpec, precision: Precision, ba
     # its cards fewer lanes takes Lambda's one-GPU figure and the data-parallel model over its link
     narrow = (n > 1 and machine.pcie_lanes is not None and machine.pcie_lanes < FULL_LINK_LANES
               and thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes).kind == "pcie")
-    def at_batch(hit: thr.Throughput | None) -> thr.Throughput | None:
-        return _to_batch(hit, req.batch, model, machine, precision, train_flops, act_bytes, held)
+
+    def exact(count: int) -> thr.Throughput | None:
+        """Lambda's own row of this case at the user's batch and software, with its range."""
+        hit = _to_batch(thr.measured(machine.gpu, model.key, precision, count), req.batch, model, machine, precision,
+                        train_flops, act_bytes, held)
+        return thr.finish(hit, software, model.family, precision, "measured") if hit else None
 
     if plain and here is None and not narrow:
-        hit = at_batch(thr.measured(machine.gpu, model.key, precision, n))
+        hit = exact(n)
         if hit is not None:
             return hit
-    single = here or (at_batch(thr.measured(machine.gpu, model.key, precision, 1)) if plain else None) or \
-        thr.modelled(model, machine.gpu, precision, train_flops, act_bytes, exclude=held, batch=batch,
-                     version=machine.lambda_version)
+    single = here or (exact(1) if plain else None) or thr.single_gpu(
+        model, machine.gpu, precision, train_flops, act_bytes, batch, software, version=machine.lambda_version,
+        held=held)
     if n == 1:
         return single
     link = thr.link_for(machine.gpu, n, machine.pcie_gen, machine.pcie_lanes)
@@ -367,6 +401,9 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     train = fwd * _train_factor(req)
     act = mem.activation_bytes_per_sample(model, replace(mreq, attention="eager", recompute="none"))
     grad_bytes = memory.trainable_params * thr.ALLREDUCE_BYTES_PER_PARAM
+    from dlrig.workload.software import check
+
+    software = check(req.software)
     tp = _throughput(req, model, precision, batch, machine, train, act, grad_bytes)
     pl, dataset = _pipeline(req, model, machine, tp, seq)
     total = _samples_total(req, dataset, seq)
@@ -377,14 +414,42 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
         hours_range = (total / hi / 3600, total / lo / 3600) if lo > 0 else None
     util = pl.achieved_samples_per_s / tp.samples_per_s if tp.samples_per_s else 1.0
     gpus = [(machine.gpu, machine.power_limit_w)] * machine.gpus
-    power = power_draw(gpus, machine.cpu, util)
-    power_low = power_draw(gpus, machine.cpu, util, training_load=GPU_TRAINING_LOAD_MEASURED).dc_w
+    share = _compute_share(model, machine.gpu, precision, train, act, batch)
+    load = training_load(share)
+    power = power_draw(gpus, machine.cpu, util, training_load=load[2])
+    power_low = power_draw(gpus, machine.cpu, util, training_load=load[0]).dc_w
     return Estimate(model=model, precision=precision, batch=batch, seq=seq, machine=machine, memory=memory,
                     forward_flops_per_sample=fwd, train_flops_per_sample=train, throughput=tp, pipeline=pl,
                     samples_total=total, time_to_train_h=hours, time_to_train_h_range=hours_range,
                     power_w=power.dc_w, power_w_range=(power_low, power.dc_w), power_unknown=power.unknown,
-                    notes=_notes(model, precision, machine, seq),
-                    dataset=dataset)
+                    notes=_notes(model, precision, machine, seq), dataset=dataset, gpu_load=load,
+                    compute_share=share, software=software)
+
+
+def _compute_share(model: ModelSpec, gpu: Any, precision: Precision, train_flops: float, act: float,
+                   batch: int) -> float | None:
+    """How compute-bound the step is (the throughput model's compute term over its total; the
+    large-model MFU rule is compute-bound); None where the card's figures cannot be modelled."""
+    if model.family == "transformer" and model.params > thr.LARGE_MODEL_PARAMS:
+        return 1.0
+    try:
+        seconds, _, terms = thr.model_seconds(model, gpu, precision, train_flops, act, batch=batch)
+    except BadInput:
+        return None
+    return terms["compute"] / seconds
+
+
+def _inference(model: ModelSpec, precision: Precision, batch: int, machine: Machine,
+               software: str) -> thr.Throughput | None:
+    """Forward-pass images/s of a CNN on one of the machine's GPUs at the batch (None otherwise)."""
+    if model.family != "cnn" or machine.held_out_chip:
+        return None
+    from dlrig.workload.vision_inference import inference_throughput
+
+    try:
+        return inference_throughput(model, machine.gpu, precision, batch, software)
+    except BadInput:
+        return None
 
 
 def _notes(model: ModelSpec, precision: Precision, machine: Machine, seq: int | None = None) -> tuple[str, ...]:

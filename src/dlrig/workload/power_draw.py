@@ -1,14 +1,22 @@
 """Power drawn by a build while it trains (DOMAIN.md 5), for the cost estimate. Pure functions.
 
 GPU watts = board power (or the user's cap) x a load factor between idle and full training
-load, weighted by how busy the data pipeline lets the GPUs be. Each factor is a named rule of
-thumb, to be checked against ``dlrig bench`` on a real machine.
+load, weighted by how busy the data pipeline lets the GPUs be.
+
+The training load depends on how compute-bound the workload is (:func:`training_load`): the
+share of the modelled step that the compute term takes (the throughput model's terms; 1 for
+the large-model MFU rule). A line through two measurements on an H100 SXM5 (700 W limit): a
+bf16 GEMM drew 692 W (0.99 of the limit, share 1) and ResNet-50 training drew 469 W (0.67, at
+the model's compute share for that run), so a GEMM-heavy LLM is near the limit and a CNN well
+below it. The range is the line +- ``LOAD_SPREAD`` of board power (an assumption: clocks,
+temperature and the chip's bin move it; two measurements do not measure that spread).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from dlrig.catalog.models import Cpu, Gpu
 from dlrig.power import REST_OF_SYSTEM_W, gpu_power_w
@@ -19,8 +27,39 @@ GPU_TRAINING_LOAD = 0.9  # share of board power drawn by compute-bound training 
 # benchmarks/results/2026-11-27-h100-sxm5/power-bench.json); a GEMM load drew 692 W (0.99). The
 # estimate prints the range between this measurement and the rule of thumb.
 GPU_TRAINING_LOAD_MEASURED = 0.67
+GPU_GEMM_LOAD = 0.99  # 692 W of 700 under a bf16 GEMM (the same run; the sweep read 690-699 W)
+LOAD_REFERENCE = ("H100 SXM5 80 GB", "resnet50", "fp16", 256)  # what drew GPU_TRAINING_LOAD_MEASURED
+LOAD_SPREAD = 0.08  # +- share of board power around the line (assumption)
 GPU_IDLE_LOAD = 0.1  # share drawn while a GPU waits for data (rule of thumb)
 CPU_TRAINING_LOAD = 0.6  # share of CPU TDP with data-loader workers busy (assumption)
+
+
+@cache
+def reference_compute_share() -> float:
+    """The throughput model's compute share for the measured ResNet-50 run (Lambda's H100 specs)."""
+    from dlrig.workload.anchor import lambda_gpu
+    from dlrig.workload.flops import train_flops_per_sample
+    from dlrig.workload.memory import MemoryRequest, activation_bytes_per_sample
+    from dlrig.workload.throughput import model_seconds
+    from dlrig.workload.zoo import get_model
+
+    chip, key, precision, batch = LOAD_REFERENCE
+    model = get_model(key)
+    act = activation_bytes_per_sample(model, MemoryRequest(precision=precision, batch=1))  # type: ignore[arg-type]
+    seconds, _, terms = model_seconds(model, lambda_gpu(chip), precision, train_flops_per_sample(model, None), act,  # type: ignore[arg-type]
+                                      batch=batch)
+    return terms["compute"] / seconds
+
+
+def training_load(compute_share: float | None) -> tuple[float, float, float]:
+    """(low, central, high) share of board power a busy GPU draws; without a compute share, the
+    span between the two measurements."""
+    if compute_share is None:
+        return GPU_TRAINING_LOAD_MEASURED, (GPU_TRAINING_LOAD_MEASURED + GPU_GEMM_LOAD) / 2, GPU_GEMM_LOAD
+    ref = reference_compute_share()
+    floor = (GPU_TRAINING_LOAD_MEASURED - GPU_GEMM_LOAD * ref) / (1 - ref)
+    mid = floor + (GPU_GEMM_LOAD - floor) * min(max(compute_share, 0.0), 1.0)
+    return max(GPU_IDLE_LOAD, mid - LOAD_SPREAD), mid, min(1.0, mid + LOAD_SPREAD)
 
 
 @dataclass(frozen=True)

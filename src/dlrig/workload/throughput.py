@@ -1,20 +1,25 @@
-"""Training throughput: Lambda's measurement where one exists, else the calibrated model.
+"""Training throughput: the nearest measurement times the calibrated model's ratio.
 
 Order of preference (DESIGN.md 4, "measured beats modelled"):
 1. a Lambda measurement for this chip, model, precision and GPU count (v1 first, then v0);
-2. for one GPU, the calibrated "compute + memory time" model (:mod:`dlrig.workload.calibration`),
-   with a range from its leave-one-GPU-out error; for transformers above
-   ``LARGE_MODEL_PARAMS`` the model is far outside what it was fitted on (BERT), so a
-   model-FLOPs-utilization rule of thumb is used instead;
+2. for one GPU, the nearest Lambda measurement (:mod:`dlrig.workload.anchor`) times the
+   calibrated "compute + memory time" model's ratio between the two cases
+   (:mod:`dlrig.workload.calibration`); for transformers above ``LARGE_MODEL_PARAMS`` the
+   model is far outside what it was fitted on (BERT), so a model-FLOPs-utilization rule of
+   thumb is used instead;
 3. for N GPUs without a measurement, data-parallel scaling of (1) or (2): a ring all-reduce
    moves 2(N-1)/N x gradient bytes (FP32, ``ALLREDUCE_BYTES_PER_PARAM``) over the slowest link
    each step, partly hidden behind the backward pass.
+Then the software the user runs (:mod:`dlrig.workload.software`) and a range that combines the
+measurement's spread, the held-out error of the kind of prediction and the software spread
+(:mod:`dlrig.workload.uncertainty`).
 
-What "fp32" means: dlrig's ``fp32`` is IEEE FP32 on CUDA cores. PyTorch (>= 1.12) runs
-matmuls that way by default but lets cuDNN convolutions use TF32 on Ampere and newer, so a
-stock-PyTorch CNN in "fp32" is close to ``tf32``. Lambda's "fp32" rows ran in NGC containers,
-which enable TF32, so they count as ``tf32`` on Ampere and newer (as ``fp32`` before Ampere,
-which has no TF32).
+Precisions: ``fp16`` and ``bf16`` are the same 16-bit tensor-core mode (Lambda's "fp16" rows,
+AMP, anchor both; they differ only where the chip's rates differ). ``tf32`` is FP32 tensors
+with TF32 tensor-core matmuls; ``fp32`` is strict IEEE FP32 on the CUDA cores, whose matrix
+products reach at best ``CUDA_CORE_GEMM_EFFICIENCY`` of the FP32 peak. Lambda's "fp32" rows
+ran in NGC containers, which enable TF32, so they are ``tf32`` on Ampere and newer and
+``fp32`` before Ampere, which has no TF32.
 """
 
 from __future__ import annotations
@@ -43,6 +48,11 @@ DEFAULT_PCIE_GEN = 4  # when neither the GPU nor the build says
 # the all-reduce, are FP32 whatever the compute precision (DDP's default; a bf16/fp16
 # communication hook would halve it).
 ALLREDUCE_BYTES_PER_PARAM = 4.0
+# Strict FP32 runs on the CUDA cores: a large matrix product there reached 52.7-53.6 of the
+# H100 SXM5's 66.91 FP32 TFLOP/s (dlrig bench and a torch.matmul sweep, 2026-11-27,
+# benchmarks/results/2026-11-27-h100-sxm5/README.md), so the model's compute term for strict
+# FP32 divides by 0.79 x the FP32 peak (the tensor-core modes keep the datasheet peak: a >= 1).
+CUDA_CORE_GEMM_EFFICIENCY = 0.79
 
 
 @dataclass(frozen=True)
@@ -73,6 +83,8 @@ class Throughput:
     scaling: Scaling | None = None
     notes: tuple[str, ...] = field(default=())
     batch: int | None = None  # a measurement's per-GPU batch, where known
+    compute_share: float | None = None  # share of the modelled step in the compute term (power)
+    sigma: float | None = None  # the range's log-ratio sigma before k (uncertainty.band)
 
 
 def precision_class(precision: Precision) -> cal.PrecisionClass:
@@ -95,6 +107,14 @@ def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None,
     return None, None
 
 
+def compute_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, str | None]:
+    """The rate the model's compute term divides by: the dense tensor-core peak, or for strict
+    FP32 the CUDA cores' FP32 peak x ``CUDA_CORE_GEMM_EFFICIENCY``."""
+    if precision == "fp32" and gpu.fp32_tflops:
+        return gpu.fp32_tflops * CUDA_CORE_GEMM_EFFICIENCY, None
+    return effective_peak_tflops(gpu, precision)
+
+
 def lambda_chip(gpu: Gpu) -> str | None:
     """The Lambda chip name (TechPowerUp spelling) this GPU is, by normalized name or alias."""
     names = {normalize(n).removeprefix("nvidia ") for n in (gpu.name, *gpu.aliases)}
@@ -105,7 +125,10 @@ def lambda_chip(gpu: Gpu) -> str | None:
 
 
 def _lambda_precisions(gpu: Gpu, precision: Precision) -> str | None:
-    if precision == "fp16":
+    """Lambda's precision that ran this dlrig precision on this GPU: "fp16" (AMP) for fp16, and
+    for bf16 where the chip's bf16 and fp16 tensor rates are the same; "fp32" for tf32 on
+    chips with TF32 and for strict fp32 on chips without."""
+    if precision == "fp16" or (precision == "bf16" and gpu.bf16_tflops and gpu.bf16_tflops == gpu.fp16_tflops):
         return "fp16"
     has_tf32 = bool(gpu.tf32_tflops)
     if (precision == "tf32" and has_tf32) or (precision == "fp32" and not has_tf32):
@@ -124,8 +147,11 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
             values = [r["samples_per_s"] for r in rows]
             value = statistics.median(values)
             systems = ", ".join(sorted({r["system"] for r in rows}))
+            same = ("; bf16 runs at this chip's fp16 tensor rate, so Lambda's fp16 (AMP) row stands for it"
+                    if precision == "bf16" else "")
             detail = (f"Lambda {version} measurement ({systems}; Lambda '{lp}'"
-                      f"{' = AMP' if lp == 'fp16' else ''}; batch {cal.per_gpu_batch(rows[0])} per GPU)")
+                      f"{' = AMP' if lp == 'fp16' else ' = TF32' if precision == 'tf32' else ''}; batch "
+                      f"{cal.per_gpu_batch(rows[0])} per GPU{same})")
             return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
                               detail=detail, per_gpu_samples_per_s=value / gpus, batch=cal.per_gpu_batch(rows[0]))
     return None
@@ -140,39 +166,106 @@ def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughpu
                              "Llama 3 paper: 38-43% on H100)")
 
 
+def model_seconds(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
+                  exclude: frozenset[str] = frozenset(), batch: int | None = None, version: str = cal.FIT_VERSION,
+                  like: Gpu | None = None, logo: bool = False) -> tuple[float, cal.Calibration, dict[str, float]]:
+    """Seconds per sample from the calibration, the fit it used and its terms (seconds each).
+
+    ``like``: use the fit variant (with or without the memory and CUDA-core terms) that this
+    other GPU's figures allow, so an anchor and its target are priced by the same fit; ``logo``:
+    the fit with its leave-one-GPU-out band (only the legacy :func:`modelled` detail prints it)."""
+    from dlrig.errors import BadInput
+
+    peak, _ = compute_peak_tflops(gpu, precision)
+    if peak is None:
+        raise BadInput(f"{gpu.name}: the catalog has no FLOP/s figure, so throughput cannot be modelled")
+    shape = like or gpu
+    bw, cuda = gpu.memory_bandwidth_gb_s, gpu.fp32_tflops
+    c = cal.calibration(model.family, precision_class(precision), use_memory=bool(shape.memory_bandwidth_gb_s and bw),
+                        use_cuda_cores=bool(shape.fp32_tflops and cuda), exclude=exclude, version=version,
+                        logo=logo)
+    terms = c.terms_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None,
+                      activation_bytes / (cuda * 1e12) if cuda else None, cal.step_feature(model.params, bw, batch))
+    return sum(terms.values()), c, terms
+
+
 def modelled(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float,
              activation_bytes: float, exclude: frozenset[str] = frozenset(), batch: int | None = None,
              version: str = cal.FIT_VERSION) -> Throughput:
-    """One GPU, from the calibration (or the large-model MFU rule); ``exclude``: Lambda chips
+    """One GPU, from the calibration alone (or the large-model MFU rule); ``exclude``: Lambda chips
     left out of the calibration (the accuracy benchmark holds the predicted chip out);
     ``batch``: per-GPU batch, for the per-step term (None: the term is left out); ``version``:
     the Lambda software regime of the fit (v1, today's, unless the benchmark asks for v0)."""
-    from dlrig.errors import BadInput
-
-    peak, note = effective_peak_tflops(gpu, precision)
-    if peak is None:
-        raise BadInput(f"{gpu.name}: the catalog has no FLOP/s figure, so throughput cannot be modelled")
-    notes = (note,) if note else ()
-    if model.family == "transformer" and model.params > LARGE_MODEL_PARAMS:
-        t = _large_model(model, train_flops, peak)
-        return Throughput(**{**t.__dict__, "notes": notes})
-    pc = precision_class(precision)
-    bw, cuda = gpu.memory_bandwidth_gb_s, gpu.fp32_tflops
-    c = cal.calibration(model.family, pc, use_memory=bw is not None, use_cuda_cores=cuda is not None,
-                        exclude=exclude, version=version)
-    seconds = c.predict_s(train_flops / (peak * 1e12), activation_bytes / (bw * 1e9) if bw else None,
-                          activation_bytes / (cuda * 1e12) if cuda else None,
-                          cal.step_feature(model.params, bw, batch))
-    per_s = 1.0 / seconds
     import math
 
+    peak, note = compute_peak_tflops(gpu, precision)
+    notes = (note,) if note else ()
+    if model.family == "transformer" and model.params > LARGE_MODEL_PARAMS and peak:
+        t = _large_model(model, train_flops, peak)
+        return Throughput(**{**t.__dict__, "notes": notes, "compute_share": 1.0})
+    seconds, c, terms = model_seconds(model, gpu, precision, train_flops, activation_bytes, exclude, batch, version,
+                                      logo=True)
+    per_s = 1.0 / seconds
     band = math.exp(c.band)
     held = f"; held out: {', '.join(c.excluded)}" if c.excluded else ""
     detail = (f"calibrated model ({c.terms}, {model.family}, "
-              f"{pc}; fitted on Lambda {c.version} {', '.join(c.fitted_on)}{held}; leave-one-GPU-out error: median "
-              f"{c.median_abs_error:.0%}, max {band - 1:.0%})")
+              f"{c.precision_class}; fitted on Lambda {c.version} {', '.join(c.fitted_on)}{held}; leave-one-GPU-out "
+              f"error: median {c.median_abs_error:.0%}, max {band - 1:.0%})")
     return Throughput(samples_per_s=per_s, range=(per_s / band, per_s * band), source="model",
-                      detail=detail, per_gpu_samples_per_s=per_s, notes=notes)
+                      detail=detail, per_gpu_samples_per_s=per_s, notes=notes,
+                      compute_share=terms["compute"] / seconds)
+
+
+def finish(t: Throughput, software: str, family: str, precision: Precision, kind: str,
+           meas_spread: float | None = None) -> Throughput:
+    """The typical-software figure ``t`` at the user's software, with the range of
+    :mod:`dlrig.workload.uncertainty` (measurement spread, held-out error of ``kind``, software)."""
+    import math
+
+    from dlrig.workload import software as sw
+    from dlrig.workload import uncertainty as unc
+
+    f = sw.factor(software, family, precision_class(precision))
+    lo, hi = t.range
+    spread = meas_spread if meas_spread is not None else (math.log(hi / lo) / 2 if lo > 0 else 0.0)
+    sig = unc.sigma(kind, family, f.log_spread, spread)
+    center = t.samples_per_s * f.value
+    low, high = unc.band(center, sig)
+    held = unc.model_sigma().get((family, kind), 0.0)
+    factor = f" x {f.value:.2f} for {software} software ({f.how})" if f.value != 1 else f"; {software} software"
+    why = (f"; range x/÷ {high / center:.2f}: k {unc.k():.2f} x (held-out error of '{kind}' {held:.0%}, "
+           f"software spread {f.log_spread:.0%}, measurement spread {spread:.0%})")
+    source = t.source if f.value == 1 else "model"  # a measurement x a software factor is modelled
+    return Throughput(samples_per_s=center, range=(low, high), source=source, detail=f"{t.detail}{factor}{why}",
+                      per_gpu_samples_per_s=t.per_gpu_samples_per_s * f.value, scaling=t.scaling,
+                      notes=(*t.notes, sw.DESCRIPTION[software]), batch=t.batch, compute_share=t.compute_share,
+                      sigma=sig)
+
+
+def single_gpu(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
+               batch: int | None, software: str, *, version: str = cal.FIT_VERSION,
+               held: frozenset[str] = frozenset()) -> Throughput:
+    """One GPU without its own measurement of this case: the nearest measurement x the model's
+    ratio (:mod:`dlrig.workload.anchor`), at the user's software, with its range; large
+    transformers: the MFU rule of thumb; ``held``: chips held out (accuracy benchmark)."""
+    from dlrig.workload import anchor
+
+    _, note = compute_peak_tflops(gpu, precision)
+    if model.family == "transformer" and model.params > LARGE_MODEL_PARAMS:
+        return modelled(model, gpu, precision, train_flops, activation_bytes, held, batch, version)
+    target = None if held else lambda_chip(gpu)
+    a = anchor.predict(model, gpu, precision, train_flops, activation_bytes, batch, target_chip=target,
+                       version=version, exclude_fit=held, exclude_chips=held)
+    if a is None:  # a family without any measurement: the calibration alone
+        return modelled(model, gpu, precision, train_flops, activation_bytes, held, batch, version)
+    held_text = f"; held out of the fit and the anchors: {', '.join(sorted(held))}" if held else ""
+    t = Throughput(samples_per_s=a.samples_per_s, range=(a.samples_per_s,) * 2,
+                   source="measured" if a.distance.kind == "measured" else "model", detail=a.detail + held_text,
+                   per_gpu_samples_per_s=a.samples_per_s, notes=(note,) if note else (), batch=batch,
+                   compute_share=a.compute_share)
+    from dlrig.workload.uncertainty import anchor_spread
+
+    return finish(t, software, model.family, precision, a.distance.kind, anchor_spread(a.anchor))
 
 
 def link_for(gpu: Gpu, gpus: int, pcie_gen: float | None = None, pcie_lanes: int | None = None) -> Link:
@@ -202,10 +295,20 @@ def data_parallel(single: Throughput, gpus: int, gradient_bytes: float, batch: i
 
 
 def scale(single: Throughput, scaling: Scaling) -> Throughput:
+    """N GPUs from one; where the single figure carries a sigma, the range adds the held-out
+    error of the scaling model (:func:`uncertainty.scaling_sigma`) in quadrature."""
     f = scaling.gpus * scaling.efficiency
     lo, hi = single.range
+    sig = None
+    if single.sigma is not None and scaling.gpus > 1:
+        import math
+
+        from dlrig.workload import uncertainty as unc
+
+        sig = math.hypot(single.sigma, unc.scaling_sigma())
+        lo, hi = (x / f for x in unc.band(single.samples_per_s * f, sig))
     return Throughput(samples_per_s=single.samples_per_s * f, range=(lo * f, hi * f), source=single.source,
                       detail=f"{single.detail}; x{scaling.gpus} GPUs at {scaling.efficiency:.0%} "
                              "data-parallel efficiency (modelled)",
                       per_gpu_samples_per_s=single.per_gpu_samples_per_s * scaling.efficiency,
-                      scaling=scaling, notes=single.notes)
+                      scaling=scaling, notes=single.notes, compute_share=single.compute_share, sigma=sig)

@@ -54,7 +54,8 @@ def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
 
 
 def resnet50_batch(memory_gb: float | None) -> int:
-    """The bench's ResNet-50 batch for a card of ``memory_gb`` (dlrig's memory model, high end)."""
+    """The bench's ResNet-50 batch for a card of ``memory_gb`` (dlrig's memory model: the high end of
+    what the card must hold, without the elastic cuDNN workspace)."""
     from dlrig.workload.memory import MemoryRequest, estimate_memory
     from dlrig.workload.zoo import get_model
 
@@ -62,8 +63,8 @@ def resnet50_batch(memory_gb: float | None) -> int:
         return RESNET50_BATCHES[-1]
     model = get_model("resnet50")
     for batch in RESNET50_BATCHES:
-        need = estimate_memory(model, MemoryRequest(precision=RESNET50_PRECISION, batch=batch, optimizer="sgd"),
-                               None).per_gpu_gb_range[1]
+        est = estimate_memory(model, MemoryRequest(precision=RESNET50_PRECISION, batch=batch, optimizer="sgd"), None)
+        need = (est.required_gb_range or est.per_gpu_gb_range)[1]
         if need <= RESNET50_MEMORY_SHARE * memory_gb:
             return batch
     return RESNET50_BATCHES[-1]
