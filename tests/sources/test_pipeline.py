@@ -91,10 +91,14 @@ def test_street_price_of_a_chip_is_its_cheapest_listing(built):
     assert price.usd == min(listings)
 
 
-def test_lhr_listings_join_their_chip(built):
-    catalog, _ = built
-    cards = [p for p in catalog.parts("gpu") if "3070" in p.name and isinstance(p, Gpu) and p.chip_id]
-    assert not cards or all(c.chip_id for c in cards)
+def test_lhr_and_memory_variants_join_their_chip():
+    """A listing's "LHR" (lite hash rate) or "GDDR6X" is the same chip for deep learning: its key
+    joins the chip's; another chip's key does not."""
+    from dlrig.sources.common import chip_key
+
+    chip3070 = chip_key("NVIDIA GeForce RTX 3070")
+    assert chip_key("GeForce RTX 3070 LHR") == chip3070 and chip_key("GeForce RTX 3070 OC") == chip3070
+    assert chip_key("GeForce RTX 3070 Ti LHR") != chip3070
 
 
 def test_seed_book_reproduces_the_posts_table(built):

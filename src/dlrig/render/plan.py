@@ -41,7 +41,7 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
                       f"{r.throughput:,.4g} {p.throughput_unit} in all")
     counts = {sev: sum(1 for f in p.findings if f.severity == sev) for sev in ("problem", "warning", "note")}
     con.print(f"[bold]Checker[/bold]: {counts['problem']} problems, {counts['warning']} warnings, "
-              f"{counts['note']} notes (dlrig check --out file for the full report)")
+              f"{counts['note']} notes (plan --out FILE writes the build; dlrig check FILE shows them all)")
     for f in p.findings:
         if f.severity != "note":
             con.print(f"  ! {f.code} {f.message}")

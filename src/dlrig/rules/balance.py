@@ -12,13 +12,7 @@ from dlrig.build import Build
 from dlrig.rules import samples as s
 from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
-
-# Puget Systems, "Hardware Recommendations for Machine Learning / AI": system RAM at least the
-# total GPU memory, ideally twice it; below the largest card's memory is clearly short.
-RAM_PER_VRAM_RECOMMENDED = 2.0
-# Puget Systems (same page): at least 4 CPU cores per GPU for data loading and preprocessing.
-CORES_PER_GPU = 4
-MIN_CORES_PER_GPU = 1  # one process per GPU needs at least one core to feed it
+from dlrig.rules_of_thumb import CORES_PER_GPU, MIN_CORES_PER_GPU, RAM_PER_VRAM_RECOMMENDED
 
 
 @rule("RAM-VRAM", "warning", "System memory is at least the GPU memory", "balance",

@@ -298,7 +298,7 @@ def _prompt_s_per_token(spec: InferenceSpec, shares: Sequence[spd.Share], m: spd
             return 0.0
         total += spd.prompt_flops(spec.model, tokens, s.layers, s.head) * s.fraction / tokens / peak
     if pl.cpu_layers:
-        from dlrig.workload.pipeline import PCIE_X16_GB_S
+        from dlrig.rules_of_thumb import PCIE_X16_GB_S
 
         gen = int(min((s.gpu.pcie_gen or 4) for s in shares))
         wb = weight_bytes(spec.model, spec.weights)

@@ -14,13 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dlrig.catalog.models import Cpu, Storage
-
-# JPEG decode + random-resized-crop per CPU core, images/s: rule of thumb, "a few hundred per
-# core depending on the decoder (libjpeg-turbo, Pillow, Pillow-SIMD, OpenCV) and image size"
-# (DOMAIN.md 4). GPU decoding (DALI / nvJPEG) is about an order of magnitude faster.
-JPEG_DECODE_PER_CORE_PER_S = (100.0, 300.0)
-CORES_PER_GPU_RULE = 4  # Puget Systems rule of thumb: at least 4 CPU cores per GPU
-PCIE_X16_GB_S = {1: 3.0, 2: 6.0, 3: 12.0, 4: 25.0, 5: 50.0, 6: 100.0}  # DOMAIN.md 4, pinned memory
+from dlrig.rules_of_thumb import CORES_PER_GPU as CORES_PER_GPU_RULE
+from dlrig.rules_of_thumb import JPEG_DECODE_PER_CORE_PER_S, PCIE_X16_GB_S
 
 
 @dataclass(frozen=True)

@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.catalog.names import normalize
+from dlrig.rules_of_thumb import PCIE_X16_GB_S  # achievable GB/s for x16 (DOMAIN.md 4)
 from dlrig.workload import calibration as cal
-from dlrig.workload.pipeline import PCIE_X16_GB_S  # achievable GB/s for x16 (DOMAIN.md 4)
 from dlrig.workload.zoo import ModelSpec
 
 LARGE_MODEL_PARAMS = 3e9  # above this, transformers use the MFU rule of thumb below

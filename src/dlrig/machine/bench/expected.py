@@ -42,7 +42,7 @@ def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
 
 def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
     """The link's achievable GB/s (DOMAIN.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
-    from dlrig.workload.pipeline import PCIE_X16_GB_S
+    from dlrig.rules_of_thumb import PCIE_X16_GB_S
 
     gens = [g for g in (link.gen_max, chip.pcie_gen if chip else None) if g]
     width = link.width_max or (chip.pcie_lanes if chip else None)
@@ -145,7 +145,7 @@ def _kind(drive: DriveInfo | None) -> str | None:
 
 
 def decode_per_core() -> Expected:
-    from dlrig.workload.pipeline import JPEG_DECODE_PER_CORE_PER_S
+    from dlrig.rules_of_thumb import JPEG_DECODE_PER_CORE_PER_S
 
     lo, hi = JPEG_DECODE_PER_CORE_PER_S
     return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (DOMAIN.md 4), midpoint")
