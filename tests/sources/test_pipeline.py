@@ -168,3 +168,26 @@ def test_an_oam_module_listed_with_card_dimensions_is_a_module(built):
     mi250x = chip(catalog, "Radeon Instinct MI250X")
     assert mi250x.form == "other" and mi250x.length_mm is None and mi250x.power_connectors is None
     assert "instinct.docs.amd.com" in mi250x.source_of("form")
+
+
+def test_intel_cpus_take_arks_lanes_with_the_page_cited(built):
+    catalog, report = built
+    i7 = catalog.resolve("Intel Core i7-5820K", "cpu")
+    assert i7.pcie_lanes == 28 and i7.launch_quarter == "2014-Q3"  # type: ignore[attr-defined]
+    assert i7.source_of("pcie_lanes").startswith("intel-ark: https://ark.intel.com/")
+    assert report["checks"]["intel_ark"]["cpus_joined"] >= 1
+
+
+def test_boards_take_a_trusted_bios_slot_table_with_the_dump_cited(built):
+    catalog, report = built
+    mapped = [b for b in catalog.parts("motherboard") if b.source_of("slots").startswith("linuxhw: ")]
+    assert mapped and report["checks"]["linuxhw"]["boards_mapped"] == len(mapped)
+    for board in mapped:
+        assert all(s.size in (1, 4, 8, 16) and s.lanes <= s.size for s in board.slots)  # type: ignore[attr-defined]
+
+
+def test_coverage_of_priced_parts_is_in_the_import_report(built):
+    _, report = built
+    rows = {(r["category"], r["field"]): r for r in report["checks"]["coverage"]}
+    lanes = rows[("cpu", "pcie_lanes")]
+    assert 0 < lanes["have"] <= lanes["priced"] and lanes["rules"] == "PCIE-LANES"

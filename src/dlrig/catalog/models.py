@@ -78,6 +78,10 @@ class Gpu(Part):
     bf16_tflops: float | None = None
     fp8_tflops: float | None = None
     board_power_w: float | None = None
+    # a chip's: lowest and highest board power of its reference board and its partner cards'
+    # own figures (``board_power_cards`` of them); a card without its own figure is sized by the top
+    board_power_range_w: tuple[float, float] | None = None
+    board_power_cards: int | None = None
     length_mm: float | None = None
     slot_width: float | None = None
     cooler: Cooler | None = None
@@ -103,7 +107,9 @@ class Cpu(Part):
     memory_types: tuple[str, ...] = ()
     memory_channels: int | None = None
     max_memory_gb: float | None = None
+    ecc_support: bool | None = None  # the CPU's memory controller takes ECC modules
     release_year: int | None = None
+    launch_quarter: str | None = None  # "2014-Q3"
     microarchitecture: str | None = None
 
 

@@ -85,6 +85,17 @@ class SqlNameIndex(NameIndex):
                          f"AND {self.where} GROUP BY p.id HAVING COUNT(DISTINCT w.word) = ?",
                          (*words, *self.args, len(words)))
 
+    def starting(self, words: set[str]) -> list[str]:
+        if not words:
+            return []
+        ids: set[str] | None = None
+        for w in words:  # each word of the query starts some word of the part's name
+            like = w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            found = set(self._ids(f"SELECT DISTINCT p.id FROM word w JOIN part p ON p.n = w.n "
+                                  f"WHERE w.word LIKE ? ESCAPE '\\' AND {self.where}", (like, *self.args)))
+            ids = found if ids is None else ids & found
+        return sorted(ids or ())
+
     def _row(self, pid: str) -> tuple[str, bool]:
         if pid not in self._names:
             row = self.db.execute("SELECT name, chip FROM part WHERE id = ?", (pid,)).fetchone()

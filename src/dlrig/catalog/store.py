@@ -22,6 +22,8 @@ from dlrig.errors import BadInput
 
 DATA_DIR = Path(__file__).parent / "data" / "v1"
 GPU_CHIPS_FILE = "gpu_chips.jsonl"
+# A partner card's own build: never read from its chip's reference board (sources/reference.py)
+CARD_OWN = frozenset({"length_mm", "slot_width", "cooler", "power_connectors", "board_power_w"})
 
 
 def cache_dir() -> Path:
@@ -115,19 +117,32 @@ class Catalog:
         return self._raw_lines[category]
 
     def chip_of(self, gpu: Gpu) -> Gpu:
-        """A board-partner card with its chip's figures filled in where the card has none."""
+        """A board-partner card with what every card of its chip shares filled in from the chip
+        (memory, FLOP/s, bandwidth, PCIe): never the chip's length, thickness, cooler or power
+        inputs, which are the reference board's (a reference-design card carries them itself,
+        cited "reference design"). A card without its own board power is sized by the top of
+        its chip's board power range over the partner cards the data sets list."""
         if gpu.chip_id is None:
             return gpu
         chip = self.get(gpu.chip_id)
         assert isinstance(chip, Gpu)
         merged = chip.model_dump(exclude={"id", "name", "vendor", "aliases", "chip_id", "src",
-                                          "field_src", "notes"})
+                                          "field_src", "notes", *CARD_OWN})
         own = gpu.model_dump(exclude_none=True, exclude_defaults=True)
         field_src = {k: chip.source_of(k) for k in merged if merged[k] is not None}
-        field_src.update({k: gpu.source_of(k) for k in own if k in merged})
+        field_src.update({k: gpu.source_of(k) for k in own if k in merged or k in CARD_OWN})
         field_src.update(gpu.field_src)
         merged.update(own)
-        merged.update(field_src=field_src, notes=tuple(chip.notes) + tuple(gpu.notes))
+        notes = tuple(chip.notes) + tuple(gpu.notes)
+        if gpu.board_power_w is None and chip.board_power_range_w:
+            low, high = chip.board_power_range_w
+            merged["board_power_w"] = high
+            field_src["board_power_w"] = (f"top of {chip.name}'s board power range, {low:g}-{high:g} W "
+                                          f"over {chip.board_power_cards} partner cards (buildcores) "
+                                          "and the reference board")
+            notes += (f"board power not listed for this card: sized at the top of its chip's range "
+                      f"({low:g}-{high:g} W)",)
+        merged.update(field_src=field_src, notes=notes)
         return Gpu.model_validate(merged)
 
     # -- names ----------------------------------------------------------------------------

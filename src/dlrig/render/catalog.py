@@ -102,7 +102,20 @@ def stats(console: Console, counts: dict[str, int], books: list[dict[str, Any]],
             for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
                 t.add_row(src, why, f"{n:,}")
         console.print(t)
+    coverage(console, report.get("checks", {}).get("coverage", []))
     tm = report.get("checks", {}).get("tensor_model_vs_epoch", {})
     if tm.get("compared"):
         console.print(f"tensor-rate model vs Epoch datasheets: {tm['compared']} figures, median error "
                       f"{tm['median_abs_error']:.1%}, worst {tm['max_abs_error']:.0%}")
+
+
+def coverage(console: Console, rows: list[dict[str, Any]]) -> None:
+    """Per category, the share of priced parts that have each field a rule needs."""
+    if not rows:
+        return
+    table = Table(title="rule facts known, among priced parts", title_justify="left")
+    for col in ("category", "field", "known", "of priced", "share", "needed by"):
+        table.add_column(col, justify="right" if col in ("known", "of priced", "share") else "left")
+    for r in rows:
+        table.add_row(r["category"], r["field"], f"{r['have']:,}", f"{r['priced']:,}", f"{r['share']:.0%}", r["rules"])
+    console.print(table)

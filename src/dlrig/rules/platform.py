@@ -255,7 +255,8 @@ def pcie_lanes(r: Rule, build: Build) -> Iterator[Outcome]:
                         f"they run {_widths(placement)}: {where}",
                         [cpu.name, *gpu_names, *([board.name] if board else [])],
                         fix="a CPU with more lanes, fewer GPUs, or a board that gives every card x8")
-    cpu_wired = sum(p.lanes for p in placement.placed if p.slot.via == "cpu")
+    # a slot of unknown wiring (a BIOS slot table says no more) counts as the CPU's: x16 slots are
+    cpu_wired = sum(p.lanes for p in placement.placed if p.slot.via != "chipset")
     if cpu_wired > cpu.pcie_lanes:
         yield r.warning(f"the slots holding GPUs are wired for {cpu_wired} CPU lanes but {cpu.name} "
                         f"has {cpu.pcie_lanes}: some run narrower than the slot map says",

@@ -12,8 +12,8 @@ from typing import Any
 
 import yaml
 
-from dlrig.catalog.models import MODEL_BY_CATEGORY, Part, Slot, Storage
-from dlrig.catalog.names import key
+from dlrig.catalog.models import MODEL_BY_CATEGORY, Part, PowerConnectors, Slot, Storage
+from dlrig.catalog.names import key, normalize
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket
 
 CURATED = Path(__file__).parent / "curated"
@@ -64,6 +64,33 @@ def merge(category: str, entries: list[dict[str, Any]], parts: list[Part], repor
     return out
 
 
+def correct(entries: list[dict[str, Any]], parts: list[Part], report: ImportReport, label: str) -> list[Part]:
+    """Apply curated corrections to the parts they name exactly, by name or alias (memory sizes
+    count: "Tesla V100 SXM2 32 GB" is not the 16 GB chip). A correction never becomes a part of its own: one naming
+    no part is counted in the report (``checks.curated_unmatched``)."""
+    by_name: dict[str, int] = {}
+    for i, p in enumerate(parts):  # a merged part answers to the names of the entries merged into it
+        for spelling in (p.name, *p.aliases):
+            by_name.setdefault(normalize(spelling), i)
+    out = list(parts)
+    unmatched = []
+    for entry in entries:
+        i = by_name.get(normalize(entry["name"]))
+        if i is None:
+            unmatched.append(entry["name"])
+            continue
+        old = out[i]
+        fields = {k: v for k, v in _fields(old.id.split("/", 1)[0], entry, None).items()
+                  if k not in ("name", "aliases")}
+        src = cite(entry)
+        notes = (str(entry["note"]).strip(),) if entry.get("note") else ()
+        out[i] = type(old).model_validate({**old.model_dump(), **fields, "notes": (*old.notes, *notes),
+                                           "field_src": {**old.field_src, **dict.fromkeys(fields, src)}})
+        report.correct(f"curated:{label}", "corrected from the maker's figure")
+    report.checks.setdefault("curated_unmatched", {})[label] = unmatched
+    return out
+
+
 def _prefix(category: str, fields: dict[str, Any]) -> str:
     return "gpu/card" if category == "gpu" and fields.get("chip_id") else category
 
@@ -76,6 +103,10 @@ def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> di
         fields["aliases"] = tuple(str(a) for a in fields["aliases"])
     if category == "motherboard" and "slots" in fields:
         fields["slots"] = tuple(Slot.model_validate(s) for s in fields["slots"])
+    if "power_connectors" in fields:
+        fields["power_connectors"] = PowerConnectors.model_validate(fields["power_connectors"])
+    if "connectors" in fields:
+        fields["connectors"] = PowerConnectors.model_validate(fields["connectors"])
     chip = chips.get(entry["chip"]) if category == "gpu" and entry.get("chip") and chips is not None else None
     if chip is not None:
         fields["chip_id"] = chip.id

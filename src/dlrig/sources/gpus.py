@@ -126,11 +126,18 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
         power_connectors=None if module else parse_connectors(row["power_connectors"]),
         pcie_gen=float(pcie.group(1)) if pcie else None,
         pcie_lanes=int(pcie.group(2)) if pcie else None,
-        form="sxm" if width == "SXM Module" else "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie",
+        form=_form(name, width),
         dual_gpu=per_board > 1,
         aliases=tuple(a for a in (row["tpu_id"],) if a),
         notes=tuple(notes),
     )
+
+
+def _form(name: str, width: str) -> str:
+    """SXM by name too: TechPowerUp files the A100 SXM4 80 GB as an "OAM Module"."""
+    if width == "SXM Module" or re.search(r"\bSXM\d?\b", name):
+        return "sxm"
+    return "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie"
 
 
 def _kind(row: dict[str, str]) -> str:
@@ -143,19 +150,23 @@ def _kind(row: dict[str, str]) -> str:
 
 
 def parse_connectors(text: str | None) -> PowerConnectors | None:
-    """TechPowerUp's "1x 6-pin + 1x 8-pin" / "1x 16-pin" / "8-pin EPS" / "None"."""
-    if not text:
+    """TechPowerUp's "1x 6-pin + 1x 8-pin" / "1x 16-pin" / "8-pin EPS" / "None".
+
+    A "12-pin" is NVIDIA's 30-series connector, fed from one or two PCIe 8-pin leads by an
+    adapter: which, TechPowerUp does not say, so it stays unknown (curated/gpu_chips.yaml gives
+    NVIDIA's figure for the Founders Editions)."""
+    if not text or "12-pin" in text:
         return None
     if text.strip() == "None":
         return PowerConnectors()
     counts = {"pcie_6pin": 0, "pcie_8pin": 0, "pcie_12vhpwr": 0, "eps_8pin": 0}
     for part in text.split("+"):
-        m = re.match(r"\s*(?:(\d+)x\s*)?(6-pin|8-pin EPS|8-pin|16-pin|12-pin)", part.strip())
+        m = re.match(r"\s*(?:(\d+)x\s*)?(6-pin|8-pin EPS|8-pin|16-pin)", part.strip())
         if not m:
             return None
         n = int(m.group(1) or 1)
         field = {"6-pin": "pcie_6pin", "8-pin": "pcie_8pin", "8-pin EPS": "eps_8pin",
-                 "16-pin": "pcie_12vhpwr", "12-pin": "pcie_12vhpwr"}[m.group(2)]
+                 "16-pin": "pcie_12vhpwr"}[m.group(2)]
         counts[field] += n
     return PowerConnectors(**counts)
 
