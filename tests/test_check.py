@@ -110,8 +110,8 @@ def test_seed_example_has_the_posts_findings() -> None:
 def test_a_quad_a6000_workstation_is_checked_in_full() -> None:
     """Issue 15: four RTX A6000s on a WRX90 board get each card's lane map, and nothing about the
     socket, the CPU's lanes or the slots is left unchecked."""
-    from dlrig.services.inputs import load_build_file as load_build
     from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import load_build_file as load_build
 
     report = check_build(load_build(EXAMPLES / "quad-a6000-wrx90.yaml", default_catalog()))
     assert report.ok
