@@ -1,4 +1,4 @@
-"""The Build: parts with counts, read from and written to YAML build files (DESIGN.md section 3).
+"""The Build: parts with counts, read from and written to YAML build files.
 
 A ``BuildFile`` is what the user wrote (names); a ``Build`` is that file resolved against
 the catalog (parts, with each board-partner GPU merged with its chip's figures).

@@ -61,7 +61,7 @@ class Gpu(Part):
 
     FLOP/s are dense (never 2:4 sparsity). ``fp16_tflops`` and ``bf16_tflops`` are the
     tensor-core rates with FP32 accumulate, which is what training uses; GeForce spec sheets
-    quote FP16 accumulate, twice as high (DOMAIN.md section 2).
+    quote FP16 accumulate, twice as high (docs/domain.md section 2).
     """
 
     category: Literal["gpu"] = "gpu"

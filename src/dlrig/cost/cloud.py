@@ -1,6 +1,6 @@
 """Cloud rental: dated per-GPU-hour prices, the nearest equivalent instance, and break-even.
 
-Break-even hours = (purchase - resale) / (cloud rate - own power cost per hour), DOMAIN.md 7.
+Break-even hours = (purchase - resale) / (cloud rate - own power cost per hour), docs/domain.md 7.
 Resale after a horizon of ``years`` is a declining balance on the parts total:
 parts x (1 - depreciation)^years.
 
@@ -230,7 +230,7 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     """The cheapest instance whose peak TFLOPS at ``precision`` and VRAM per GPU cover the build's.
 
     Peak TFLOPS is a coarse proxy: whole networks reach different fractions of it on different
-    generations (DOMAIN.md section 2); the output says so.
+    generations (docs/domain.md section 2); the output says so.
     """
     if not gpus:
         return None
@@ -254,7 +254,7 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     if best is None:
         return None
     note = (f"needs {need_tflops:.1f} peak {precision} TFLOPS and {need_vram:g} GB per GPU{fallback}; peak "
-            "TFLOPS is a coarse proxy for training speed across generations (DOMAIN.md 2)")
+            "TFLOPS is a coarse proxy for training speed across generations (docs/domain.md 2)")
     return CloudMatch(best, f"peak {precision} TFLOPS and VRAM", note)
 
 

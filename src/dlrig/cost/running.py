@@ -1,4 +1,4 @@
-"""Running cost: wall power at a utilization, times the price of a kWh (DOMAIN.md sections 5, 7).
+"""Running cost: wall power at a utilization, times the price of a kWh (docs/domain.md sections 5, 7).
 
 Running cost = wall kW x hours x price per kWh. Wall watts come from the workload model
 (``dlrig estimate``'s power at the build's workload) when the build names a workload that can

@@ -1,7 +1,7 @@
 """What a plan is asked for: the goal, the limits, the buyer's constraints, and the defaults.
 
 Every default assumption is one named constant here, so outputs can name the assumption that
-produced a number (STYLE.md lesson 5). ``PlanRequest`` is built at the edge (the CLI parses
+produced a number. ``PlanRequest`` is built at the edge (the CLI parses
 "2-4" into ``gpus_min``/``gpus_max``) and never changed afterwards.
 """
 

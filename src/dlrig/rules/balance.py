@@ -1,4 +1,4 @@
-"""Balance rules: system memory against GPU memory, CPU cores per GPU (DOMAIN.md sections 4, 6).
+"""Balance rules: system memory against GPU memory, CPU cores per GPU (docs/domain.md sections 4, 6).
 
 Both thresholds are rules of thumb (Puget Systems); each is one named constant here, and the
 messages say that they are rules of thumb.
@@ -31,7 +31,7 @@ def ram_vram(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: more RAM: at least the largest card's memory, ideally 2 x the total GPU memory.
 
     Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (rule of thumb);
-    DOMAIN.md section 6; the seed post ("less RAM than VRAM!").
+    docs/domain.md section 6; the seed post ("less RAM than VRAM!").
     """
     gpus = build.gpus
     if not gpus or not build.memory_kits:
@@ -81,7 +81,7 @@ def vram_workload(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a smaller batch (the largest that fits is named), more GPUs with ZeRO/FSDP sharding,
     LoRA or QLoRA, activation recomputation, or a GPU with more memory.
 
-    Source: DOMAIN.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
+    Source: docs/domain.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
     et al. 2022).
     """
     memory, why = wm.workload_memory(build)
@@ -129,7 +129,7 @@ def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a CPU with more cores, or decode on the GPU (NVIDIA DALI).
 
     Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (4 cores per
-    GPU, rule of thumb); DOMAIN.md section 4; the pipeline model in docs/workload.md section 4.
+    GPU, rule of thumb); docs/domain.md section 4; the pipeline model in docs/workload.md section 4.
     """
     n, cpu = build.gpu_count, build.cpu
     if n == 0 or cpu is None:

@@ -1,5 +1,5 @@
 """Physical rules: board in case, cards on slots, stacked coolers, lengths and heights
-(DOMAIN.md section 6)."""
+(docs/domain.md section 6)."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def gpu_slots(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: thinner (blower, dual-slot) cards, a board with better-spaced x16 slots, a case with
     more openings, or PCIe risers.
 
-    Source: slot pitch 20.32 mm and 7 ATX positions (ATX specification); DOMAIN.md section 6;
+    Source: slot pitch 20.32 mm and 7 ATX positions (ATX specification); docs/domain.md section 6;
     the seed post ("enough space for 4 double-wide cards").
     """
     gpus, board = build.gpus, build.motherboard
@@ -209,7 +209,7 @@ def cooling_stack(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Fix: blower cards, water cooling, risers to spread the cards, or fewer cards.
 
-    Source: DOMAIN.md section 6; Tim Dettmers, "A Full Hardware Guide to Deep Learning"
+    Source: docs/domain.md section 6; Tim Dettmers, "A Full Hardware Guide to Deep Learning"
     (cooling section: blower cards for multi-GPU).
     """
     gpus = build.gpus

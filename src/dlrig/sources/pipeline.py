@@ -1,4 +1,5 @@
-"""Build the packaged catalog from ``shared/data`` and the curated tables.
+"""Build the packaged catalog from the public data sets (NOTICE.md; a folder given to
+``scripts/build_catalog.py``) and the curated tables.
 
 Run through ``scripts/build_catalog.py``; writes ``dlrig/catalog/data/v1``: one JSON-Lines
 file per category, the price books, and ``import_report.json`` (what was kept, corrected

@@ -40,7 +40,7 @@ SEED_TABLE = [
     ("Tesla K40", "Tesla K40c", 3000, 4.3),
     ("Tesla K80", "Tesla K80", 5000, 8.7),
 ]
-SEED_PARTS = {  # the post's parts, as DESIGN.md's seed build names them
+SEED_PARTS = {  # the post's parts, as the seed post names them
     "EVGA GeForce GTX TITAN X 12GB": 1000,
 }
 # (name, USD, the post's words, parts by part number), as the original version built it:

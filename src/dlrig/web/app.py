@@ -1,6 +1,6 @@
 """``create_app``: the FastAPI app of ``dlrig serve``: the pages, the JSON API, the error pages.
 
-Errors are data here as in the CLI (STYLE.md lesson 2): a ``DlrigError`` becomes its message,
+Errors are data here as in the CLI: a ``DlrigError`` becomes its message,
 in the page or as ``{"error": ...}`` under /api, with HTTP 400 (bad input), 422 (the answer is
 no: nothing feasible) or 503 (the planner is not installed); never a traceback.
 """

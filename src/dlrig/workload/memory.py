@@ -1,4 +1,4 @@
-"""Training memory per GPU, with its breakdown (DOMAIN.md section 3). Pure functions.
+"""Training memory per GPU, with its breakdown (docs/domain.md section 3). Pure functions.
 
 Recipe bytes per parameter (weights + gradients + master weights + optimizer state):
 - mixed precision (fp16/bf16; fp8 adds an FP8 weight copy, Transformer Engine style):
@@ -19,7 +19,7 @@ part (19) redone for the model's ffn width and gating; FlashAttention/SDPA does 
 backward, counted by scripts/derive_cnn_figures.py.
 Fixed costs per GPU (``fixed_costs_gb``): CUDA context, cuBLAS workspace, the caching
 allocator's reserve and, for CNNs, the cuDNN workspace, each a sourced range (constants below).
-Inference (DOMAIN.md 3): weights in the inference precision + KV cache
+Inference (docs/domain.md 3): weights in the inference precision + KV cache
 (2 x layers x KV heads x head dim x tokens x batch x bytes) + workspace + CUDA context; over N
 GPUs, weights and KV cache split N ways (tensor parallelism). Workspace, transformers: one
 layer's forward activations at the batch and sequence (the s.b.h.34 term: nothing is kept for
@@ -291,7 +291,7 @@ class InferenceRequest:
 
 
 def kv_cache_bytes(c: TransformerConfig, tokens: int, batch: int, bytes_per_value: float) -> float:
-    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (DOMAIN.md 3); MLA's latent
+    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (docs/domain.md 3); MLA's latent
     and sliding-window layers as :func:`dlrig.workload.llm_speed.kv_cache_bytes` counts them."""
     from dlrig.workload.llm_speed import kv_tokens, kv_values_per_token
 

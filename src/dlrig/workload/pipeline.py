@@ -1,4 +1,4 @@
-"""The data pipeline: storage -> CPU decode -> host-to-GPU copy -> GPU compute (DOMAIN.md 4).
+"""The data pipeline: storage -> CPU decode -> host-to-GPU copy -> GPU compute (docs/domain.md 4).
 
 Each stage supplies samples/s; the slowest one binds. Demand on storage = samples/s x bytes
 per sample on disk (the seed post: ~1,000 images/s ~ 16 MB/s). Pure functions: every rate is

@@ -1,4 +1,4 @@
-"""Power drawn by a build while it trains (DOMAIN.md 5), for the cost estimate. Pure functions.
+"""Power drawn by a build while it trains (docs/domain.md 5), for the cost estimate. Pure functions.
 
 GPU watts = board power (or the user's cap) x a load factor between idle and full training
 load, weighted by how busy the data pipeline lets the GPUs be.

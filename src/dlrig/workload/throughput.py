@@ -1,6 +1,6 @@
 """Training throughput: the nearest measurement times the calibrated model's ratio.
 
-Order of preference (DESIGN.md 4, "measured beats modelled"):
+Order of preference ("measured beats modelled"):
 1. a Lambda measurement for this chip, model, precision and GPU count (v1 first, then v0);
 2. for one GPU, the nearest Lambda measurement (:mod:`dlrig.workload.anchor`) times the
    calibrated "compute + memory time" model's ratio between the two cases
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.catalog.names import normalize
-from dlrig.rules_of_thumb import PCIE_X16_GB_S  # achievable GB/s for x16 (DOMAIN.md 4)
+from dlrig.rules_of_thumb import PCIE_X16_GB_S  # achievable GB/s for x16 (docs/domain.md 4)
 from dlrig.workload import calibration as cal
 from dlrig.workload.zoo import ModelSpec
 

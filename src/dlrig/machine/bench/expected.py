@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from dlrig.machine.model import DriveInfo, PcieLink
 
 # Large matrix products reach roughly 65-90% of the dense peak on recent datacenter parts
-# (DOMAIN.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
+# (docs/domain.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
 GEMM_ATTAINABLE_FRACTION = 0.75
 # The training step's batch: the largest of these whose estimated memory fits in a share of the
 # card (the rest is room for cuDNN workspaces and allocator slack). Lambda measured at hundreds of
@@ -41,7 +41,7 @@ def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
 
 
 def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
-    """The link's achievable GB/s (DOMAIN.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
+    """The link's achievable GB/s (docs/domain.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
     from dlrig.rules_of_thumb import PCIE_X16_GB_S
 
     gens = [g for g in (link.gen_max, chip.pcie_gen if chip else None) if g]
@@ -96,7 +96,7 @@ def training_power(chip: Gpu | None, power_limit_w: float | None) -> Expected:
     if not watts:
         return Expected(None, "board power and power limit unknown")
     return Expected(watts * GPU_TRAINING_LOAD, f"dlrig power model: {watts:g} W x {GPU_TRAINING_LOAD:.0%} while "
-                    "training (rule of thumb, DOMAIN.md 5)")
+                    "training (rule of thumb, docs/domain.md 5)")
 
 
 def post_machine_demand() -> Expected:
@@ -148,4 +148,4 @@ def decode_per_core() -> Expected:
     from dlrig.rules_of_thumb import JPEG_DECODE_PER_CORE_PER_S
 
     lo, hi = JPEG_DECODE_PER_CORE_PER_S
-    return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (DOMAIN.md 4), midpoint")
+    return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (docs/domain.md 4), midpoint")
