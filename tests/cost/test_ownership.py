@@ -100,7 +100,7 @@ def test_json_shape(build, book, offers, titan, today):
     assert data["comparisons"][1]["usd_per_hour"] == 1.50 and data["comparisons"][1]["break_even_hours"] > 0
     board = next(p for p in data["prices"] if p["part"] == "GA-X99-UD3P")
     assert board == {**board, "usd": 200, "date": "2024-06-01", "source": "hand", "stale": True}
-    assert data["depreciation_per_year"] == 0.20 and "DOMAIN.md" in data["depreciation_source"]
+    assert data["depreciation_per_year"] == 0.20 and "docs/domain.md" in data["depreciation_source"]
 
 
 def test_a_break_even_beyond_the_years_is_flagged(build, book, offers, titan, today):
