@@ -1,7 +1,7 @@
 """The HTML pages: the GPU ranking, the planner, the checker, workload fit, and the exports.
 
 Each page reads its form (a GET query, or the checker's POST body), calls the core through
-``dlrig.web.adapters`` and renders a template. A ``DlrigError`` is shown in the page above the
+a service (``dlrig.services``) and renders a template. A ``DlrigError`` is shown in the page above the
 form the user filled, with the HTTP status of the API (400, 422 or 503).
 """
 
