@@ -283,6 +283,8 @@ def test_plan_names_the_gpus_and_draws_every_bar_and_point(tab: Tab, tmp_path: P
     for text in alternatives.all_inner_texts():
         assert text.split(":")[0].split(" x ", 1)[1].strip(), text  # "4 x GeForce GTX 980 Ti: ..."
     assert "GTX 980 Ti" in page.locator("#alternatives").inner_text()
+    caveat = page.locator("#borrowed").inner_text()  # 2015 GPUs, platform parts from a later book
+    assert "have no price in seed-2015" in caveat and "not a seed-2015 price" in caveat
     bars = page.locator("#pipeline-chart g.bar rect")
     assert bars.count() >= 3
     for box in (bars.nth(i).bounding_box() for i in range(bars.count())):

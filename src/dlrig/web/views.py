@@ -161,6 +161,7 @@ def plan_request(catalog: Catalog, form: Form) -> Any:
 
 
 def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
+    from dlrig.plan.explain import borrowed_caveat
     from dlrig.report.charts import frontier_chart_of
     from dlrig.services import plan as service
 
@@ -168,7 +169,8 @@ def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
     result = service.plan(req, catalog)
     doc = plain(result)
     out: dict[str, Any] = {"plan": doc, "rows": plan_rows(result.plan), "findings": by_severity(doc["findings"]),
-                           "alternatives": [_alternative(a) for a in result.plan.alternatives]}
+                           "alternatives": [_alternative(a) for a in result.plan.alternatives],
+                           "borrowed": borrowed_caveat(result.plan.selection, req.prices)}
     out.update(_pipeline(catalog, result.plan.build))
     out.update(_cost(catalog, result.plan.build, req.tax_rate or None))
     if form.flag("frontier"):
