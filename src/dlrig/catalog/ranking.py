@@ -50,6 +50,7 @@ class RankedGpu:
                 "precision": precision, "price_usd": self.price.usd,
                 "price_date": self.price.date.isoformat(), "price_source": self.price.source,
                 "gflops_per_usd": round(self.gflops_per_usd, 3), "board_power_w": self.gpu.board_power_w,
+                "gflops_per_w": None if self.gflops_per_w is None else round(self.gflops_per_w, 3),
                 "kind": self.gpu.kind, "note": "; ".join(self.notes) or None}
 
 

@@ -12,6 +12,7 @@ import typer
 
 from dlrig.cli import app
 from dlrig.cli.common import catalog, console, emit_json, given, handle_errors, load_build
+from dlrig.cli.progress import busy
 from dlrig.errors import BadInput
 from dlrig.workload_request import WorkloadRequest
 
@@ -185,7 +186,8 @@ def fit(
                                        sharding=sharding, lora=lora, qlora=qlora, recompute=recompute,
                                        weights=weights, kv_cache=kv_cache, split=split))
     cat = catalog()
-    result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order), cat)
+    with busy(f"fitting {name} on every GPU chip ({'training' if train else 'inference'}) …"):
+        result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order), cat)
     if as_json:
         emit_json(result)
     else:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlrig.plan.candidates import PLATFORM
-from dlrig.plan.explain import usd
+from dlrig.plan.explain import borrowed_caveat, usd
 
 
 def render_plan(p: Any, multi: Any, con: Any) -> None:
@@ -25,6 +25,9 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
         r = sel.parts[cat]
         t.add_row(cat, "1", r.part.name, usd(r.usd) + ("*" if r.price_note else ""), r.price.date.isoformat())
     con.print(t)
+    caveat = borrowed_caveat(sel, p.request.prices)
+    if caveat:
+        con.print(f"[bold]*[/bold] {caveat}")
     con.print("[bold]Why[/bold]")
     for line in p.why:
         con.print(f"  - {line}")

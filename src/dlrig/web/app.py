@@ -38,7 +38,9 @@ def create_app(catalog: Catalog | Callable[[], Catalog] | None = None) -> FastAP
     from dlrig import __version__
     from dlrig.web import api, pages
 
-    app = FastAPI(title="dlrig", version=__version__, description=DESCRIPTION)
+    # docs_url=None: FastAPI's /docs loads Swagger UI from a CDN (blank offline); pages.api_docs
+    # draws the reference from the OpenAPI document instead. No /redoc either (also a CDN).
+    app = FastAPI(title="dlrig", version=__version__, description=DESCRIPTION, docs_url=None, redoc_url=None)
     app.state.catalog = catalog
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(api.router)

@@ -93,6 +93,18 @@ def export_report(request: Request, catalog: Catalog = Depends(get_catalog)) -> 
     return HTMLResponse(text)
 
 
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The API reference, drawn from /openapi.json on the server (Swagger UI's CDN assets are not needed)."""
+    return templates.TemplateResponse(request, "api.html", views.api_context(request.app.openapi()))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on pages that link none (an export, /openapi.json)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
+
+
 @router.get("/planner")
 def planner_alias() -> Response:
     return RedirectResponse("/plan", status_code=307)

@@ -473,7 +473,8 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
     ``gpus`` (--gpus) overrides the build's count before the CPU's lanes are shared out."""
     lines = build.lines("gpu")
     if not lines:
-        raise BadInput(f"{build.origin or build.name}: the build has no GPU")
+        raise BadInput(f"{build.origin or build.name}: the build has no GPU (a probe of a machine without one "
+                       "lists none): add a GPU to the build, or estimate training on its CPU alone", field="cpu_only")
     first = lines[0]
     notes = []
     gpus = gpus or build.gpu_count
