@@ -11,9 +11,9 @@ FORBIDDEN = re.compile(r"DOMAIN\.md|DESIGN\.md|STYLE\.md|PROVENANCE\.md|shared/(
 
 
 def test_no_citation_of_files_users_do_not_have() -> None:
+    suffixes = (".py", ".md", ".yaml", ".json", ".jsonl", ".csv", ".html", ".j2")
     places = [REPO / "README.md", *(REPO / "docs").rglob("*.md"),
-              *(p for p in (REPO / "src").rglob("*") if p.is_file() and p.suffix in (".py", ".md", ".yaml", ".json",
-                                                                                      ".jsonl", ".csv", ".html", ".j2"))]
+              *(p for p in (REPO / "src").rglob("*") if p.is_file() and p.suffix in suffixes)]
     found = [f"{p.relative_to(REPO)}:{n}" for p in places
              for n, line in enumerate(p.read_text(encoding="utf-8", errors="replace").splitlines(), 1)
              if FORBIDDEN.search(line)]

@@ -17,7 +17,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Gpu
 
 DATA = Path(__file__).parent / "data" / "public_measurements.json"
 Role = Literal["fit", "test"]
@@ -46,6 +49,18 @@ class Measurement:
 @cache
 def _document() -> dict[str, Any]:
     return json.loads(DATA.read_text(encoding="utf-8"))
+
+
+@cache
+def recorded_gpu(name: str) -> Gpu:
+    """A fit row's GPU as scripts/record_measurement_chips.py recorded it from the catalog: the
+    fits read these, never the catalog of the day."""
+    from dlrig.catalog.models import Gpu
+
+    chips = _document().get("chips", {})
+    if name not in chips:
+        raise KeyError(f"{name!r} is not recorded: run python scripts/record_measurement_chips.py")
+    return Gpu.model_validate(chips[name])
 
 
 @cache

@@ -41,10 +41,10 @@ KINDS = ("measured", "same architecture", "other architecture", "other precision
 
 
 def catalog_gpu(name: str) -> Gpu:
-    from dlrig.catalog.store import default_catalog
+    """A fit row's GPU, as recorded from the catalog with the measurements (public_bench)."""
+    from dlrig.workload.public_bench import recorded_gpu
 
-    catalog = default_catalog()
-    return catalog.chip_of(catalog.resolve(name, "gpu"))  # type: ignore[arg-type]
+    return recorded_gpu(name)
 
 
 def _features(model: ModelSpec, precision: Precision, seq: int | None = None) -> tuple[float, float]:
