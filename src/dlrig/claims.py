@@ -92,7 +92,8 @@ def _vram(catalog: Catalog, build: Build) -> Claim:
 
     gpu = build.gpus[0]
     machine = Machine(gpu=gpu, gpus=1)
-    fits, not_fit = [], []
+    fits: list[str] = []
+    not_fit: list[str] = []
     for key in (*MODELS_2015, *MODELS_TODAY):
         try:
             est = estimate(WorkloadRequest(model=key, precision="fp32" if key in MODELS_2015 else "bf16"), machine)
