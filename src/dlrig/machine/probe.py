@@ -106,6 +106,7 @@ def link_findings(gpus: tuple[GpuInfo, ...] | list[GpuInfo]) -> list[LinkFinding
     for g in gpus:
         link = g.link
         if link.width_reduced:
+            assert link.width_current and link.width_max  # width_reduced: both are known
             out.append(LinkFinding(g.index, g.name, f"GPU {g.index} runs at x{link.width_current} of x{link.width_max} "
                                    f"(a slot wired x{link.width_current}, a riser or a shared slot): host-GPU copies "
                                    f"at {link.width_current / link.width_max:.0%} of the link's speed", "warning"))
