@@ -16,7 +16,7 @@ from dlrig.catalog.prices import PriceBook, is_stale
 from dlrig.errors import BadInput
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 SortKey = Literal["perf-per-dollar", "tflops", "vram", "price", "perf-per-watt", "book"]
 SORT_KEYS: tuple[str, ...] = ("perf-per-dollar", "tflops", "vram", "price", "perf-per-watt", "book")
@@ -76,7 +76,7 @@ class Filters:
     names: tuple[str, ...] = ()
 
 
-def rank_gpus(catalog: Catalog, book: PriceBook, precision: str = "fp32", sort: str | None = None,
+def rank_gpus(catalog: CatalogQueries, book: PriceBook, precision: str = "fp32", sort: str | None = None,
               filters: Filters | None = None) -> Ranking:
     """Every priced chip with a figure at ``precision``, best first by ``sort``."""
     _check(precision, sort, filters)

@@ -17,7 +17,7 @@ from dlrig.machine.model import CpuInfo, DriveInfo, GpuInfo, LinkFinding, Machin
 
 if TYPE_CHECKING:
     from dlrig.build import BuildFile
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.machine.match import Match
 
 T = TypeVar("T")
@@ -129,7 +129,7 @@ class ProbedBuild:
     left_out: tuple[str, ...]  # what the build file lacks, and why
 
 
-def build_from_probe(info: MachineInfo, catalog: Catalog, name: str | None = None) -> ProbedBuild:
+def build_from_probe(info: MachineInfo, catalog: CatalogQueries, name: str | None = None) -> ProbedBuild:
     """A build file of the parts the catalog knows; each part it does not is left out and said."""
     from dlrig.build import BuildFile, PartRef
     from dlrig.machine import match as m

@@ -33,7 +33,7 @@ from dlrig.pcpartpicker.patterns import (
 )
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 
 
@@ -181,7 +181,7 @@ def _date(text: str, path: str, line: int) -> date:
         raise MalformedFile(path, f"{text!r} is not a date", line=line) from None
 
 
-def import_list(path: Path | str, catalog: Catalog, today: date | None = None) -> Imported:
+def import_list(path: Path | str, catalog: CatalogQueries, today: date | None = None) -> Imported:
     """Read a list file and match it against the catalog; unmatched lines are reported, not raised."""
     path = Path(path)
     if not path.is_file():
@@ -197,7 +197,7 @@ def _build_name(path: Path) -> str:
     return re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "build"
 
 
-def match_list(plist: PartList, catalog: Catalog, name: str = "build",
+def match_list(plist: PartList, catalog: CatalogQueries, name: str = "build",
                today: date | None = None) -> Imported:
     day = plist.date or today or date.today()
     source = f"pcpartpicker list {Path(plist.path).name}"
@@ -292,17 +292,17 @@ def book_to_csv(book: PriceBook) -> str:
     return buf.getvalue()
 
 
-def build_from_list(path: Path | str, catalog: Catalog) -> Build:
+def build_from_list(path: Path | str, catalog: CatalogQueries) -> Build:
     """A list file as a resolved build carrying its own prices (see ``resolved_list``)."""
     return resolved_list(import_list(path, catalog), catalog, str(path))
 
 
-def build_from_text(text: str, catalog: Catalog, origin: str, name: str = "build") -> Build:
+def build_from_text(text: str, catalog: CatalogQueries, origin: str, name: str = "build") -> Build:
     """As ``build_from_list``, on a list's text."""
     return resolved_list(match_list(parse_list(text, origin), catalog, name=name), catalog, origin)
 
 
-def resolved_list(imported: Imported, catalog: Catalog, origin: str) -> Build:
+def resolved_list(imported: Imported, catalog: CatalogQueries, origin: str) -> Build:
     """The rows that matched, as a build with the list's own prices; the rows that did not are kept
     in ``Build.source_lines`` (the checker lists them as not checked). A list where no row of a
     planned type matches leaves nothing to work on: that is bad input naming every row."""

@@ -101,12 +101,15 @@ def training_power(chip: Gpu | None, power_limit_w: float | None) -> Expected:
 
 def post_machine_demand() -> Expected:
     """Training images/s of the seed post's 4 x GTX TITAN X on ResNet-50 (fp32), estimated."""
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.protocol import resolve_as
     from dlrig.catalog.store import default_catalog
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     try:
-        chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
+        catalog = default_catalog()
+        chip = catalog.chip_of(resolve_as(catalog, "GeForce GTX TITAN X", "gpu-chips", Gpu))
         est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=POST_BATCH),
                        Machine(gpu=chip, gpus=4))
     except DlrigError as exc:

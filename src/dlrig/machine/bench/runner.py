@@ -20,7 +20,7 @@ from dlrig.machine.bench.result import Check, NullReporter, Reporter, Skip, chec
 
 if TYPE_CHECKING:
     from dlrig.catalog.models import Gpu, Precision
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.machine.model import MachineInfo
 
 SMALL_FILE_BYTES = 115_000  # ImageNet's mean JPEG (138 GiB / 1,281,167 files): what a loader reads
@@ -85,7 +85,7 @@ class BenchRun:
 
 
 def run_bench(config: BenchConfig, reporter: Reporter | None = None, machine: MachineInfo | None = None,
-              catalog: Catalog | None = None) -> BenchRun:
+              catalog: CatalogQueries | None = None) -> BenchRun:
     from dlrig.catalog.store import default_catalog
     from dlrig.machine.probe import probe
 
@@ -121,7 +121,7 @@ def _guarded(run: BenchRun, name: str, fn: Callable[[], None]) -> None:
         run.errors.append({"what": name, "error": f"{type(exc).__name__}: {exc}"})
 
 
-def _steps(run: BenchRun, catalog: Catalog) -> list[tuple[str, Callable[[], None]]]:
+def _steps(run: BenchRun, catalog: CatalogQueries) -> list[tuple[str, Callable[[], None]]]:
     from dlrig.machine.bench import claims
 
     c = run.config
@@ -171,7 +171,7 @@ def _blas() -> str | None:
 
 
 # -- disk --------------------------------------------------------------------------------------------
-def _disk(run: BenchRun, catalog: Catalog) -> None:
+def _disk(run: BenchRun, catalog: CatalogQueries) -> None:
     from dlrig.catalog.models import Storage
     from dlrig.machine.bench import disk
     from dlrig.machine.match import match_drive
@@ -253,7 +253,7 @@ def _loader(run: BenchRun) -> None:
 
 
 # -- GPUs --------------------------------------------------------------------------------------------
-def _gpus(run: BenchRun, catalog: Catalog) -> None:
+def _gpus(run: BenchRun, catalog: CatalogQueries) -> None:
     from dlrig.machine.bench import gpu
 
     backend, why = gpu.available_backend()
@@ -268,7 +268,7 @@ def _gpus(run: BenchRun, catalog: Catalog) -> None:
         run.gpus.append(_one_gpu(run, catalog, backend, index))
 
 
-def _chip(run: BenchRun, catalog: Catalog, index: int) -> Gpu | None:
+def _chip(run: BenchRun, catalog: CatalogQueries, index: int) -> Gpu | None:
     from dlrig.catalog.models import Gpu
     from dlrig.machine.match import match_gpu
 
@@ -277,7 +277,7 @@ def _chip(run: BenchRun, catalog: Catalog, index: int) -> Gpu | None:
     return part if isinstance(part, Gpu) else None  # a GPU's match is a GPU chip or nothing
 
 
-def _one_gpu(run: BenchRun, catalog: Catalog, backend: str, index: int) -> dict[str, Any]:
+def _one_gpu(run: BenchRun, catalog: CatalogQueries, backend: str, index: int) -> dict[str, Any]:
     from dlrig.machine.bench import gpu
     from dlrig.machine.model import PcieLink
 
