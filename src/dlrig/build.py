@@ -140,22 +140,29 @@ class Build:
 
     def _one_of(self, category: str, kind: type[P]) -> P | None:
         part = self.one(category)
-        assert part is None or isinstance(part, kind), f"a {category} line holds {part.id}"  # see _each
+        assert part is None or isinstance(part, kind), f"a {category} line holds {part.id}"  # see _each_of
         return part
 
     def _each(self, category: str, kind: type[P]) -> list[P]:
-        """The category's parts, one entry per unit (counts expanded), in file order. A line holds a
-        part of its category: resolve_build refuses any other, and code-made builds use the catalog's."""
-        out: list[P] = []
-        for item in self.lines(category):
-            assert isinstance(item.part, kind), f"a {category} line holds {item.part.id}"
-            out += [item.part] * item.count
-        return out
+        """The category's parts, one entry per unit (counts expanded), in file order."""
+        return [part for item in self.lines(category) for part in self._each_of(item, kind)]
+
+    @staticmethod
+    def _each_of(item: Item, kind: type[P]) -> list[P]:
+        """One line's part, once per unit. A line holds a part of its category: resolve_build
+        refuses any other, and code-made builds take their parts from the catalog's categories."""
+        assert isinstance(item.part, kind), f"a {kind.__name__} line holds {item.part.id}"
+        return [item.part] * item.count
 
     @property
     def gpus(self) -> list[Gpu]:
         """Every GPU, one entry per physical card (counts expanded), in file order."""
         return self._each("gpu", Gpu)
+
+    @property
+    def gpu_caps(self) -> list[tuple[Gpu, float | None]]:
+        """Every GPU with its board-power cap (None: uncapped), one entry per card, in file order."""
+        return [(gpu, item.power_limit_w) for item in self.lines("gpu") for gpu in self._each_of(item, Gpu)]
 
     @property
     def gpu_count(self) -> int:
