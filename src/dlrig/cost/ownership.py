@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from dlrig.build import Build
 from dlrig.catalog.models import Gpu, Precision
@@ -93,7 +94,7 @@ class CostReport:
     today: dt.date = field(default_factory=dt.date.today)
     quote: QuoteCheck | None = None  # the build file's quoted total, checked
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         """The ``dlrig cost --json`` document (``dlrig.cost.report``)."""
         from dlrig.cost.report import report_json
 
