@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from dlrig.workload.cpu_train import CpuRate
 
 BuildFormat = Literal["auto", "yaml", "pcpartpicker", "probe"]
-BUILD_FORMATS: tuple[str, ...] = ("auto", "yaml", "pcpartpicker", "probe")
+BUILD_FORMATS: tuple[BuildFormat, ...] = ("auto", "yaml", "pcpartpicker", "probe")
 LIST_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_INPUT_BYTES = 2_000_000  # a build, list or price file is a few KB; more is not one
 PASTED = {"yaml": "pasted build file", "pcpartpicker": "pasted part list", "probe": "pasted probe output"}
@@ -59,8 +59,7 @@ class BuildSource:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
             raise BadInput(f"the build is larger than {MAX_INPUT_BYTES:,} bytes; a build file or part list "
                            "is a few KB", field="build")
-        fmt: BuildFormat = format  # type: ignore[assignment]
-        return cls(text=text, origin=PASTED.get(_detect(text, "", fmt), PASTED["yaml"]), format=fmt, name=name)
+        return cls(text=text, origin=PASTED.get(_detect(text, "", format), PASTED["yaml"]), format=format, name=name)
 
 
 def read_text(path: Path, what: str) -> str:
