@@ -18,6 +18,8 @@ from dlrig.build import Build, parse_build_text, resolve_build
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries
+    from dlrig.catalog.ranking import Ranking
+    from dlrig.workload.estimate import Estimate
 
 Verdict = Literal["holds", "flagged", "dated", "unverified"]
 SEED_BUILD = Path(__file__).parent / "data" / "seed-2015.yaml"  # the post's parts, as a build file
@@ -51,7 +53,7 @@ def seed_claims(catalog: CatalogQueries) -> list[Claim]:
     return [c(catalog, build) for c in checks]
 
 
-def _ranking(catalog: CatalogQueries):  # returns a Ranking (imported lazily)
+def _ranking(catalog: CatalogQueries) -> Ranking:
     from dlrig.catalog.ranking import rank_gpus
 
     return rank_gpus(catalog, catalog.price_book("seed-2015"), "fp32")
@@ -128,7 +130,7 @@ def _ram(catalog: CatalogQueries, build: Build) -> Claim:
                  "dlrig check reports RAM-VRAM", "rule RAM-VRAM (Puget Systems' rule of thumb)")
 
 
-def _estimate_seed(build: Build):  # returns an Estimate (imported lazily)
+def _estimate_seed(build: Build) -> Estimate:
     from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
 
     return estimate(request_from_build(build), machine_from_build(build))
