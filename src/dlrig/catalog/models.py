@@ -22,6 +22,9 @@ Precision = Literal["fp32", "tf32", "fp16", "bf16", "fp8"]
 PRECISIONS: tuple[Precision, ...] = ("fp32", "tf32", "fp16", "bf16", "fp8")
 GpuKind = Literal["consumer", "workstation", "datacenter"]
 Cooler = Literal["blower", "open-air", "passive", "water"]
+GpuForm = Literal["pcie", "sxm", "other"]
+StorageKind = Literal["ssd", "hdd", "hybrid"]
+StorageInterface = Literal["nvme", "sata", "sas", "other"]
 
 
 class Frozen(BaseModel):
@@ -89,7 +92,7 @@ class Gpu(Part):
     pcie_gen: float | None = None
     pcie_lanes: int | None = None
     nvlink: bool | None = None
-    form: Literal["pcie", "sxm", "other"] | None = None
+    form: GpuForm | None = None
     dual_gpu: bool = False  # one board, two GPUs (Tesla K80): figures are per board
 
     def tflops(self, precision: Precision) -> float | None:
@@ -178,8 +181,8 @@ class MemoryKit(Part):
 class Storage(Part):
     category: Literal["storage"] = "storage"
     capacity_gb: float | None = None
-    kind: Literal["ssd", "hdd", "hybrid"] | None = None
-    interface: Literal["nvme", "sata", "sas", "other"] | None = None
+    kind: StorageKind | None = None
+    interface: StorageInterface | None = None
     pcie_gen: float | None = None
     form_factor: str | None = None
     rpm: int | None = None

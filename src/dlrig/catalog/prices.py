@@ -31,7 +31,7 @@ from dlrig.catalog.models import Bundle, BundleMember, Part, Price, PriceBookInf
 from dlrig.errors import BadInput, MalformedFile
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 CSV_COLUMNS = ("part", "price_usd", "date", "source", "retailer", "bundle")
 REQUIRED_COLUMNS = ("part", "price_usd", "date")
@@ -113,7 +113,7 @@ def parse_usd(text: str) -> float:
     return float(cleaned)
 
 
-def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
+def load_csv_book(path: Path, catalog: CatalogQueries) -> PriceBook:
     """Read a user's CSV book; name the line and column of anything malformed."""
     if not path.is_file():
         raise BadInput(f"price file {str(path)!r} does not exist")
@@ -166,7 +166,7 @@ def _cell_error(path: Path, lineno: int) -> Callable[[str, str], MalformedFile]:
     return bad
 
 
-def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Part, float, date]:
+def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: CatalogQueries) -> tuple[Part, float, date]:
     """A row's part, USD and date, each checked; the error names the line and column."""
     bad = _cell_error(path, lineno)
     if not row.get("part"):
@@ -188,7 +188,7 @@ def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -
     return part, usd, day
 
 
-def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Price, Part]:
+def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: CatalogQueries) -> tuple[Price, Part]:
     """The row's price and the part it names. Where the name resolved to a board-partner card
     (``catalog.resolve`` as every command does: "RTX 3090" finds a Founders Edition card), the caller
     also prices the card's GPU chip, which the GPU ranking and ``fit`` look up."""
@@ -208,7 +208,7 @@ def _same_cell(column: str, a: str, b: str) -> bool:
     return a == b
 
 
-def _csv_bundle(name: str, rows: list[tuple[int, dict[str, str]]], path: Path, catalog: Catalog) -> Bundle:
+def _csv_bundle(name: str, rows: list[tuple[int, dict[str, str]]], path: Path, catalog: CatalogQueries) -> Bundle:
     """One bundle from its member rows: the price, date and source, given once or repeated alike."""
     shared: dict[str, tuple[int, str]] = {}  # column -> (line, value) where first given
     for lineno, row in rows:

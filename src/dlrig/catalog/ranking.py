@@ -11,12 +11,12 @@ import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
-from dlrig.catalog.models import PRECISIONS, Gpu, Price
+from dlrig.catalog.models import PRECISIONS, Gpu, Precision, Price
 from dlrig.catalog.prices import PriceBook, is_stale
 from dlrig.errors import BadInput
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 SortKey = Literal["perf-per-dollar", "tflops", "vram", "price", "perf-per-watt", "book"]
 SORT_KEYS: tuple[str, ...] = ("perf-per-dollar", "tflops", "vram", "price", "perf-per-watt", "book")
@@ -77,10 +77,10 @@ class Filters:
     names: tuple[str, ...] = ()
 
 
-def rank_gpus(catalog: Catalog, book: PriceBook, precision: str = "fp32", sort: str | None = None,
+def rank_gpus(catalog: CatalogQueries, book: PriceBook, precision: str = "fp32", sort: str | None = None,
               filters: Filters | None = None) -> Ranking:
     """Every priced chip with a figure at ``precision``, best first by ``sort``."""
-    _check(precision, sort, filters)
+    known = _check(precision, sort, filters)
     filters = filters or Filters()
     wanted_ids = {catalog.resolve(n, "gpu-chips").id for n in filters.names}
     unranked: dict[str, int] = {}
@@ -90,19 +90,20 @@ def rank_gpus(catalog: Catalog, book: PriceBook, precision: str = "fp32", sort: 
         if price is None or (wanted_ids and gpu.id not in wanted_ids) or not _passes(gpu, price, filters):
             continue
         quoted = book.quoted.get(gpu.id, {}).get(f"{precision}_tflops")
-        tflops = quoted if quoted is not None else gpu.tflops(precision)  # type: ignore[arg-type]
+        tflops = quoted if quoted is not None else gpu.tflops(known)
         if tflops is None:
             why = f"no {precision} figure (no tensor cores for it, or unknown)"
             unranked[why] = unranked.get(why, 0) + 1
             continue
         source = f"{book.name} (as quoted)" if quoted is not None else gpu.source_of(f"{precision}_tflops")
         rows.append(RankedGpu(gpu=gpu, price=price, tflops=tflops, tflops_source=source,
-                              label=price.label or gpu.name, notes=_notes(gpu, price, precision, quoted)))
+                              label=price.label or gpu.name, notes=_notes(gpu, price, known, quoted)))
     rows = _flag_markups(rows)
     return Ranking(book=book.name, precision=precision, rows=tuple(_sorted(rows, sort, book)), unranked=unranked)
 
 
-def _check(precision: str, sort: str | None, filters: Filters | None) -> None:
+def _check(precision: str, sort: str | None, filters: Filters | None) -> Precision:
+    """The request's precision, known to dlrig; BadInput for any value out of range."""
     if precision not in PRECISIONS:
         raise BadInput(f"unknown precision {precision!r}; one of: {', '.join(PRECISIONS)}", field="precision")
     if sort is not None and sort not in SORT_KEYS:
@@ -116,6 +117,7 @@ def _check(precision: str, sort: str | None, filters: Filters | None) -> None:
     for kind in (filters.kinds if filters else ()):
         if kind not in KINDS:
             raise BadInput(f"unknown kind {kind!r}; one of: {', '.join(KINDS)}", field="kind")
+    return precision
 
 
 def _passes(gpu: Gpu, price: Price, f: Filters) -> bool:
@@ -126,10 +128,10 @@ def _passes(gpu: Gpu, price: Price, f: Filters) -> bool:
     return not f.kinds or gpu.kind in f.kinds
 
 
-def _notes(gpu: Gpu, price: Price, precision: str, quoted: float | None) -> tuple[str, ...]:
+def _notes(gpu: Gpu, price: Price, precision: Precision, quoted: float | None) -> tuple[str, ...]:
     notes = []
     if quoted is not None:
-        own = gpu.tflops(precision)  # type: ignore[arg-type]
+        own = gpu.tflops(precision)
         if own is not None and abs(own - quoted) / quoted > 0.02:
             notes.append(f"catalog: {own:.2f} TFLOPS ({gpu.source_of(f'{precision}_tflops')})")
     if gpu.dual_gpu:

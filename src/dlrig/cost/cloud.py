@@ -238,10 +238,10 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     if any(g.tflops(precision) is None for g in gpus):  # compare like with like: both sides at FP32
         fallback = f" (the build's GPUs have no {precision} rate: compared at fp32)"
         precision = "fp32"
-    own = [g.tflops(precision) for g in gpus]
-    if any(t is None for t in own):
+    own = [t for g in gpus if (t := g.tflops(precision)) is not None]
+    if len(own) < len(gpus):  # a GPU without the rate
         return None
-    need_tflops = sum(own)  # type: ignore[arg-type]
+    need_tflops = sum(own)
     need_vram = max((g.vram_gb or 0.0) for g in gpus)
     fits = []
     for o in offers:

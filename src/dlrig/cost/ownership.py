@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from dlrig.build import Build
 from dlrig.catalog.models import Gpu, Precision
@@ -93,7 +94,7 @@ class CostReport:
     today: dt.date = field(default_factory=dt.date.today)
     quote: QuoteCheck | None = None  # the build file's quoted total, checked
 
-    def to_json(self) -> dict[str, object]:
+    def to_json(self) -> dict[str, Any]:
         """The ``dlrig cost --json`` document (``dlrig.cost.report``)."""
         from dlrig.cost.report import report_json
 
@@ -134,8 +135,8 @@ def resolve_depreciation(given: float | None) -> Figure:
 
 # -- comparisons ---------------------------------------------------------------------------------
 def peak_tflops(gpus: Sequence[Gpu], precision: Precision) -> float | None:
-    values = [g.tflops(precision) for g in gpus]
-    return None if not values or None in values else float(sum(values))  # type: ignore[arg-type]
+    values = [t for g in gpus if (t := g.tflops(precision)) is not None]
+    return float(sum(values)) if values and len(values) == len(gpus) else None
 
 
 def compare_prebuilt(box: Prebuilt, build: Build, total_usd: float, chips: Mapping[str, Gpu | None],
@@ -143,9 +144,9 @@ def compare_prebuilt(box: Prebuilt, build: Build, total_usd: float, chips: Mappi
     chip = chips.get(box.gpu_chip) if box.gpu_chip else None
     box_tflops = chip.tflops(precision) if chip and box.gpu_count else None
     rates = _workload_rates(build, chip, box.gpu_count)
-    if rates is not None:
+    if rates is not None and build.workload is not None:  # rates are estimated for the build's workload only
         own, theirs, unit = rates
-        throughput_note = (f"the build's workload ({build.workload.model}) by dlrig estimate, GPU compute only: "  # type: ignore[union-attr]
+        throughput_note = (f"the build's workload ({build.workload.model}) by dlrig estimate, GPU compute only: "
                            f"build {own:,.0f}, box {theirs:,.0f} {unit}s/s")
     return PrebuiltComparison(
         box=box, difference_usd=box.price_usd - total_usd,

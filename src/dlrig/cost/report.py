@@ -54,8 +54,10 @@ def cloud_json(c: CloudComparison) -> dict[str, Any]:
 
 
 def report_json(report: CostReport) -> dict[str, Any]:
+    from dlrig.cost.ownership import PrebuiltComparison  # loaded by now: the report is its CostReport's
+
     p, run = report.purchase, report.running
-    comparisons = [prebuilt_json(c) if hasattr(c, "box") else cloud_json(c)  # type: ignore[arg-type]
+    comparisons = [prebuilt_json(c) if isinstance(c, PrebuiltComparison) else cloud_json(c)
                    for c in report.comparisons]
     return {
         "build": report.build, "as_of": report.today.isoformat(),

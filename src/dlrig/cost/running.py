@@ -47,9 +47,8 @@ class Running:
 
 def budget_wall_power(build: Build, utilization: float) -> WallPower:
     """The fallback: power.py's budget, GPU and CPU power scaled by the utilization."""
-    pairs = [(item.part, item.power_limit_w) for item in build.lines("gpu") for _ in range(item.count)]
     cpu = build.cpu
-    b = power.budget(pairs, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")  # type: ignore[arg-type]
+    b = power.budget(build.gpu_caps, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")
     dc = (b.gpus_w + b.cpu_w) * utilization + b.rest_w
     return WallPower(wall_w=power.wall_w(dc, build.psu), dc_w=dc, method=BUDGET_METHOD,
                      unknown=b.unknown)

@@ -27,7 +27,7 @@ from dlrig.errors import MalformedFile
 PACKAGED = Path(__file__).parent / "data" / "gpu_price_tracker.csv"
 SOURCE = "GPU price tracker (tugot17/gpu-price-tracker, MIT), Prime Intellect marketplace offers"
 Kind = Literal["config", "provider", "market"]
-KINDS: tuple[str, ...] = ("config", "provider", "market")
+KINDS: tuple[Kind, ...] = ("config", "provider", "market")
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ def _row(row: dict[str, str]) -> TrackedPrice:
         raise ValueError(f"usd_per_gpu_hour {usd} is not positive")
     spot = row.get("spot") or ""
     return TrackedPrice(
-        date=dt.date.fromisoformat(row["date"]), gpu_chip=row["gpu_chip"], kind=kind,  # type: ignore[arg-type]
+        date=dt.date.fromisoformat(row["date"]), gpu_chip=row["gpu_chip"], kind=kind,
         usd_per_gpu_hour=usd, gpu_count=int(row["gpu_count"]) if row.get("gpu_count") else None,
         provider=row.get("provider") or "", location=row.get("location") or "",
         avg_usd_per_gpu_hour=float(row["avg_usd_per_gpu_hour"]) if row.get("avg_usd_per_gpu_hour") else None,

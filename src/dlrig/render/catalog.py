@@ -10,15 +10,20 @@ from rich.table import Table
 from dlrig.catalog.sources_info import describe
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from dlrig.catalog.models import Part
     from dlrig.catalog.ranking import Ranking
+
+RANKING_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("card", "left"), ("price", "right"), ("TFLOPS", "right"), ("GFLOPS/$", "right"),
+    ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left"))
 
 
 def ranking(console: Console, r: Ranking) -> None:
     table = Table(title=f"GPUs by {r.precision} FLOP/s per dollar — prices: {r.book}", title_justify="left")
-    for col, justify in (("card", "left"), ("price", "right"), ("TFLOPS", "right"), ("GFLOPS/$", "right"),
-                         ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left")):
-        table.add_column(col, justify=justify, no_wrap=col in ("price date", "price"))  # type: ignore[arg-type]
+    for col, justify in RANKING_COLUMNS:
+        table.add_column(col, justify=justify, no_wrap=col in ("price date", "price"))
     notes: list[str] = []
     stale = [row for row in r.rows if any("over a year old" in n for n in row.notes)]
     all_stale = len(stale) == len(r.rows) and r.rows

@@ -42,7 +42,7 @@ def cost_report(out: Console, report: CostReport) -> None:
         out.print(f"[yellow]note[/yellow]: {note}")
 
 
-def _render_quote(out: Any, q: dict) -> None:
+def _render_quote(out: Console, q: dict[str, Any]) -> None:
     tax = "after tax" if q["after_tax"] else "before tax"
     side = "below" if q["difference_usd"] <= 0 else "above"
     implied = f"; the quote implies {q['implied_tax_rate']:.2%} tax" if q["implied_tax_rate"] is not None else ""
@@ -55,7 +55,7 @@ def _render_quote(out: Any, q: dict) -> None:
         out.print(f"  [dim]quote: {q['source']}[/dim]")
 
 
-def _render_running(out: Any, d: dict) -> None:
+def _render_running(out: Console, d: dict[str, Any]) -> None:
     out.print(f"\n[bold]Running[/bold]: {d['power_w_wall']:,.0f} W at the wall at "
               f"{d['utilization']:.0%} load ({d['power_method']})")
     stale = " [red](stale)[/red]" if d.get("kwh_stale") else ""
@@ -64,7 +64,7 @@ def _render_running(out: Any, d: dict) -> None:
               f"at {d['hours_per_day']:g} h/day")
 
 
-def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
+def _render_prebuilt(out: Console, c: dict[str, Any], d: dict[str, Any]) -> None:
     stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["price_stale"]]
     out.print(f"\n[bold]vs {c['name']}[/bold]: {_money(c['price_usd'])} "
               f"({c['price_date']}{stale}; {c['price_source']})")
@@ -82,7 +82,7 @@ def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
         out.print(f"  [yellow]unconfirmed[/yellow]: {claim}")
 
 
-def _render_cloud(out: Any, c: dict, d: dict) -> None:
+def _render_cloud(out: Console, c: dict[str, Any], d: dict[str, Any]) -> None:
     stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["stale"]]
     out.print(f"\n[bold]vs renting {c['name']}[/bold] ({c['provider']}, {c['gpu_count']} x {c['gpu']}, "
               f"matched by {c['matched_by']}): ${c['usd_per_hour']:.2f}/hour {c['pricing']}, "

@@ -93,7 +93,8 @@ def _grid(chart: Scatter, xa: Axis, ya: Axis, width: int) -> str:
 
 
 def _legend(groups: list[str], size_note: str) -> str:
-    out, x = [], LEFT
+    out: list[str] = []
+    x: float = LEFT
     for i, g in enumerate(groups):
         out.append(_shape(SHAPES[i % len(SHAPES)], x + 5, 34, 5, "#ffffff", INK, 1.2) + text(x + 14, 38, g))
         x += 28 + text_width(g)

@@ -84,7 +84,7 @@ def memory_type(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Source: JEDEC DDR4/DDR5 module standards (different key notch); docs/domain.md section 6.
     """
-    kits = [i.part for i in build.lines("memory")]
+    kits = [i.part for i in build.lines("memory") if isinstance(i.part, MemoryKit)]  # each line once, not per kit
     board, cpu = build.motherboard, build.cpu
     if not kits or (board is None and cpu is None):
         yield r.skip("needs memory and a motherboard or CPU")

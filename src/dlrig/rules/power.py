@@ -29,9 +29,8 @@ WALL_NOTE_FRACTION = 0.8  # above 80% of the continuous rating, nothing else sho
 
 def budget_of(build: Build) -> pw.PowerBudget:
     """The DC power budget: every card (with its cap), the CPU, the rest (dlrig.power)."""
-    cards = [(i.part, i.power_limit_w) for i in build.lines("gpu") for _ in range(i.count)]
     cpu = build.cpu
-    return pw.budget(cards, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")  # type: ignore[arg-type]
+    return pw.budget(build.gpu_caps, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")
 
 
 @rule("PSU-WATTS", "problem", "The PSU covers the DC load with headroom", "power",

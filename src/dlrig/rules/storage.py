@@ -79,9 +79,10 @@ def storage_capacity(r: Rule, build: Build) -> Iterator[Outcome]:
 
 def _supply_samples_s(drive: Storage, need: DataSpec) -> float | None:
     """Samples/s a drive can deliver: random reads (a file per sample) and sequential MB/s."""
-    limits = []
-    if need.file_per_sample and random_reads_per_s(drive) is not None:
-        limits.append(random_reads_per_s(drive))
+    limits: list[float] = []
+    reads = random_reads_per_s(drive)
+    if need.file_per_sample and reads is not None:
+        limits.append(reads)
     if drive.seq_read_mb_s is not None and need.bytes_per_sample:
         limits.append(drive.seq_read_mb_s * 1e6 / need.bytes_per_sample)
     return min(limits) if limits else None

@@ -51,8 +51,11 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | Infere
         if workload.infer:
             from dlrig.workload.infer_run import estimate_on_machine, machine_from_gpu_text
 
-            return estimate_on_machine(workload, machine_from_gpu_text(req.gpu, req.gpus, catalog))  # type: ignore[arg-type]
-        chip = catalog.chip_of(catalog.resolve(req.gpu, "gpu"))  # type: ignore[arg-type]
+            return estimate_on_machine(workload, machine_from_gpu_text(req.gpu, req.gpus, catalog))
+        from dlrig.catalog.models import Gpu
+        from dlrig.catalog.protocol import resolve_as
+
+        chip = catalog.chip_of(resolve_as(catalog, req.gpu, "gpu", Gpu))
         unknown = ("storage and CPU stages from this host's saved bench" if req.calibration else
                    "storage and CPU stages unknown" if req.cpu_cores is None else "storage stage unknown")
         machine = est.Machine(gpu=chip, gpus=req.gpus or 1,

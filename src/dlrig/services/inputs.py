@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dlrig.errors import BadInput, DlrigError, MalformedFile
+from dlrig.errors import BadInput, DlrigError, MalformedFile, UnknownPart
 
 if TYPE_CHECKING:
     from dlrig.build import Build
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from dlrig.workload.cpu_train import CpuRate
 
 BuildFormat = Literal["auto", "yaml", "pcpartpicker", "probe"]
-BUILD_FORMATS: tuple[str, ...] = ("auto", "yaml", "pcpartpicker", "probe")
+BUILD_FORMATS: tuple[BuildFormat, ...] = ("auto", "yaml", "pcpartpicker", "probe")
 LIST_SUFFIXES = (".md", ".markdown", ".txt")
 MAX_INPUT_BYTES = 2_000_000  # a build, list or price file is a few KB; more is not one
 PASTED = {"yaml": "pasted build file", "pcpartpicker": "pasted part list", "probe": "pasted probe output"}
@@ -59,8 +59,7 @@ class BuildSource:
         if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
             raise BadInput(f"the build is larger than {MAX_INPUT_BYTES:,} bytes; a build file or part list "
                            "is a few KB", field="build")
-        fmt: BuildFormat = format  # type: ignore[assignment]
-        return cls(text=text, origin=PASTED.get(_detect(text, "", fmt), PASTED["yaml"]), format=fmt, name=name)
+        return cls(text=text, origin=PASTED.get(_detect(text, "", format), PASTED["yaml"]), format=format, name=name)
 
 
 def read_text(path: Path, what: str) -> str:
@@ -122,7 +121,6 @@ def load_build_file(path: Path | str, catalog: CatalogQueries, format: BuildForm
 
 def _from_yaml(source: BuildSource, catalog: CatalogQueries) -> Build:
     from dlrig.build import parse_build_text, resolve_build
-    from dlrig.errors import UnknownPart
 
     hint = "" if source.folder else " (or paste a PCPartPicker list with its 'Type|Item|Price' header)"
     spec = parse_build_text(source.text, source.origin, not_a_mapping=hint)
@@ -146,7 +144,7 @@ def _beside(name: str, source: BuildSource) -> str:
     return str(path if path.is_absolute() else source.folder / path)
 
 
-def _other_category(exc: Any, catalog: CatalogQueries, origin: str) -> BadInput | None:
+def _other_category(exc: UnknownPart, catalog: CatalogQueries, origin: str) -> BadInput | None:
     """A part listed under the wrong category ("Intel Core i7-5820K" under gpu:) says where it
     belongs, instead of offering the closest GPUs."""
     from dlrig.catalog.models import CATEGORIES

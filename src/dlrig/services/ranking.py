@@ -29,5 +29,5 @@ def rank(req: RankingRequest, catalog: CatalogQueries) -> Ranking:
     if req.limit < 0:
         raise BadInput(f"limit must be 0 (all) or more, not {req.limit}", field="limit")
     precision = req.precision or comparison_precision(req.book)
-    result = rank_gpus(catalog, req.book, precision, req.sort, req.filters)  # type: ignore[arg-type]
+    result = rank_gpus(catalog, req.book, precision, req.sort, req.filters)
     return replace(result, rows=result.rows[:req.limit]) if req.limit else result

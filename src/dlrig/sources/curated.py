@@ -7,8 +7,9 @@ as ``curated: <url>`` in ``field_src``; fields it leaves out keep their data-set
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -16,6 +17,7 @@ from dlrig.catalog.models import MODEL_BY_CATEGORY, Part, PowerConnectors, Slot,
 from dlrig.catalog.names import key, normalize
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket
 
+P = TypeVar("P", bound=Part)
 CURATED = Path(__file__).parent / "curated"
 META_KEYS = {"note", "source", "sources", "id", "category", "chip", "price_usd", "price_date",
              "price_source", "modes", "key", "example", "part", "seq_read_mb_s_range",
@@ -64,7 +66,7 @@ def merge(category: str, entries: list[dict[str, Any]], parts: list[Part], repor
     return out
 
 
-def correct(entries: list[dict[str, Any]], parts: list[Part], report: ImportReport, label: str) -> list[Part]:
+def correct(entries: list[dict[str, Any]], parts: Sequence[P], report: ImportReport, label: str) -> list[P]:
     """Apply curated corrections to the parts they name exactly, by name or alias (memory sizes
     count: "Tesla V100 SXM2 32 GB" is not the 16 GB chip). A correction never becomes a part of its own: one naming
     no part is counted in the report (``checks.curated_unmatched``)."""
@@ -73,18 +75,18 @@ def correct(entries: list[dict[str, Any]], parts: list[Part], report: ImportRepo
         for spelling in (p.name, *p.aliases):
             by_name.setdefault(normalize(spelling), i)
     out = list(parts)
-    unmatched = []
+    unmatched: list[str] = []
     for entry in entries:
-        i = by_name.get(normalize(entry["name"]))
-        if i is None:
+        hit = by_name.get(normalize(entry["name"]))
+        if hit is None:
             unmatched.append(entry["name"])
             continue
-        old = out[i]
+        old = out[hit]
         fields = {k: v for k, v in _fields(old.id.split("/", 1)[0], entry, None).items()
                   if k not in ("name", "aliases")}
         src = cite(entry)
         notes = (str(entry["note"]).strip(),) if entry.get("note") else ()
-        out[i] = type(old).model_validate({**old.model_dump(), **fields, "notes": (*old.notes, *notes),
+        out[hit] = type(old).model_validate({**old.model_dump(), **fields, "notes": (*old.notes, *notes),
                                            "field_src": {**old.field_src, **dict.fromkeys(fields, src)}})
         report.correct(f"curated:{label}", "corrected from the maker's figure")
     report.checks.setdefault("curated_unmatched", {})[label] = unmatched
@@ -117,7 +119,7 @@ def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> di
 def storage_defaults(parts: list[Part], report: ImportReport) -> list[Part]:
     """Fill unknown drive throughput from the class defaults, cited as ``default:<class>``."""
     classes = {e["key"]: e for e in load("storage_defaults.yaml") if "key" in e}
-    out = []
+    out: list[Part] = []
     for p in parts:
         assert isinstance(p, Storage)
         cls = storage_class(p)
@@ -127,10 +129,10 @@ def storage_defaults(parts: list[Part], report: ImportReport) -> list[Part]:
             for f in ("seq_read_mb_s", "random_reads_per_s"):
                 if getattr(p, f) is None and entry.get(f):
                     update[f] = float(entry[f])
-        if update:
-            src = f"default:{cls} ({str(entry.get('source', '')).split()[0]})"
-            p = p.model_copy(update={**update, "field_src": {**p.field_src, **dict.fromkeys(update, src)}})
-            report.correct("curated:storage_defaults", f"throughput from the {cls} default")
+            if update:
+                src = f"default:{cls} ({str(entry.get('source', '')).split()[0]})"
+                p = p.model_copy(update={**update, "field_src": {**p.field_src, **dict.fromkeys(update, src)}})
+                report.correct("curated:storage_defaults", f"throughput from the {cls} default")
         out.append(p)
     return out
 

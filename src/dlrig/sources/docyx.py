@@ -24,6 +24,7 @@ from dlrig.catalog.models import (
     Part,
     Psu,
     Storage,
+    StorageKind,
 )
 from dlrig.catalog.names import key
 from dlrig.sources.buildcores import efficiency_tier, form_factor, storage_interface
@@ -101,15 +102,15 @@ def full_name(cat: str, row: dict[str, str]) -> str:
         return name if key(size) and size.lower() in name.lower() else f"{name} {size}"
     if cat == "memory":
         gen, speed = _pair(row.get("speed"))
-        count, size = _pair(row.get("modules"))
-        if gen and speed and count and size:
-            return f"{name} ({int(count)} x {size:g}GB) DDR{int(gen)}-{int(speed)}"
+        count, module_gb = _pair(row.get("modules"))
+        if gen and speed and count and module_gb:
+            return f"{name} ({int(count)} x {module_gb:g}GB) DDR{int(gen)}-{int(speed)}"
     return name
 
 
 def _own_part(cat: str, row: dict[str, str], chips: ChipIndex, ids: IdMaker) -> Part | None:
     name = " ".join(row["name"].split())
-    base = {"name": name, "vendor": name.split()[0], "src": SRC}
+    base: dict[str, Any] = {"name": name, "vendor": name.split()[0], "src": SRC}
     if cat == "gpu":
         chip = chips.get(row.get("chipset") or "")
         if chip is None:
@@ -151,7 +152,7 @@ def _storage(base: dict[str, Any], row: dict[str, str], ids: IdMaker) -> Part:
     kind_raw = row.get("type") or ""
     interface, gen = storage_interface(re.sub(r"X(\d)", r"x\1", row.get("interface") or ""))
     rpm = int(num(kind_raw) or 0) or None
-    kind = "ssd" if kind_raw == "SSD" else "hdd" if rpm else None
+    kind: StorageKind | None = "ssd" if kind_raw == "SSD" else "hdd" if rpm else None
     return Storage(**base, id=ids("storage", base["name"]), capacity_gb=positive(row.get("capacity")),
                    kind=kind, interface=interface, pcie_gen=gen, rpm=rpm,
                    form_factor=row.get("form_factor") or None)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dlrig.catalog.models import Gpu, PowerConnectors
+from dlrig.catalog.models import Gpu, GpuForm, GpuKind, PowerConnectors
 from dlrig.sources import tensor_rates
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, num, positive
 
@@ -133,14 +133,14 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
     )
 
 
-def _form(name: str, width: str) -> str:
+def _form(name: str, width: str) -> GpuForm:
     """SXM by name too: TechPowerUp files the A100 SXM4 80 GB as an "OAM Module"."""
     if width == "SXM Module" or re.search(r"\bSXM\d?\b", name):
         return "sxm"
     return "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie"
 
 
-def _kind(row: dict[str, str]) -> str:
+def _kind(row: dict[str, str]) -> GpuKind:
     gen, name = row["generation"], row["name"]
     if DATACENTER.search(gen) or DATACENTER_NAME.search(name):
         return "datacenter"

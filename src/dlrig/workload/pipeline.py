@@ -118,9 +118,9 @@ def analyse(stages: list[Stage], gpu_supply: float, bytes_per_sample: float,
         factor = min(others) / gpu_supply if others else float("inf")
     else:
         factor = gpu_supply / (slowest.supply_samples_per_s or 1.0)
-    ends = [s.supply_range or (s.supply_samples_per_s, s.supply_samples_per_s) for s in known]
+    ends = [s.supply_range or (rate, rate) for s in known if (rate := s.supply_samples_per_s)]  # every known one
     return Pipeline(stages=(*stages, gpu), demand_samples_per_s=gpu_supply,
                     demand_mb_s=gpu_supply * bytes_per_sample / 1e6, bottleneck=slowest.name,
                     achieved_samples_per_s=slowest.supply_samples_per_s or 0.0, factor=factor,
                     unknown=tuple(s.name for s in stages if s.supply_samples_per_s is None),
-                    achieved_range=(min(lo for lo, _ in ends), min(hi for _, hi in ends)))  # type: ignore[type-var]
+                    achieved_range=(min(lo for lo, _ in ends), min(hi for _, hi in ends)))

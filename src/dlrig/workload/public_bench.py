@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.models import Gpu, Precision
 
 DATA = Path(__file__).parent / "data" / "public_measurements.json"
 Role = Literal["fit", "test"]
@@ -35,7 +35,7 @@ class Measurement:
     hardware: str  # catalog name
     count: int
     model: str  # zoo key
-    precision: str  # dlrig precision: fp16 (AMP), bf16, tf32, fp32 (strict IEEE)
+    precision: Precision  # dlrig precision: fp16 (AMP), bf16, tf32, fp32 (strict IEEE)
     batch: int  # per device
     software: str  # "typical" or "tuned" (docs/workload.md, section 3)
     samples_per_s: float  # all devices together
@@ -76,7 +76,7 @@ class MemoryPeak:
     source: str
     hardware: str
     model: str
-    precision: str
+    precision: Precision
     batch: int
     optimizer: str
     peak_gb: float

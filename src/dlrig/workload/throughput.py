@@ -91,8 +91,9 @@ def precision_class(precision: Precision) -> cal.PrecisionClass:
     return "32-bit" if precision in ("fp32", "tf32") else "16-bit"
 
 
-FALLBACK = {"fp8": ("bf16", "fp16", "tf32", "fp32"), "bf16": ("fp16", "tf32", "fp32"),
-            "fp16": ("bf16", "tf32", "fp32"), "tf32": ("fp32",), "fp32": ()}
+FALLBACK: dict[Precision, tuple[Precision, ...]] = {
+    "fp8": ("bf16", "fp16", "tf32", "fp32"), "bf16": ("fp16", "tf32", "fp32"),
+    "fp16": ("bf16", "tf32", "fp32"), "tf32": ("fp32",), "fp32": ()}
 
 
 def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, str | None]:
@@ -101,7 +102,7 @@ def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None,
     if value:
         return value, None
     for other in FALLBACK[precision]:
-        value = gpu.tflops(other)  # type: ignore[arg-type]
+        value = gpu.tflops(other)
         if value:
             return value, f"{gpu.name} has no {precision} rate in the catalog: modelled at its {other} rate"
     return None, None

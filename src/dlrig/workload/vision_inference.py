@@ -52,7 +52,7 @@ def factor() -> InferenceFactor:
 
     logs = []
     for m in fit_rows("infer", "gpu"):
-        train = _training(get_model(m.model), catalog_gpu(m.hardware), m.precision, m.batch, m.software)  # type: ignore[arg-type]
+        train = _training(get_model(m.model), catalog_gpu(m.hardware), m.precision, m.batch, m.software)
         logs.append(math.log(m.samples_per_s / train.samples_per_s))
     center = statistics.median(logs)
     return InferenceFactor(math.exp(center),

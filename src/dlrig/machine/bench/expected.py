@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from dlrig.machine.bench.result import Expected
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu, Storage
+    from dlrig.catalog.models import Gpu, Precision, Storage
     from dlrig.machine.model import DriveInfo, PcieLink
 
 # Large matrix products reach roughly 65-90% of the dense peak on recent datacenter parts
@@ -23,16 +23,16 @@ GEMM_ATTAINABLE_FRACTION = 0.75
 RESNET50_BATCHES = (256, 128, 64, 32)
 POST_BATCH = 64  # the seed post's 12 GB TITAN X at fp32: batch 64 fits, 256 does not
 RESNET50_MEMORY_SHARE = 0.6
-RESNET50_PRECISION = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
+RESNET50_PRECISION: Precision = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
 # Rule-of-thumb sequential reads by kind of drive, MB/s, where the drive is not in the catalog
 # (SATA 6 Gb/s SSDs top out near 550 MB/s; a 7,200 rpm disk 150-250 MB/s; NVMe Gen3 x4 ~3,000).
 SEQ_READ_RULE_MB_S = {"nvme": 3000.0, "sata-ssd": 500.0, "hdd": 180.0}
 
 
-def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
+def gpu_gemm(chip: Gpu | None, precision: Precision) -> Expected:
     if chip is None:
         return Expected(None, "GPU not in the catalog")
-    peak = chip.tflops(precision)  # type: ignore[arg-type]
+    peak = chip.tflops(precision)
     if not peak:
         return Expected(None, f"catalog: {chip.name} has no {precision} rate")
     return Expected(peak * GEMM_ATTAINABLE_FRACTION,
@@ -101,12 +101,15 @@ def training_power(chip: Gpu | None, power_limit_w: float | None) -> Expected:
 
 def post_machine_demand() -> Expected:
     """Training images/s of the seed post's 4 x GTX TITAN X on ResNet-50 (fp32), estimated."""
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.protocol import resolve_as
     from dlrig.catalog.store import default_catalog
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     try:
-        chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
+        catalog = default_catalog()
+        chip = catalog.chip_of(resolve_as(catalog, "GeForce GTX TITAN X", "gpu-chips", Gpu))
         est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=POST_BATCH),
                        Machine(gpu=chip, gpus=4))
     except DlrigError as exc:
