@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from dlrig.catalog.ranking import Ranking
 
 
-def ranking(console: Console, r: Ranking) -> None:
+def ranking(console: Console, r: Ranking, explain: bool = False) -> None:
     table = Table(title=f"GPUs by {r.precision} FLOP/s per dollar — prices: {r.book}", title_justify="left")
     for col, justify in (("card", "left"), ("price", "right"), ("TFLOPS", "right"), ("GFLOPS/$", "right"),
                          ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left")):
@@ -43,6 +43,11 @@ def ranking(console: Console, r: Ranking) -> None:
     console.print("sources: " + "; ".join(describe(s) for s in sources))
     for why, n in r.unranked.items():
         console.print(f"not ranked: {n} priced GPU(s) with {why}")
+    from dlrig.render import feasibility as feas
+
+    doc = r.as_json()
+    feas.excluded(console, doc["excluded"], explain, what=f"priced GPUs at {r.precision}")  # type: ignore[arg-type]
+    feas.software(console, {"software": doc["software"]})
 
 
 def part(console: Console, p: Part, price_lines: list[str]) -> None:

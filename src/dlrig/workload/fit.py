@@ -151,6 +151,7 @@ def _row(board: Gpu, gpu: Gpu, found: int | None, per_gpu_gb: float, book: Any, 
     per_board = gpus_per_board(board)
     boards = -(-found // per_board) if found else None
     price = _price(book, board)
+    extra.setdefault("speed_outside_fit", (board.vendor or "").upper() != "NVIDIA")
     return FitRow(gpu=board.name, vram_gb=gpu.vram_gb or 0.0, gpus=found, per_gpu_gb=per_gpu_gb,
                   samples_per_s=extra.pop("samples_per_s", None), price_usd=price.usd if price else None,
                   price_date=price.date.isoformat() if price else None,
@@ -188,7 +189,7 @@ def infer_rows(req: WorkloadRequest, model: ModelSpec, chips: Iterable[Gpu], cou
         short = None if found.gpus is not None else round(max(found.per_gpu_gb - card_capacity_gb(gpu.vram_gb), 0.0), 2)  # type: ignore[arg-type]
         rows.append(_row(board, gpu, found.gpus, found.per_gpu_gb, book, tokens_per_s=found.tokens_per_s,
                          tokens_per_s_range=found.tokens_per_s_range, prompt_tokens_per_s=found.prompt_tokens_per_s,
-                         speed_outside_fit=(board.vendor or "").upper() != "NVIDIA", short_gb=short))
+                         short_gb=short))
     return rows
 
 
