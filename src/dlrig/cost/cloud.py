@@ -254,7 +254,7 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     if best is None:
         return None
     note = (f"needs {need_tflops:.1f} peak {precision} TFLOPS and {need_vram:g} GB per GPU{fallback}; peak "
-            "TFLOPS is a coarse proxy for training speed across generations (DOMAIN.md 2)")
+            "TFLOPS is a coarse proxy for training speed across generations (docs/cost.md)")
     return CloudMatch(best, f"peak {precision} TFLOPS and VRAM", note)
 
 
