@@ -185,3 +185,13 @@ def test_renting_cheaper_than_the_power_never_breaks_even():
     r = buy_vs_rent(5_000, 1_000, 0.50, 0.40, 2, 1.0, 24)
     assert r.break_even_utilization is None and r.saving_usd < 0
     assert "owning never pays off" in r.verdict()
+
+
+def test_without_a_workload_the_same_work_is_judged_by_peak_tflops(build, book, titan, today, tmp_path):
+    """An instance of 8 TITAN X does the 4-card build's hour of work in half an hour (peak FP32)."""
+    path = tmp_path / "eight.csv"
+    path.write_text("instance_type,gpu,gpu_count,usd_per_hour,date,gpu_chip\neight,TitanX,8,3.20,2026-01-01,Titan X\n")
+    r = report(build, book, load_cloud_prices(path), titan, today, vs=("eight",), years=1, utilization=1.0)
+    rent = r.buy_vs_rent
+    assert rent is not None and rent.work_ratio == pytest.approx(0.5) and "peak fp32 TFLOPS" in rent.work_basis
+    assert rent.renting_usd == pytest.approx(8760 * 0.5 * 3.20)

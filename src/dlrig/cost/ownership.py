@@ -29,7 +29,7 @@ from dlrig.cost.cloud import CloudMatch, CloudOffer
 from dlrig.cost.prebuilt import Prebuilt, find_prebuilt, prebuilt_names
 from dlrig.cost.purchase import Purchase, check_rate, purchase_cost
 from dlrig.cost.quote import QuoteCheck, check_quote
-from dlrig.cost.rent import BuyVsRent, Work, busy_hours, buy_vs_rent
+from dlrig.cost.rent import BuyVsRent, Peak, Work, busy_hours, buy_vs_rent
 from dlrig.cost.running import Running, running_cost
 from dlrig.errors import BadInput
 from dlrig.regions import Region
@@ -185,12 +185,12 @@ def workload_work(build: Build, chip: Gpu | None, count: int | None) -> Work | N
 
 
 def compare_cloud(match: CloudMatch, purchase: Purchase, running: Running, depreciation: float,
-                  years: float, today: dt.date, work: Work | None = None) -> CloudComparison:
+                  years: float, today: dt.date, work: Work | None = None, peak: Peak | None = None) -> CloudComparison:
     """Break-even and buy-or-rent against one instance; ``work``: the build's workload on both
-    (the instance's hours for the same work), else the same hours."""
+    (the instance's hours for the same work), else ``peak``: their peak TFLOPS, else the same hours."""
     resale = cloud.resale_usd(purchase.parts_usd, depreciation, years)
     rent = buy_vs_rent(purchase.total_usd, resale, running.usd_per_hour, match.offer.usd_per_hour, years,
-                       running.utilization, running.hours_per_day, work)
+                       running.utilization, running.hours_per_day, work, peak)
     hours = cloud.break_even_hours(purchase.total_usd, resale, match.offer.usd_per_hour * rent.work_ratio,
                                    running.usd_per_hour)
     busy_per_day = running.hours_per_day * running.utilization
@@ -222,8 +222,11 @@ def _comparison(name: str, ctx: _Context) -> PrebuiltComparison | CloudCompariso
     if match is None:
         return ("no cloud instance matches this build's GPUs by model or by peak "
                 f"{ctx.precision} TFLOPS and VRAM (GPU figures missing from the catalog?)")
-    work = workload_work(ctx.build, ctx.chips.get(match.offer.gpu_chip), match.offer.gpu_count)
-    return compare_cloud(match, ctx.purchase, ctx.running, ctx.depreciation.value, ctx.years, ctx.today, work)
+    chip = ctx.chips.get(match.offer.gpu_chip)
+    work = workload_work(ctx.build, chip, match.offer.gpu_count)
+    own, theirs = peak_tflops(ctx.build.gpus, ctx.precision), chip.tflops(ctx.precision) if chip else None
+    peak = Peak(own, theirs * match.offer.gpu_count, ctx.precision) if own and theirs else None
+    return compare_cloud(match, ctx.purchase, ctx.running, ctx.depreciation.value, ctx.years, ctx.today, work, peak)
 
 
 @dataclass(frozen=True)

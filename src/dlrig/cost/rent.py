@@ -7,10 +7,10 @@ utilization (the issue's "Y x 8760 x U" at the default 24 h/day).
   plus the electricity of the busy hours (the machine is taken to be off or asleep otherwise;
   its idle draw is not counted).
 - Renting the same work costs the instance's hourly price for the hours the instance needs to
-  do that work: the busy hours x (the build's rate / the instance's rate) where the build's
-  workload can be estimated on both (``dlrig estimate``, GPU compute only), else the busy hours
-  (the instance was matched by the same GPU model or by at least the build's peak TFLOPS, so it
-  does at least the same work an hour; the comparison says which).
+  do that work: the busy hours x (the build's rate / the instance's rate), the rates by
+  ``dlrig estimate`` (GPU compute only) where the build's workload can be estimated on both,
+  else by peak TFLOPS at the comparison precision (a coarse proxy, said so), else the busy
+  hours themselves.
 - Break-even utilization: the utilization at which the two cost the same,
   (purchase - resale) / ((rent per hour of the build's work - power per busy hour) x years x
   8,760 x hours/day / 24); none where renting costs no more per hour of work than the power.
@@ -137,12 +137,25 @@ class BuyVsRent:
                 "per_job": self.job.to_json() if self.job else None}
 
 
+@dataclass(frozen=True)
+class Peak:
+    """Peak TFLOPS of both sides at one precision: the coarse proxy without a workload."""
+
+    own_tflops: float
+    rent_tflops: float
+    precision: str
+
+
 def buy_vs_rent(purchase_usd: float, resale_usd: float, power_usd_per_hour: float, rent_usd_per_hour: float,
-                years: float, utilization: float, hours_per_day: float, work: Work | None = None) -> BuyVsRent:
-    """Owning against renting the same work; ``work``: the workload's rates on both sides, else
-    the instance is taken to do the build's work in the same hours."""
-    ratio, basis = 1.0, ("the instance is taken to do the build's work in the same hours (matched by GPU model "
-                         "or by at least the build's peak TFLOPS); no workload to estimate it by")
+                years: float, utilization: float, hours_per_day: float, work: Work | None = None,
+                peak: Peak | None = None) -> BuyVsRent:
+    """Owning against renting the same work; ``work``: the workload's rates on both sides; else
+    ``peak``: the ratio of peak TFLOPS (a coarse proxy); else the same hours."""
+    ratio, basis = 1.0, "the instance is taken to do the build's work in the same hours (no rate to compare)"
+    if peak is not None and peak.own_tflops > 0 and peak.rent_tflops > 0:
+        ratio = peak.own_tflops / peak.rent_tflops
+        basis = (f"peak {peak.precision} TFLOPS, build {peak.own_tflops:,.1f}, instance {peak.rent_tflops:,.1f}: no "
+                 "workload in the build, and peak TFLOPS is a coarse proxy for training speed across generations")
     if work is not None and work.own_rate > 0 and work.rent_rate > 0:
         ratio = work.ratio
         basis = (f"the build's workload by dlrig estimate (GPU compute only): build {work.own_rate:,.1f}, instance "
