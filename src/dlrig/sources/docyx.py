@@ -109,7 +109,7 @@ def full_name(cat: str, row: dict[str, str]) -> str:
 
 def _own_part(cat: str, row: dict[str, str], chips: ChipIndex, ids: IdMaker) -> Part | None:
     name = " ".join(row["name"].split())
-    base = {"name": name, "vendor": name.split()[0], "src": SRC}
+    base: dict[str, Any] = {"name": name, "vendor": name.split()[0], "src": SRC}
     if cat == "gpu":
         chip = chips.get(row.get("chipset") or "")
         if chip is None:
