@@ -51,3 +51,23 @@ def test_a_bad_row_names_the_file_and_line(tmp_path):
     path.write_text("# comment\ndate,gpu_chip,kind,usd_per_gpu_hour\n2025-11-01,B200,config,-1\n")
     with pytest.raises(MalformedFile, match="row 1"):
         tracker.load(path)
+
+
+def test_offers_per_size_with_spot_named_as_spot(rows):
+    """dlrig cost's offers: per chip and GPU count, the newest cheapest on-demand offer and, apart,
+    the newest cheapest spot offer, priced per instance; the nearest match never takes a spot one."""
+    from dlrig.cost.cloud import nearest_offer
+
+    offers = {o.instance_type: o for o in tracker.offers(rows)}
+    eight = offers["tracker-8x-h100-sxm5-80-gb"]
+    best = tracker.cheapest(rows, "H100 SXM5 80 GB", 8, spot=False)
+    assert best is not None and eight.pricing == "on-demand" and eight.gpu_count == 8
+    assert eight.usd_per_hour == pytest.approx(best.usd_per_gpu_hour * 8) and eight.date_text == best.date.isoformat()
+    assert eight.provider == best.provider and "on-demand" in eight.note
+    spot = offers["tracker-8x-h100-sxm5-80-gb-spot"]
+    assert spot.pricing == "spot" and "spot (interruptible)" in spot.note
+    assert all(o.pricing == "spot" for name, o in offers.items() if name.endswith("-spot"))
+    h100 = Catalog().resolve("H100 SXM5 80 GB", "gpu-chips")
+    match = nearest_offer([h100] * 8, list(offers.values()), {o.gpu_chip: h100 for o in offers.values()
+                                                               if o.gpu_chip == "H100 SXM5 80 GB"})
+    assert match is not None and match.offer.pricing == "on-demand"

@@ -93,7 +93,8 @@ class Gpu(Part):
     pcie_lanes: int | None = None
     nvlink: bool | None = None
     form: GpuForm | None = None
-    dual_gpu: bool = False  # one board, two GPUs (Tesla K80): figures are per board
+    dual_gpu: bool = False  # one board, several GPUs (Tesla K80): figures are per board
+    gpus_per_board: int = 1  # GPUs on the board (Tesla K80: 2, Tesla M10: 4); each sees vram_gb / this
 
     def tflops(self, precision: Precision) -> float | None:
         return getattr(self, f"{precision}_tflops")

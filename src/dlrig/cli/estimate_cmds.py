@@ -166,7 +166,8 @@ def fit(
     seq: int | None = typer.Option(None, "--seq", "--context",
                                    help="sequence length (transformers; inference: tokens in the KV cache)"),
     optimizer: str | None = typer.Option(None, help=H("optimizer")),
-    sharding: str = typer.Option("fsdp", help="none | zero1 | zero2 | fsdp (how extra GPUs share the state)"),
+    sharding: str | None = typer.Option(None, help="none | zero1 | zero2 | fsdp (how extra GPUs share the state; "
+                                                   "default fsdp)"),
     lora: bool = typer.Option(False, "--lora", help=H("lora")),
     qlora: bool = typer.Option(False, "--qlora", help=H("qlora")),
     recompute: str | None = typer.Option(None, help=H("recompute")),
@@ -174,9 +175,17 @@ def fit(
     order: str = typer.Option("auto", help="auto (training: cheapest first; LLM inference: fewest GPUs, then "
                                            "cheapest) | cost | gpus | speed"),
     limit: int = typer.Option(30, min=1, help="rows to show in the table"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    servers: bool = typer.Option(False, "--servers", help="include server parts: SXM/OAM modules and passively "
+                                                          "cooled datacenter cards (default: cards for a desk)"),
+    explain: bool = typer.Option(False, "--explain", help="list every GPU left out, with the reason"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON document (its 'excluded' lists every GPU "
+                                                       "left out)"),
 ) -> None:
-    """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first."""
+    """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first.
+
+    GPUs that cannot run the request (its precision, today's framework builds, a desktop's form
+    factor) are left out first; the defaults assumed are printed; when nothing fits, the answer
+    says by how much and what would fit."""
     from dlrig.services.fit import FitRequest
     from dlrig.services.fit import fit as run
     from dlrig.services.inputs import price_book
@@ -187,12 +196,13 @@ def fit(
                                        weights=weights, kv_cache=kv_cache, split=split))
     cat = catalog()
     with busy(f"fitting {name} on every GPU chip ({'training' if train else 'inference'}) …"):
-        result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order), cat)
+        result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order,
+                                "server" if servers else "desktop"), cat)
     if as_json:
         emit_json(result)
     else:
         from dlrig.render.estimate import fit as view
 
-        view(console(), list(result.rows), name or "", result.to_json(), limit)
+        view(console(), list(result.rows), name or "", result.to_json(), limit, explain)
     if not result.any_fits:
         raise typer.Exit(1)  # the answer is "no": no GPU holds it with at most 8

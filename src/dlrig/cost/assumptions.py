@@ -37,13 +37,13 @@ US_RESIDENTIAL_KWH = Figure(
 # applied as a declining balance to the parts total (pre-tax): resale = parts x (1 - d)^years.
 DEPRECIATION_PER_YEAR = Figure(
     value=0.20,
-    source="docs/domain.md section 7: GPUs lose roughly 15-25% of resale value a year",
+    source="rule of thumb: GPUs lose roughly 15-25% of resale value a year (docs/domain.md section 7)",
     date_text="rule of thumb",
     rule_of_thumb=True,
     note="midpoint of 15-25%, declining balance on the parts total; pass --depreciation",
 )
 
 DEFAULT_YEARS = 3.0  # the ownership horizon for resale; a common GPU refresh cycle, a setting
-DEFAULT_UTILIZATION = 1.0  # load while working: full load is the conservative case for power
+DEFAULT_UTILIZATION = 1.0  # share of the working hours it trains: 1 = busy whenever it works; pass --utilization
 DEFAULT_HOURS_PER_DAY = 24.0  # a training box runs while jobs are queued; pass --hours-per-day
 DAYS_PER_MONTH = 365.25 / 12  # calendar average, so months x 12 = a year

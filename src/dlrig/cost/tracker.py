@@ -10,19 +10,25 @@ The table is written by ``scripts/import_gpu_price_tracker.py`` from tugot17/gpu
 - ``provider``: one provider's offers that day (how many, cheapest, average);
 - ``market``: the day's distribution over all offers (``statistic`` min, p10, median, p90, max).
 
-This module only loads and queries the table; ``dlrig cost`` does not use it yet.
+``offers`` turns the newest day of each chip and instance size into cloud offers for
+``dlrig cost`` (beside the Lambda list): the cheapest on-demand offer as one, the cheapest spot
+offer as another, named and priced as spot, so a spot price is never taken for an on-demand one.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dlrig.errors import MalformedFile
+
+if TYPE_CHECKING:
+    from dlrig.cost.cloud import CloudOffer
 
 PACKAGED = Path(__file__).parent / "data" / "gpu_price_tracker.csv"
 SOURCE = "GPU price tracker (tugot17/gpu-price-tracker, MIT), Prime Intellect marketplace offers"
@@ -105,3 +111,30 @@ def series(rows: Iterable[TrackedPrice], gpu_chip: str, statistic: str = "median
     """The day-by-day market ``statistic`` of a chip's offers, oldest first."""
     return sorted((r.date, r.usd_per_gpu_hour) for r in rows
                   if r.kind == "market" and r.gpu_chip == gpu_chip and r.statistic == statistic)
+
+
+def offers(rows: Iterable[TrackedPrice]) -> tuple[CloudOffer, ...]:
+    """For each chip and instance size (GPU count): the newest day's cheapest on-demand offer, and
+    the newest day's cheapest spot offer, as ``dlrig cost`` offers named ``tracker-{n}x-{chip}``
+    (``-spot`` for the spot one). Prices are per GPU-hour in the table, per instance here."""
+    from dlrig.cost.cloud import CloudOffer
+
+    rows = [r for r in rows if r.kind == "config" and r.gpu_count]
+    out: list[CloudOffer] = []
+    for chip, count in sorted({(r.gpu_chip, r.gpu_count) for r in rows}, key=lambda k: (k[0], k[1] or 0)):
+        for spot in (False, True):
+            best = cheapest(rows, chip, count or 1, spot=spot)
+            if best is None:
+                continue
+            slug = re.sub(r"[^a-z0-9]+", "-", chip.lower()).strip("-")
+            day, n = best.date.isoformat(), count or 1
+            out.append(CloudOffer(
+                provider=best.provider or "tracker", instance_type=f"tracker-{n}x-{slug}" + ("-spot" if spot else ""),
+                gpu=chip, gpu_chip=chip, gpu_count=n, usd_per_hour=round(best.usd_per_gpu_hour * n, 4),
+                date_text=day, earliest=best.date, latest=best.date, verified=True, source=best.source,
+                pricing="spot" if spot else "on-demand",
+                note=f"the cheapest {'spot (interruptible)' if spot else 'on-demand'} offer for {n} x {chip} on "
+                     f"{day} ({best.provider or 'provider unknown'}, {best.location or 'location unknown'}); "
+                     f"the average of such offers: ${(best.avg_usd_per_gpu_hour or best.usd_per_gpu_hour):.2f} "
+                     "per GPU-hour"))
+    return tuple(out)

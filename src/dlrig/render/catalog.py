@@ -20,7 +20,7 @@ RANKING_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
     ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left"))
 
 
-def ranking(console: Console, r: Ranking) -> None:
+def ranking(console: Console, r: Ranking, explain: bool = False) -> None:
     table = Table(title=f"GPUs by {r.precision} FLOP/s per dollar — prices: {r.book}", title_justify="left")
     for col, justify in RANKING_COLUMNS:
         table.add_column(col, justify=justify, no_wrap=col in ("price date", "price"))
@@ -48,6 +48,11 @@ def ranking(console: Console, r: Ranking) -> None:
     console.print("sources: " + "; ".join(describe(s) for s in sources))
     for why, n in r.unranked.items():
         console.print(f"not ranked: {n} priced GPU(s) with {why}")
+    from dlrig.render import feasibility as feas
+
+    doc = r.as_json()
+    feas.excluded(console, doc["excluded"], explain, what=f"priced GPUs at {r.precision}")  # type: ignore[arg-type]
+    feas.software(console, {"software": doc["software"]})
 
 
 def part(console: Console, p: Part, price_lines: list[str]) -> None:

@@ -29,9 +29,16 @@ VENDORS = {"NVIDIA", "AMD", "Intel"}
 SKIP_GENERATION = re.compile(r"Mobile|\dM\b|-M\(|M\(|IGP|Max-Q|Mining|GRID|NVS|\bA\)|Go\b", re.I)
 SLOT_WIDTH = {"Single-slot": 1.0, "Dual-slot": 2.0, "Triple-slot": 3.0, "Quad-slot": 4.0}
 
-# Boards carrying several GPUs: TechPowerUp lists them per GPU; dlrig works per board.
+# Boards carrying several GPUs: TechPowerUp lists them per GPU (its gpu_name is one chip and its
+# memory, FP32 rate and bandwidth are one GPU's: the R9 295X2's 4 GB and 5.7 TFLOPS are half the
+# board's 8 GB and 11.5 TFLOPS); dlrig works per board and records how many GPUs a board carries.
+# Its TDP is the board's and is not scaled.
 GPUS_PER_BOARD = {"Tesla K80": 2, "Tesla K10": 2, "Tesla M60": 2, "Tesla M10": 4,
-                  "GeForce GTX TITAN Z": 2, "GeForce GTX 690": 2}
+                  "GeForce GTX TITAN Z": 2, "GeForce GTX 690": 2, "GeForce GTX 760 X2": 2,
+                  "Radeon HD 7990": 2, "Radeon HD 7970 X2": 2, "Radeon R9 290X2": 2, "Radeon R9 295X2": 2,
+                  "Radeon R9 390 X2": 2, "Radeon Pro Duo": 2, "Radeon Pro Duo Polaris": 2,
+                  "FirePro S10000": 2, "FirePro S10000 Passive": 2, "FirePro S10000 Passive 12GB": 2,
+                  "FirePro S7150 x2": 2, "FirePro S9300 X2": 2}
 
 # Server modules TechPowerUp lists with a card's dimensions and PCIe leads: AMD's Instinct MI250
 # and MI250X are OAM modules only ("The AMD Instinct MI250 is a data-center OAM-form-factor GPU
@@ -128,6 +135,7 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
         pcie_lanes=int(pcie.group(2)) if pcie else None,
         form=_form(name, width),
         dual_gpu=per_board > 1,
+        gpus_per_board=per_board,
         aliases=tuple(a for a in (row["tpu_id"],) if a),
         notes=tuple(notes),
     )
