@@ -127,8 +127,8 @@ def resolve_tax(given: float | None, build: Build, region: Region) -> tuple[floa
 def resolve_kwh(given: float | None, region: Region) -> Figure:
     if given is not None:
         if not math.isfinite(given) or given < 0:
-            raise BadInput(f"--kwh-price must be zero or more USD per kWh, got {given:g}")
-        return Figure(value=given, source="--kwh-price", date_text="given")
+            raise BadInput(f"the price of a kWh must be zero or more USD, got {given:g}", field="kwh_price")
+        return Figure(value=given, source="given (kwh_price)", date_text="given")
     if region.kwh_price_usd is None:
         note = f"no sourced price for region {region.key}; the US average stands in: pass --kwh-price"
         return replace(US_RESIDENTIAL_KWH, note=note)
@@ -261,7 +261,7 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
     """Purchase, running cost and each comparison in ``options.vs``, every figure sourced."""
     today = today or dt.date.today()
     if not math.isfinite(options.years) or options.years < 0:
-        raise BadInput(f"--years must be zero or more, got {options.years:g}")
+        raise BadInput(f"years must be zero or more, got {options.years:g}", field="years")
     tax_rate, tax_source = resolve_tax(options.tax_rate, build, region)
     purchase = purchase_cost(build, book, tax_rate, tax_source, options.shipping_usd, today)
     running = running_cost(build, resolve_kwh(options.kwh_price_usd, region), options.utilization,

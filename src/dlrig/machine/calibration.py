@@ -82,7 +82,7 @@ def load_calibration(host: str | None = None) -> dict[str, Any] | None:
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise MalformedFile(str(path), f"not valid JSON ({exc.msg}); delete it or run dlrig bench --save",
+        raise MalformedFile(str(path), f"not valid JSON ({exc.msg}); delete it, or run the bench again and save it",
                             line=exc.lineno) from None
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         return None

@@ -185,9 +185,10 @@ class Estimate:
 def parse_precision(text: str) -> Precision:
     value = text.strip().lower()
     if value in ("int8", "int4"):
-        raise BadInput(f"{value} is an inference weight format, not a compute precision: use --infer --weights "
-                       f"{value} (or a GGUF format such as {'q8_0' if value == 'int8' else 'q4_k_m'}); for 4-bit "
-                       "fine-tuning use --qlora")
+        gguf = "q8_0" if value == "int8" else "q4_k_m"
+        raise BadInput(f"{value} is an inference weight format, not a compute precision: give it as the weights "
+                       f"of an inference workload (or a GGUF format such as {gguf}); 4-bit fine-tuning is QLoRA",
+                       field="precision")
     if value not in PRECISIONS:
         raise BadInput(f"unknown precision {text!r}; one of: {', '.join(PRECISIONS)}")
     return value
@@ -384,8 +385,8 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     from dlrig.workload.infer_run import reject_inference_options
 
     if req.infer:
-        raise BadInput("the workload is LLM inference, which this training view does not model: "
-                       "dlrig estimate --infer shows it")
+        raise BadInput("the workload is LLM inference, which this training view does not model: the "
+                       "inference estimate shows it", field="infer")
 
     reject_inference_options(req)
     model = get_model(req.model)

@@ -187,7 +187,8 @@ def activation_bytes_per_sample(model: ModelSpec, req: MemoryRequest) -> float:
         return transformer_activation_bytes(model.transformer, req.seq or model.transformer.seq,
                                             req.precision, req.recompute, req.attention)
     if req.recompute != "none":
-        raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
+        raise BadInput("recompute is modelled for transformers only; for a CNN leave it at 'none'",
+                       field="recompute")
     return model.activation_bytes_fp32 if req.precision in ("fp32", "tf32") else model.activation_bytes_16bit
 
 
@@ -206,7 +207,7 @@ def _state_bytes(model: ModelSpec, req: MemoryRequest) -> tuple[dict[str, float]
             "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
         return state, shown, n
     if model.transformer is None:
-        raise BadInput("--lora/--qlora are modelled for transformer models only")
+        raise BadInput("LoRA and QLoRA are modelled for transformer models only", field="lora")
     c = model.transformer
     adapters = lora_params(c, req.lora_rank)
     from dlrig.workload.flops import transformer_params
@@ -319,9 +320,9 @@ def inference_memory(model: ModelSpec, req: InferenceRequest, vram_gb: float | N
     if req.batch < 1:
         raise BadInput(f"batch must be at least 1, not {req.batch}")
     if req.seq is not None and req.seq < 1:
-        raise BadInput(f"seq must be at least 1, not {req.seq}")
+        raise BadInput(f"seq must be at least 1, not {req.seq}", field="seq")
     if req.seq is not None and model.transformer is None:
-        raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+        raise BadInput(f"seq applies to transformers; {model.name} takes a fixed {model.reference}", field="seq")
     weights, kv, work = _inference_parts(model, req)
     lo, hi = CUDA_CONTEXT_GB
     breakdown = {"weights": weights / GB}

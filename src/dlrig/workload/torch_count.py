@@ -39,13 +39,13 @@ def build_meta_model(source: str, name: str) -> Any:
     try:
         import torch
     except ImportError:
-        raise BadInput(f"--model {source}:{name} needs PyTorch: pip install 'dlrig[torch]'") from None
+        raise BadInput(f"model {source}:{name} needs PyTorch: pip install 'dlrig[torch]'", field="model") from None
     if source not in SOURCES:
         raise BadInput(f"unknown model source {source!r}; one of: {', '.join(SOURCES)}")
     try:
         lib = __import__(source)
     except ImportError:
-        raise BadInput(f"--model {source}:{name} needs the {source} package installed") from None
+        raise BadInput(f"model {source}:{name} needs the {source} package installed", field="model") from None
     with torch.device("meta"):
         try:
             if source == "torchvision":
