@@ -18,7 +18,7 @@ from dlrig.errors import BadInput, Infeasible
 from dlrig.plan.request import DEFAULT_PRECISION, DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
-    from dlrig.catalog.prices import PriceBook
+    from dlrig.catalog.priced import PricedPart
     from dlrig.catalog.store import Catalog
 
 PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
@@ -51,6 +51,8 @@ class Priced:
     part: Part
     price: Price
     price_note: str = ""
+    quoted: dict[str, float] = field(default_factory=dict)  # figures the price book quotes for a GPU
+    known: int = 0  # facts the catalog gives for the part (pruning keeps the better-known of equals)
 
     @property
     def usd(self) -> float:
@@ -104,32 +106,6 @@ class Candidates:
         return self.gpus if category == "gpu" else self.platform[category]
 
 
-PriceFn = Callable[[Part], "tuple[Price, str] | None"]
-
-
-def price_lookup(catalog: Catalog, book_name: str, fallback: bool) -> PriceFn:
-    """The book's price of a part; for an unpriced platform part, with ``fallback``, the price in
-    another packaged book whose date is nearest the book's, with a note naming it."""
-    book = catalog.price_book(book_name)
-    others = [catalog.price_book(n) for n in catalog.book_infos if n != book.name] if fallback else []
-    anchor = book.info.date or max((p.date for p in book.prices.values()), default=None)
-
-    def lookup(part: Part) -> tuple[Price, str] | None:
-        own = book.price(part.id)
-        if own is not None:
-            return own, ""
-        if part.category == "gpu" or not others or anchor is None:
-            return None
-        found = [p for b in others if (p := b.price(part.id)) is not None]
-        if not found:
-            return None
-        near = min(found, key=lambda p: (abs((p.date - anchor).days), p.usd))
-        return near, (f"{book.name} has no price for it: {near.date.isoformat()} price from "
-                      f"{near.source} (nearest dated)")
-
-    return lookup
-
-
 def _missing(part: Part, category: str) -> str | None:
     for name in REQUIRED[category]:
         if getattr(part, name, None) in (None, (), ""):
@@ -153,18 +129,17 @@ class _Tally:
 
 def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Candidates:
     """The unpruned candidate table (see the module docstring); Infeasible if a category empties."""
-    lookup = price_lookup(catalog, req.prices, req.price_fallback)
     year = market_year(catalog, req.prices)
     tally = _Tally()
     platform: dict[str, tuple[Priced, ...]] = {}
     borrowed = 0
     for cat in ("gpu", *PLATFORM):
-        rows = _gather_category(catalog, cat, req, included.get(cat), lookup, tally, year)
+        rows = _gather_category(catalog, cat, req, included.get(cat), tally, year)
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
     gpus = platform.pop("gpu")
     platform["motherboard"] = _boards_for(included, platform["motherboard"], tally)
-    options, unit, source, precision = gpu_options(gpus, req, catalog.price_book(req.prices), tally)
+    options, unit, source, precision = gpu_options(gpus, req, tally)
     _require_nonempty(platform, gpus, options, tally, req)
     return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
                       throughput_source=source, precision=precision, dropped=tally.dropped,
@@ -186,32 +161,37 @@ def _boards_for(included: dict[str, Part], boards: tuple[Priced, ...], tally: _T
 def market_year(catalog: Catalog, book_name: str) -> int | None:
     """The year of a book whose prices share one date (seed-2015, street-2025-07): the market it
     stands for. None for books without one date (launch, a CSV of mixed dates)."""
-    info = catalog.price_book(book_name).info
+    info = catalog.book_info(book_name)
     return info.date.year if info.date is not None else None
 
 
-def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None,
-                     lookup: PriceFn, tally: _Tally, year: int | None = None) -> list[Priced]:
-    parts: Iterable[Part] = [forced] if forced is not None else catalog.parts(cat)
+def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None, tally: _Tally,
+                     year: int | None = None) -> list[Priced]:
+    """The category's priced parts (``Catalog.priced``) that a plan may use, or the --include'd one."""
+    priced, unpriced = catalog.priced(req.prices, cat)
+    if forced is not None:
+        found: list[tuple[Part, PricedPart | None]] = [(forced, next((r for r in priced if r.part.id == forced.id),
+                                                                     None))]
+    else:
+        found = [(r.part, r) for r in priced]
+        if unpriced:
+            tally.drop(cat, f"no price in {req.prices}", unpriced)
     rows = []
-    for part in parts:
-        got = lookup(part)
-        if got is None:
+    for part, row in found:
+        if row is None or (row.note and not req.price_fallback):
             tally.drop(cat, f"no price in {req.prices}")
             continue
         released = getattr(part, "release_year", None)
-        if got[1] and year and released and released > year and forced is None:
+        if row.note and year and released and released > year and forced is None:
             # A borrowed (later) price must not bring a later part into an older market: the seed
             # market's plan would otherwise pair 2015 cards with a 2017 CPU.
             tally.drop(cat, f"released in {released}, after the {req.prices} market ({year})")
             continue
-        if isinstance(part, Gpu):
-            part = catalog.chip_of(part)
         why = _reject(part, cat, req, forced is not None)
         if why:
             tally.drop(cat, why)
             continue
-        rows.append(Priced(part=part, price=got[0], price_note=got[1]))
+        rows.append(Priced(part=part, price=row.price, price_note=row.note, quoted=row.quoted, known=row.known))
     return rows
 
 
@@ -245,10 +225,10 @@ def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
     return None
 
 
-def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally: _Tally
+def gpu_options(gpus: Iterable[Priced], req: PlanRequest, tally: _Tally
                 ) -> tuple[tuple[GpuOption, ...], str, str, str]:
     """One option per card and count, with throughput; options missing a target are dropped."""
-    rate = _rate_fn(req, book)
+    rate = _rate_fn(req)
     options = []
     for card in gpus:
         per_board = 2 if card.part.dual_gpu else 1  # type: ignore[attr-defined]  # K80: two GPUs a board
@@ -278,15 +258,14 @@ Rate = "tuple[float, tuple[float, float], bool, float | None] | None"
 NEEDS_HARDWARE = ("bf16", "fp8")
 
 
-def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
+def _rate_fn(req: PlanRequest) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
     cache: dict[tuple, Rate] = {}  # type: ignore[valid-type]
     if req.model is None:
         precision = req.precision or DEFAULT_PRECISION
 
         def peak(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
             g: Gpu = card.part  # type: ignore[assignment]
-            quoted = book.quoted.get(g.id, {}) or book.quoted.get(g.chip_id or "", {})
-            tf = quoted.get(f"{precision}_tflops") or g.tflops(precision)  # type: ignore[arg-type]
+            tf = card.quoted.get(f"{precision}_tflops") or g.tflops(precision)  # type: ignore[arg-type]
             return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
 
         return peak
@@ -300,14 +279,18 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
 
     wanted = req.precision and parse_precision(req.precision)
 
+    figures: dict[str, str] = {}  # card id -> its figures, the same at every count
+
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
         if wanted in NEEDS_HARDWARE and g.tflops(wanted) is None:
             return None  # a bf16 or fp8 plan needs cards that run it (the estimate alone would borrow fp16's rate)
         # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
         # a card is measured as is part of the key
-        key = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
-                                          "chip_id", "length_mm", "cooler", "slot_width"}), n, lambda_chip(g))
+        if g.id not in figures:
+            figures[g.id] = g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src",
+                                                       "notes", "chip_id", "length_mm", "cooler", "slot_width"})
+        key = (figures[g.id], n, lambda_chip(g))
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
