@@ -43,8 +43,8 @@ def test_the_planner_tables_are_the_catalogs_priced_parts(slow: Catalog, book: s
         want, want_unpriced = priced_parts(slow, book, cat)
         assert unpriced == want_unpriced and len(rows) == len(want), cat
         for got, row in zip(rows, want, strict=True):
-            assert (got.part.id, got.price, got.note, got.quoted, got.known) == (
-                row.part.id, row.price, row.note, row.quoted, row.known)
+            assert (got.part.id, got.price, got.price_note, got.quoted, got.known) == (
+                row.part.id, row.price, row.price_note, row.quoted, row.known)
             left_out = {"notes", "field_src"} | ({"aliases"} if cat != "gpu" else set())
             assert got.part.model_dump(exclude=left_out) == row.part.model_dump(exclude=left_out)
 

@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.models import CATEGORIES, MODEL_BY_CATEGORY, Part, Price
-from dlrig.catalog.priced import PricedPart
+from dlrig.catalog.priced import Priced
 
 if TYPE_CHECKING:
     import sqlite3
@@ -93,7 +93,7 @@ class Derived:
             prices = {p.part_id: p for p in (Price.model_validate_json(line) for line in fh if line.strip())}
         return PriceBook(info=latest_info(), prices=prices)
 
-    def plan_table(self, book: str) -> dict[str, tuple[tuple[PricedPart, ...], int]] | None:
+    def plan_table(self, book: str) -> dict[str, tuple[tuple[Priced, ...], int]] | None:
         """The book's priced parts by category, with the count of unpriced ones; None if not written."""
         path = self.folder / f"plan-{book}.tsv"
         if "/" in book or not path.exists():
@@ -101,13 +101,13 @@ class Derived:
         with path.open(encoding="utf-8") as fh:
             head = json.loads(fh.readline())
             prices = {f[0]: f[1:] for f in (_fields(line, 4) for line in fh)}  # id -> (note, quoted, price)
-        rows: dict[str, list[PricedPart]] = {c: [] for c in head["unpriced"]}
+        rows: dict[str, list[Priced]] = {c: [] for c in head["unpriced"]}
         with (self.folder / "plan-parts.tsv").open(encoding="utf-8") as fh:
             for line in fh:
                 cat, pid, known, part = _fields(line, 4)
                 if pid in prices:
                     note, quoted, price = prices[pid]
-                    rows[cat].append(PricedPart(MODEL_BY_CATEGORY[cat].model_validate_json(part),
+                    rows[cat].append(Priced(MODEL_BY_CATEGORY[cat].model_validate_json(part),
                                                 Price.model_validate_json(price), note,
                                                 json.loads(quoted) if quoted != "{}" else {}, int(known)))
         return {c: (tuple(rows[c]), n) for c, n in head["unpriced"].items()}
@@ -179,7 +179,8 @@ def _write_plan_table(catalog: Catalog, book: str, path: Path, parts: dict[str, 
             left_out = LEFT_OUT if cat == "gpu" else LEFT_OUT | {"aliases"}
             part = r.part.model_dump_json(exclude_defaults=True, exclude=left_out)
             parts[r.part.id] = _tsv(cat, r.part.id, str(r.known), part)
-            lines.append(_tsv(r.part.id, r.note, json.dumps(r.quoted), r.price.model_dump_json(exclude_none=True)))
+            price = r.price.model_dump_json(exclude_none=True)
+            lines.append(_tsv(r.part.id, r.price_note, json.dumps(r.quoted), price))
     path.write_text(json.dumps({"book": book, "unpriced": unpriced}) + "\n" + "".join(lines), encoding="utf-8")
     return len(lines)
 

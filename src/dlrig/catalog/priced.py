@@ -25,12 +25,22 @@ PriceFn = Callable[[Part], "tuple[Price, str] | None"]
 
 
 @dataclass(frozen=True)
-class PricedPart:
+class Priced:
+    """A part with the price a plan pays for it, and a note when that price is borrowed."""
+
     part: Part  # a GPU card with its chip's figures filled in
     price: Price
-    note: str = ""  # set when the price is borrowed from another book
+    price_note: str = ""  # set when the price is borrowed from another book
     quoted: dict[str, float] = field(default_factory=dict)  # figures the book quotes for a GPU
-    known: int = 0  # facts the catalog gives for the part (the planner prefers the better-known of equals)
+    known: int = 0  # facts the catalog gives for the part (pruning keeps the better-known of equals)
+
+    @property
+    def usd(self) -> float:
+        return self.price.usd
+
+    @property
+    def cents(self) -> int:
+        return round(self.price.usd * 100)
 
 
 def price_lookup(catalog: Catalog, book_name: str, fallback: bool) -> PriceFn:
@@ -61,7 +71,7 @@ def known_facts(part: Part) -> int:
     return sum(1 for v in part.model_dump().values() if v not in (None, (), {}, ""))
 
 
-def priced_parts(catalog: Catalog, book_name: str, category: str) -> tuple[tuple[PricedPart, ...], int]:
+def priced_parts(catalog: Catalog, book_name: str, category: str) -> tuple[tuple[Priced, ...], int]:
     """Every part of the category with a price in the book, or a borrowed one (see the module
     docstring), in catalog order; and how many parts have neither."""
     lookup = price_lookup(catalog, book_name, fallback=True)
@@ -76,5 +86,5 @@ def priced_parts(catalog: Catalog, book_name: str, category: str) -> tuple[tuple
         if isinstance(part, Gpu):
             part = catalog.chip_of(part)
             quoted = book.quoted.get(part.id, {}) or book.quoted.get(part.chip_id or "", {})
-        rows.append(PricedPart(part, got[0], got[1], quoted, known_facts(part)))
+        rows.append(Priced(part, got[0], got[1], quoted, known_facts(part)))
     return tuple(rows), unpriced

@@ -19,7 +19,7 @@ from typing import Protocol
 from dlrig.catalog.derived import GPU_CHIPS_FILE, Derived, category_files
 from dlrig.catalog.models import CATEGORIES, MODEL_BY_CATEGORY, Gpu, Part, PriceBookInfo
 from dlrig.catalog.names import NameIndex, normalize
-from dlrig.catalog.priced import PricedPart
+from dlrig.catalog.priced import Priced
 from dlrig.catalog.prices import PriceBook, load_book_file
 from dlrig.errors import BadInput
 
@@ -53,7 +53,7 @@ class Catalog:
         self._indexes: dict[str | None, NameIndex] = {}
         self._books: dict[str, PriceBook] = {}
         self._raw_lines: dict[str, dict[str, str]] = {}
-        self._priced: dict[tuple[str, str], tuple[tuple[PricedPart, ...], int]] = {}
+        self._priced: dict[tuple[str, str], tuple[tuple[Priced, ...], int]] = {}
 
     @cached_property
     def derived(self) -> Derived | None:
@@ -217,7 +217,7 @@ class Catalog:
         self._books[name] = book
         return book
 
-    def priced(self, book_name: str, category: str) -> tuple[tuple[PricedPart, ...], int]:
+    def priced(self, book_name: str, category: str) -> tuple[tuple[Priced, ...], int]:
         """The category's parts that the book prices, with the price a plan pays, and how many
         have none (:mod:`dlrig.catalog.priced`): from the derived table of a packaged book."""
         key = (book_name, category)

@@ -10,15 +10,15 @@ FLOP/s at the precision) and whether the workload fits its memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, Price, Psu, Storage
+from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, Psu, Storage
+from dlrig.catalog.priced import Priced
 from dlrig.errors import BadInput, Infeasible
 from dlrig.plan.request import DEFAULT_PRECISION, DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
-    from dlrig.catalog.priced import PricedPart
     from dlrig.catalog.store import Catalog
 
 PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
@@ -42,25 +42,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # when the buyer names one.
 REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
 NO_ECC_WHY = "no ECC support, so no registered memory (the --include'd kit is an RDIMM)"
-
-
-@dataclass(frozen=True)
-class Priced:
-    """A part with the price the plan pays for it, and a note when that price is borrowed."""
-
-    part: Part
-    price: Price
-    price_note: str = ""
-    quoted: dict[str, float] = field(default_factory=dict)  # figures the price book quotes for a GPU
-    known: int = 0  # facts the catalog gives for the part (pruning keeps the better-known of equals)
-
-    @property
-    def usd(self) -> float:
-        return self.price.usd
-
-    @property
-    def cents(self) -> int:
-        return round(self.price.usd * 100)
 
 
 @dataclass(frozen=True)
@@ -170,19 +151,18 @@ def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part 
     """The category's priced parts (``Catalog.priced``) that a plan may use, or the --include'd one."""
     priced, unpriced = catalog.priced(req.prices, cat)
     if forced is not None:
-        found: list[tuple[Part, PricedPart | None]] = [(forced, next((r for r in priced if r.part.id == forced.id),
-                                                                     None))]
+        found: list[tuple[Part, Priced | None]] = [(forced, next((r for r in priced if r.part.id == forced.id), None))]
     else:
         found = [(r.part, r) for r in priced]
         if unpriced:
             tally.drop(cat, f"no price in {req.prices}", unpriced)
     rows = []
     for part, row in found:
-        if row is None or (row.note and not req.price_fallback):
+        if row is None or (row.price_note and not req.price_fallback):
             tally.drop(cat, f"no price in {req.prices}")
             continue
         released = getattr(part, "release_year", None)
-        if row.note and year and released and released > year and forced is None:
+        if row.price_note and year and released and released > year and forced is None:
             # A borrowed (later) price must not bring a later part into an older market: the seed
             # market's plan would otherwise pair 2015 cards with a 2017 CPU.
             tally.drop(cat, f"released in {released}, after the {req.prices} market ({year})")
@@ -191,7 +171,7 @@ def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part 
         if why:
             tally.drop(cat, why)
             continue
-        rows.append(Priced(part=part, price=row.price, price_note=row.note, quoted=row.quoted, known=row.known))
+        rows.append(row if part is row.part else replace(row, part=part))
     return rows
 
 
