@@ -101,7 +101,7 @@ class Figures:
         self.psu_form = [_form(cn.psu(r).form_factor) for r in P["psu"]]
         self.openings = [cn.case(r).expansion_slots or 0 for r in P["case"]]
         self.clearance = [tenths(cn.case(r).max_gpu_length_mm or 0, False) for r in P["case"]]
-        self.case_forms = [frozenset(_form(f) for f in cn.case(r).board_form_factors) for r in P["case"]]
+        self.case_forms = [tuple(cn.case(r).board_form_factors) for r in P["case"]]  # as the case lists them
         self.case_psu_forms = [frozenset(_form(f) for f in cn.case(r).psu_form_factors) for r in P["case"]]
         self.rest = tenths(REST_OF_SYSTEM_W, True)
         self.options = [self._option(o) for o in cands.options]

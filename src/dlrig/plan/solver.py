@@ -56,6 +56,7 @@ from dlrig.plan.cpsat import cp_model
 from dlrig.plan.figures import DETTMERS, Figures, leads_fit
 from dlrig.plan.request import MAX_CUTS, MIN_CORES_PER_GPU, SOLVER_WORKERS, PlanRequest
 from dlrig.plan.selection import Selection, SolveResult, throughput_scale, to_build, verdict
+from dlrig.rules.physical import _board_fits
 from dlrig.rules.platform import MIN_GOOD_LANES
 
 __all__ = ["PlanModel", "Selection", "SolveResult", "optimize", "throughput_scale", "to_build", "verdict"]
@@ -118,12 +119,13 @@ class PlanModel:
         m.Add(ram <= self._sum("cpu", f.cpu_max_ram))
 
     def _forms(self) -> None:
-        """The case takes the board's form factor, and the PSU's where it lists PSU form factors
-        (an SFX unit fits an ATX bay)."""
+        """The case takes the board's form factor (or a larger one with the same mounting: the
+        checker's FORM-FACTOR rule), and the PSU's where it lists PSU form factors (an SFX unit
+        fits an ATX bay)."""
         m, f = self.m, self.f
         for form in set(f.board_form):
             m.Add(self._where("motherboard", lambda i, form=form: f.board_form[i] == form)
-                  <= self._where("case", lambda i, form=form: form in f.case_forms[i]))
+                  <= self._where("case", lambda i, form=form: _board_fits(form, f.case_forms[i])))
         by_form: dict[str, list[Any]] = {}
         for i, v in enumerate(self.x["psu"]):
             if f.psu_form[i]:
