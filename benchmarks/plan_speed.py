@@ -28,12 +28,15 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -70,12 +73,27 @@ BRUTE_REQUESTS: dict[str, PlanRequest] = {
 
 
 # -- 1. whole commands ---------------------------------------------------------------------------
+def user_env() -> dict[str, str]:
+    """The environment a user's command runs in: Python keeps compiled modules (an installed
+    package has them; a development shell may set PYTHONDONTWRITEBYTECODE, which recompiles
+    every module in every process)."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run_command(args: list[str]) -> tuple[float, int, str, str]:
     """(wall seconds, exit code, stdout, stderr) of ``dlrig plan ARGS --json`` in a new process."""
     exe = shutil.which("dlrig") or str(Path(sys.executable).parent / "dlrig")
     start = time.perf_counter()
-    done = subprocess.run([exe, "plan", *args, "--json"], capture_output=True, text=True, check=False)
+    done = subprocess.run([exe, "plan", *args, "--json"], capture_output=True, text=True, check=False,
+                          env=user_env())
     return time.perf_counter() - start, done.returncode, done.stdout, done.stderr
+
+
+def cpu_seconds() -> float:
+    """User + system CPU time of the finished child processes: what the commands cost, less
+    dependent on other work sharing the cores than their wall time."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
 
 
 def answer_of(rc: int, out: str, err: str) -> dict[str, Any]:
@@ -103,6 +121,16 @@ def _value(kind_objective: str, usd: float, tp: float) -> tuple[float, ...]:
     return (tp / usd,) if kind_objective == "perf-per-dollar" else (tp, usd)
 
 
+def _beats(objective: str, a: dict[str, Any], b: dict[str, Any]) -> bool:
+    """Plan ``a``'s build beats ``b``'s for the objective (the solver's own order of builds)."""
+    (ta, ca), (tb, cb) = (a["throughput"], a["parts_usd"]), (b["throughput"], b["parts_usd"])
+    if objective == "min-cost":
+        return ca < cb or (_close(ca, cb) and ta > tb)
+    if objective == "perf-per-dollar":
+        return ta / ca > tb / cb
+    return ta > tb or (_close(ta, tb) and ca < cb)
+
+
 def same_objective(got: dict[str, Any], ref: dict[str, Any]) -> tuple[bool, str]:
     """Same objective values (see the module docstring); the reason when not."""
     if got["exit"] != ref["exit"]:
@@ -117,11 +145,18 @@ def same_objective(got: dict[str, Any], ref: dict[str, Any]) -> tuple[bool, str]
     obj = ref["objective"]
     if not all(_close(x, y) for x, y in zip(_value(obj, got["parts_usd"], got["throughput"]),
                                             _value(obj, ref["parts_usd"], ref["throughput"]), strict=True)):
-        return False, f"${got['total_usd']:,.2f} {got['throughput']:g} vs ${ref['total_usd']:,.2f} {ref['throughput']:g}"
+        how = "better" if _beats(obj, got, ref) else "WORSE"
+        return False, (f"{how}: ${got['total_usd']:,.2f} {got['throughput']:g} vs "
+                       f"${ref['total_usd']:,.2f} {ref['throughput']:g}")
     alts = [(a[0], a[1]) for a in got["alternatives"]], [(a[0], a[1]) for a in ref["alternatives"]]
     if len(alts[0]) != len(alts[1]) or not all(_close(a, c) and _close(b, d)
                                                for (a, b), (c, d) in zip(*alts, strict=True)):
-        return False, "different alternatives"
+        first = next(((a, b) for a, b in zip(*alts, strict=False) if not (_close(a[0], b[0]) and _close(a[1], b[1]))),
+                     None)
+        if first is not None and _beats(obj, {"parts_usd": first[0][0], "throughput": first[0][1]},
+                                        {"parts_usd": first[1][0], "throughput": first[1][1]}):
+            return False, "same build, a better alternative"
+        return False, "same build, different alternatives"
     boxes = got["boxes"], ref["boxes"]
     if len(boxes[0]) != len(boxes[1]) or not all(
             a[0] == b[0] and _close(a[1], b[1]) and _close(a[2], b[2]) for a, b in zip(*boxes, strict=True)):
@@ -141,49 +176,57 @@ def nearest_rank(values: list[float], q: float) -> float:
 
 
 def whole_commands(runs: int, reference: dict[str, Any] | None, only: str = "", capture: Path | None = None
-                   ) -> tuple[dict[str, Any], dict[str, float]]:
+                   ) -> tuple[dict[str, Any], dict[str, float], dict[str, float]]:
     """Time and compare every request; with ``capture``, write each answer there as it comes
     (a capture that stopped half-way resumes: requests already in the file are not run again)."""
     requests = [(label, args) for label, args in REQUESTS if only in label]
     done = json.loads(capture.read_text())["requests"] if capture and capture.exists() else {}
     print(f"## Whole commands: `dlrig plan ARGS --json` in a new process ({len(requests)} requests, "
           f"median of {runs} run(s))\n")
-    print("| request | wall s | solve s | solve share | answer | same objective | same parts |")
-    print("|---|---:|---:|---:|---|---|---|")
+    run_command(["--prices", "seed-2015", "--gpus", "1", "--alternatives", "0"])  # modules compiled, files cached
+    print("| request | wall s | CPU s | solve s | before: wall s | answer | same objective | same parts |")
+    print("|---|---:|---:|---:|---:|---|---|---|")
     answers: dict[str, Any] = {}
     walls: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     differ, same_builds = [], 0
     for label, args in requests:
         if label in done:
-            answers[label], walls[label] = done[label], done[label]["wall_s"]
+            answers[label], walls[label], cpus[label] = done[label], done[label]["wall_s"], done[label]["cpu_s"]
             continue
+        cpu0 = cpu_seconds()
         results = [run_command(args) for _ in range(runs)]
+        cpus[label] = (cpu_seconds() - cpu0) / runs
         wall = statistics.median(r[0] for r in results)
         _, rc, out, err = results[0]
         got = answer_of(rc, out, err)
         solve = json.loads(out).get("solve_ms", 0) / 1000 if rc == 0 else float("nan")
-        answers[label] = {"args": args, **got, "wall_s": round(wall, 3), "solve_s": solve}
+        answers[label] = {"args": args, **got, "wall_s": round(wall, 3), "cpu_s": round(cpus[label], 3),
+                          "solve_s": solve}
         walls[label] = wall
         if capture:
             capture.write_text(json.dumps({"requests": answers}, indent=1) + "\n")
-        verdict_text, parts_text = "-", "-"
+        verdict_text, parts_text, before = "-", "-", math.nan
         if reference is not None:
+            before = reference["requests"].get(label, {}).get("wall_s", math.nan)
             ref = reference["requests"].get(label)
             ok, why = same_objective(got, ref) if ref else (False, "not in the reference")
             verdict_text = "yes" if ok else f"**no** ({why})"
             if not ok:
-                differ.append(label)
+                differ.append((label, why.split(":")[0]))
             same = ref is not None and same_parts(got, ref)
             same_builds += same
             parts_text = "yes" if same else "no"
-        share = f"{solve / wall:.0%}" if rc == 0 else "-"
-        print(f"| {label} | {wall:.2f} | {solve:.2f} | {share} | {_short(got)} | {verdict_text} | {parts_text} |",
-              flush=True)
+        print(f"| {label} | {wall:.2f} | {cpus[label]:.2f} | {solve:.2f} | {before:.2f} | {_short(got)} | "
+              f"{verdict_text} | {parts_text} |", flush=True)
     if reference is not None:
+        kinds = Counter(why for _, why in differ)
         print(f"\nsame objective value as before issue 18 on {len(requests) - len(differ)} of {len(requests)} "
-              f"requests" + (f" (differ: {', '.join(differ)})" if differ else "")
-              + f"; the very same parts on {same_builds} of {len(requests)}")
-    return answers, walls
+              f"requests; the very same parts on {same_builds} of {len(requests)}")
+        if differ:
+            print("differ: " + "; ".join(f"{why}: {n}" for why, n in kinds.items()) + " ("
+                  + ", ".join(label for label, _ in differ) + ")")
+    return answers, walls, cpus
 
 
 def _short(a: dict[str, Any]) -> str:
@@ -196,29 +239,34 @@ def _short(a: dict[str, Any]) -> str:
     return f"{count} x {name[:26]} ${a['total_usd']:,.0f}"
 
 
-def summary(walls: dict[str, float], sweep_s: float | None) -> None:
-    default = [walls[label] for label, args in REQUESTS if is_default_range(args) and label in walls] or [math.nan]
+def summary(walls: dict[str, float], cpus: dict[str, float], sweep_s: float | None) -> None:
+    default = [label for label, args in REQUESTS if is_default_range(args) and label in walls]
     frontiers = {label: walls[label] for label, args in REQUESTS if "--frontier" in args and label in walls}
-    med, p95 = statistics.median(default), nearest_rank(default, 0.95)
-    everything = list(walls.values())
-    print(f"\nall {len(everything)} requests: median {statistics.median(everything):.2f} s, "
-          f"p95 {nearest_rank(everything, 0.95):.2f} s, slowest {max(everything):.2f} s")
+
+    def figures(values: list[float]) -> tuple[float, float]:
+        return (statistics.median(values), nearest_rank(values, 0.95)) if values else (math.nan, math.nan)
+
+    med, p95 = figures([walls[k] for k in default])
+    cpu_med, cpu_p95 = figures([cpus[k] for k in default])
+    print(f"\nall {len(walls)} requests: median {statistics.median(walls.values()):.2f} s, "
+          f"p95 {nearest_rank(list(walls.values()), 0.95):.2f} s, slowest {max(walls.values()):.2f} s (wall)")
     print(f"plans on the default GPU range ({len(default)} requests): median {med:.2f} s "
           f"(goal {GOALS['median']:g} s, ratio {med / GOALS['median']:.2f}), p95 {p95:.2f} s "
-          f"(goal {GOALS['p95']:g} s, ratio {p95 / GOALS['p95']:.2f})")
+          f"(goal {GOALS['p95']:g} s, ratio {p95 / GOALS['p95']:.2f}); CPU median {cpu_med:.2f} s, p95 {cpu_p95:.2f} s")
     seed = walls.get(SEED_PLAN, math.nan)
-    print(f"the seed plan ({SEED_PLAN}): {seed:.2f} s (goal {GOALS['seed']:g} s, ratio {seed / GOALS['seed']:.2f})")
+    print(f"the seed plan ({SEED_PLAN}): {seed:.2f} s (goal {GOALS['seed']:g} s, ratio {seed / GOALS['seed']:.2f}); "
+          f"CPU {cpus.get(SEED_PLAN, math.nan):.2f} s")
     print("frontiers (--frontier): " + ", ".join(f"{k} {v:.2f} s" for k, v in frontiers.items()))
     if sweep_s is not None:
         print(f"the {len(SWEEP_BUDGETS)}-budget frontier over the full catalog: {sweep_s:.2f} s "
               f"(goal {GOALS['sweep']:g} s, ratio {sweep_s / GOALS['sweep']:.2f})")
+    print(f"load average while it ran (1, 5, 15 min): {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 # -- 2. the 50-budget frontier ---------------------------------------------------------------------
 def budget_sweep(reference: dict[str, Any] | None) -> tuple[list[Any], float]:
     """The best build at each of 50 budgets over the full catalog, in this process."""
     catalog = default_catalog()
-    catalog.parts("gpu")  # the catalog is loaded before the clock starts (a server has it loaded)
     start = time.perf_counter()
     try:
         from dlrig.plan.frontier import budget_frontier
@@ -230,7 +278,7 @@ def budget_sweep(reference: dict[str, Any] | None) -> tuple[list[Any], float]:
             for b in budgets:
                 try:
                     out.append(plan(replace(req, budget_usd=b), catalog).selection)
-                except Exception:  # noqa: BLE001  (Infeasible: no build at this budget)
+                except Exception:
                     out.append(None)
             return out
     sels = budget_frontier(SWEEP_REQUEST, SWEEP_BUDGETS, catalog)
@@ -397,14 +445,15 @@ def main() -> None:
     reference = None if args.capture else json.loads(args.reference.read_text())
     answers: dict[str, Any] = {}
     walls: dict[str, float] = {}
+    cpus: dict[str, float] = {}
     sweep: list[Any] = []
     sweep_s = None
     if "whole" in sections:
-        answers, walls = whole_commands(args.runs, reference, args.only, args.capture)
+        answers, walls, cpus = whole_commands(args.runs, reference, args.only, args.capture)
     if "sweep" in sections:
         sweep, sweep_s = budget_sweep(reference)
     if walls:
-        summary(walls, sweep_s)
+        summary(walls, cpus, sweep_s)
     if args.capture:
         args.capture.write_text(json.dumps({"requests": answers, "sweep": sweep,
                                             "sweep_budgets": list(SWEEP_BUDGETS)}, indent=1) + "\n")

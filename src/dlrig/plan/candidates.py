@@ -161,8 +161,8 @@ def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part 
         if row is None or (row.price_note and not req.price_fallback):
             tally.drop(cat, f"no price in {req.prices}")
             continue
-        released = getattr(part, "release_year", None)
-        if row.price_note and year and released and released > year and forced is None:
+        released = part.release_year if row.price_note and "release_year" in type(part).model_fields else None  # type: ignore[attr-defined]
+        if year and released and released > year and forced is None:
             # A borrowed (later) price must not bring a later part into an older market: the seed
             # market's plan would otherwise pair 2015 cards with a 2017 CPU.
             tally.drop(cat, f"released in {released}, after the {req.prices} market ({year})")

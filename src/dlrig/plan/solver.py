@@ -61,9 +61,6 @@ from dlrig.rules.platform import MIN_GOOD_LANES
 
 __all__ = ["PlanModel", "Selection", "SolveResult", "optimize", "throughput_scale", "to_build", "verdict"]
 
-OBJECTIVES = ("max-throughput", "min-cost", "perf-per-dollar")
-
-
 @dataclass(frozen=True)
 class Platform:
     """An option's cheapest checker-clean platform (None: it has none), and whether that is proven."""
