@@ -22,3 +22,17 @@ def test_workload_values_are_read_as_their_types() -> None:
 def test_a_wrong_type_is_bad_input_naming_the_key(workload: str, key: str) -> None:
     with pytest.raises(BadInput, match=key):
         parse_build_text(PARTS + f"workload: {workload}\n", "b.yaml")
+
+
+def test_the_build_document_is_what_the_yaml_file_reads_back() -> None:
+    """``build_document`` (what ``plan --json`` prints) is the data of the YAML ``dump_build`` writes."""
+    from pathlib import Path
+
+    import yaml
+
+    from dlrig.build import build_document, dump_build
+
+    text = (Path(__file__).parents[1] / "examples" / "seed-2015.yaml").read_text(encoding="utf-8")
+    spec = parse_build_text(text, "seed-2015.yaml")
+    assert build_document(spec) == yaml.safe_load(dump_build(spec))
+    assert parse_build_text(dump_build(spec), "again.yaml") == spec

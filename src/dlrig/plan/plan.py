@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from dlrig.build import Build, dump_build
+from dlrig.build import Build, build_document
 from dlrig.catalog.models import Gpu, Part
 from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
@@ -67,17 +67,15 @@ class Plan:
         return PriceBook(info=info, prices=prices, order=tuple(prices))
 
     def to_json(self) -> dict[str, Any]:
-        import yaml
-
         return {
-            "build": yaml.safe_load(dump_build(self.build)),
+            "build": build_document(self.build),
             "total_usd": round(self.total_usd, 2), "parts_usd": round(self.parts_usd, 2),
             "optimal": self.optimal, "solve_ms": round(self.solve_ms, 1),
             "objective": self.request.objective,
             "throughput": {"value": self.throughput, "unit": self.throughput_unit,
                            "range": list(self.selection.option.throughput_range), "source": self.throughput_source},
             "why": list(self.why),
-            "alternatives": [{"build": yaml.safe_load(dump_build(to_build(a.selection, self.request))),
+            "alternatives": [{"build": build_document(to_build(a.selection, self.request)),
                               "total_usd": round(a.total_usd, 2), "throughput": a.selection.throughput,
                               "why_lost": a.why_lost} for a in self.alternatives],
             "findings": [dataclasses.asdict(f) for f in self.findings],
