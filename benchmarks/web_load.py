@@ -1,6 +1,8 @@
-"""Load benchmark of the web app (issue 8): requests/s and p50/p95 latency per route.
+"""Load benchmark of the web app (issues 8 and 18): requests/s and p50/p95 latency per route, and
+the cheap routes' while plans run.
 
     python benchmarks/web_load.py [--requests 200] [--concurrency 8] [--plan-requests 8]
+                                  [--clients 10] [--during-plans 2] [--cheap-requests 300]
 
 Starts the app (``dlrig.web.app:create_app``) under uvicorn in a subprocess, on 127.0.0.1 and a
 free port, waits for it, warms each route once (the catalog loads on first use), then sends
@@ -8,6 +10,10 @@ free port, waits for it, warms each route once (the catalog loads on first use),
 keep-alive) and prints a Markdown table. /api/plan proves an optimum per request (seconds), so
 it gets ``--plan-requests`` only. Only loopback is used; every loop is bounded in count, each
 request has a timeout, the whole run has a deadline, and the server is stopped on every exit.
+
+Then (issue 18) each cheap route (/api/gpus, /api/check) again from ``--clients`` threads,
+alone and while ``--during-plans`` other clients keep /api/plan busy (a default-range plan,
+one after another on each), with the ratio of the two throughputs.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import socket
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -31,6 +38,7 @@ import httpx
 HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
 SEED_LIST = (ROOT / "examples" / "seed-2015.md").read_text(encoding="utf-8")
+SEED_BUILD = (ROOT / "examples" / "seed-2015.yaml").read_text(encoding="utf-8")
 REQUEST_TIMEOUT_S = 60.0
 RUN_DEADLINE_S = 600.0  # the whole benchmark stops sending after this
 
@@ -55,6 +63,14 @@ ROUTES = [
     Route("GET /check (form)", "GET", "/check"),
     Route("GET /fit?model=resnet50 (page)", "GET", "/fit?model=resnet50"),
 ]
+
+
+CHEAP = [
+    Route("GET /api/gpus", "GET", "/api/gpus?precision=fp16&limit=20"),
+    Route("POST /api/check (seed-2015 build file)", "POST", "/api/check", {"build": SEED_BUILD}),
+]
+PLAN_LOAD = Route("POST /api/plan (default GPU range, $6,000)", "POST", "/api/plan",
+                  {"budget": 6000, "alternatives": 3}, heavy=True)
 
 
 def free_port() -> int:
@@ -122,14 +138,66 @@ def drive(client: httpx.Client, route: Route, count: int, concurrency: int,
     return wall, [x for x in got if x is not None]
 
 
+def while_plans_run(base_url: str, client: httpx.Client, route: Route, count: int, concurrency: int,
+                    plans: int, deadline: float) -> tuple[float, list[float], int]:
+    """:func:`drive` while ``plans`` other clients post plans back to back; (wall, latencies,
+    plans answered while it ran)."""
+    stop, answered = threading.Event(), []
+
+    def keep_planning() -> None:
+        with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as own:
+            while not stop.is_set() and time.monotonic() < deadline:
+                try:
+                    send(own, PLAN_LOAD)
+                except (httpx.HTTPError, RuntimeError):  # a plan that timed out or failed still loaded the server
+                    continue
+                answered.append(1)
+
+    workers = [threading.Thread(target=keep_planning, daemon=True) for _ in range(plans)]
+    for w in workers:
+        w.start()
+    time.sleep(0.5)  # the plans are under way
+    before = len(answered)
+    wall, lat = drive(client, route, count, concurrency, deadline)
+    done = len(answered) - before
+    stop.set()
+    for w in workers:
+        w.join(timeout=REQUEST_TIMEOUT_S)
+    return wall, lat, done
+
+
+def cheap_routes_under_plans(base_url: str, clients: int, plans: int, count: int, deadline: float) -> None:
+    print(f"\n## Cheap routes alone and while {plans} clients keep /api/plan busy ({clients} client threads)\n")
+    print("| route | alone: req/s | p95 ms | while plans run: req/s | p95 ms | plans answered meanwhile | ratio |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
+        send(client, PLAN_LOAD)  # warm-up: the planner's tables and solver are loaded
+        for route in CHEAP:
+            send(client, route)
+            wall, lat = drive(client, route, count, clients, deadline)
+            busy_wall, busy, answered = while_plans_run(base_url, client, route, count, clients, plans, deadline)
+            if not lat or not busy:
+                print(f"| {route.label} | (deadline reached) | | | | | |")
+                continue
+            alone, loaded = len(lat) / wall, len(busy) / busy_wall
+            print(f"| {route.label} | {alone:,.1f} | {percentile([x * 1000 for x in lat], 95):,.1f} | {loaded:,.1f} | "
+                  f"{percentile([x * 1000 for x in busy], 95):,.1f} | {answered} | {loaded / alone:.2f} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--requests", type=int, default=200, help="requests per route (default 200)")
     ap.add_argument("--plan-requests", type=int, default=8, help="requests to /api/plan (default 8)")
     ap.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
+    ap.add_argument("--clients", type=int, default=10, help="client threads on the cheap routes (default 10)")
+    ap.add_argument("--during-plans", type=int, default=2, help="clients posting plans meanwhile (default 2)")
+    ap.add_argument("--cheap-requests", type=int, default=300, help="requests per cheap route (default 300)")
     args = ap.parse_args()
-    if not (1 <= args.requests <= 10_000 and 0 <= args.plan_requests <= 200 and 1 <= args.concurrency <= 64):
-        ap.error("--requests 1..10000, --plan-requests 0..200, --concurrency 1..64")
+    if not (1 <= args.requests <= 10_000 and 0 <= args.plan_requests <= 200 and 1 <= args.concurrency <= 64
+            and 1 <= args.clients <= 64 and 0 <= args.during_plans <= 8 and 0 <= args.cheap_requests <= 10_000):
+        ap.error("--requests 1..10000, --plan-requests 0..200, --concurrency 1..64, --clients 1..64, "
+                 "--during-plans 0..8, --cheap-requests 0..10000")
 
     port = free_port()
     proc = start_server(port)
@@ -154,6 +222,9 @@ def main() -> None:
                 ms = [x * 1000 for x in lat]
                 print(f"| {route.label} | {len(lat)} | {len(lat) / wall:,.1f} | {statistics.median(ms):,.1f} | "
                       f"{percentile(ms, 95):,.1f} | {max(ms):,.1f} |", flush=True)
+        if args.cheap_requests and args.during_plans:
+            cheap_routes_under_plans(f"http://{HOST}:{port}", args.clients, args.during_plans, args.cheap_requests,
+                                     deadline)
     finally:
         stop_server(proc)
     print(f"\nserver stopped (exit code {proc.returncode})")

@@ -45,3 +45,17 @@ def test_a_part_id_under_another_category_is_bad_input() -> None:
         resolve_build(spec, catalog, "b.yaml")
     build = resolve_build(parse_build_text(f"name: x\nparts:\n  cpu: {cpu.id}\n", "b.yaml"), catalog, "b.yaml")
     assert build.cpu == cpu and build.gpus == []
+
+
+def test_the_build_document_is_what_the_yaml_file_reads_back() -> None:
+    """``build_document`` (what ``plan --json`` prints) is the data of the YAML ``dump_build`` writes."""
+    from pathlib import Path
+
+    import yaml
+
+    from dlrig.build import build_document, dump_build
+
+    text = (Path(__file__).parents[1] / "examples" / "seed-2015.yaml").read_text(encoding="utf-8")
+    spec = parse_build_text(text, "seed-2015.yaml")
+    assert build_document(spec) == yaml.safe_load(dump_build(spec))
+    assert parse_build_text(dump_build(spec), "again.yaml") == spec

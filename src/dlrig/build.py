@@ -263,6 +263,11 @@ def dump_build(build: Build | BuildFile) -> str:
     """The YAML text of a build file, in category order."""
     import yaml
 
+    return yaml.safe_dump(build_document(build), sort_keys=False, allow_unicode=True)
+
+
+def build_document(build: Build | BuildFile) -> dict[str, Any]:
+    """The build file as plain data (what ``dump_build`` writes as YAML), in category order."""
     spec = build.to_file() if isinstance(build, Build) else build
     data = spec.model_dump(mode="json", exclude_none=True)
     if spec.workload is not None:  # what the user gave, not every default spelled out
@@ -276,7 +281,7 @@ def dump_build(build: Build | BuildFile) -> str:
                   for r in refs]
         parts[cat] = simple[0] if cat in SINGLE and len(simple) == 1 else simple
     data["parts"] = parts
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return data
 
 
 def save_build(build: Build | BuildFile, path: Path | str) -> None:

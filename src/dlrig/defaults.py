@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from dlrig.catalog.models import Precision
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.models import Gpu, PriceBookInfo
     from dlrig.catalog.prices import PriceBook
     from dlrig.feasibility import Need
 
@@ -38,9 +38,10 @@ PRE_TENSOR_CORE_PRECISION: Precision = "fp32"
 TENSOR_CORE_ERA = dt.date(2018, 1, 1)
 
 
-def comparison_precision(book: PriceBook | None = None) -> Precision:
-    """The precision GPUs are compared at without a workload, for a market (price book)."""
-    day = book.info.date if book is not None else None
+def comparison_precision(market: PriceBook | PriceBookInfo | None = None) -> Precision:
+    """The precision GPUs are compared at without a workload, for a market (a price book or its info)."""
+    info = getattr(market, "info", market)
+    day = getattr(info, "date", None)
     return PRE_TENSOR_CORE_PRECISION if day is not None and day < TENSOR_CORE_ERA else COMPARISON_PRECISION
 
 

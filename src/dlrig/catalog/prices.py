@@ -64,9 +64,12 @@ class PriceBook:
             for pid, p in book.prices.items():
                 if pid not in best or p.date > best[pid].date:
                     best[pid] = p
-        info = PriceBookInfo(name="latest", source="several",
-                             description="the most recent known price of each part, with its date")
-        return cls(info=info, prices=best)
+        return cls(info=latest_info(), prices=best)
+
+
+def latest_info() -> PriceBookInfo:
+    return PriceBookInfo(name="latest", source="several",
+                         description="the most recent known price of each part, with its date")
 
 
 def check_bundles(bundles: Iterable[Bundle]) -> str | None:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Protocol, TypeVar
 
 if TYPE_CHECKING:
     from dlrig.catalog.models import Gpu, Part, PriceBookInfo
+    from dlrig.catalog.priced import Priced
     from dlrig.catalog.prices import PriceBook
 
 P = TypeVar("P", bound="Part")
@@ -36,6 +37,12 @@ class CatalogQueries(Protocol):
     def book_infos(self) -> Mapping[str, PriceBookInfo]: ...
 
     def price_book(self, name: str) -> PriceBook: ...
+
+    def book_info(self, name: str) -> PriceBookInfo: ...
+
+    # The category's parts the book prices (dlrig.catalog.priced.priced_parts gives them for any
+    # store), and how many it leaves unpriced.
+    def priced(self, book_name: str, category: str) -> tuple[tuple[Priced, ...], int]: ...
 
     # Hashable (by identity, as any plain object): derived tables are cached per catalog
     # (pcpartpicker's name tokens). Said here because mypy does not see a protocol as Hashable.

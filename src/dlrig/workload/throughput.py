@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from functools import cache
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.catalog.names import normalize
@@ -118,11 +119,20 @@ def compute_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, s
 
 def lambda_chip(gpu: Gpu) -> str | None:
     """The Lambda chip name (TechPowerUp spelling) this GPU is, by normalized name or alias."""
-    names = {normalize(n).removeprefix("nvidia ") for n in (gpu.name, *gpu.aliases)}
-    for chip in {r["chip"] for r in cal.bench()["rows"]}:
-        if normalize(chip) in names:
-            return chip
-    return None
+    return _lambda_chip_named((gpu.name, *gpu.aliases))
+
+
+@cache
+def _lambda_chips() -> dict[str, str]:
+    """Lambda's chip names by their normalized spelling, worked out once per process (a plan asks
+    for thousands of cards and counts)."""
+    return {normalize(chip): chip for chip in sorted({r["chip"] for r in cal.bench()["rows"]})}
+
+
+@cache
+def _lambda_chip_named(names: tuple[str, ...]) -> str | None:
+    spelled = {normalize(n).removeprefix("nvidia ") for n in names}
+    return min((chip for key, chip in _lambda_chips().items() if key in spelled), default=None)
 
 
 def _lambda_precisions(gpu: Gpu, precision: Precision) -> str | None:
@@ -142,8 +152,7 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
     if chip is None or lp is None:
         return None
     for version in ("v1", "v0"):
-        rows = [r for r in cal.bench()["rows"] if r["chip"] == chip and r["model"] == model_key
-                and r["num_gpu"] == gpus and r["lambda_precision"] == lp and r["version"] == version]
+        rows = _rows_by_run().get((chip, model_key, gpus, lp, version), [])
         if rows:
             values = [r["samples_per_s"] for r in rows]
             value = statistics.median(values)
@@ -156,6 +165,15 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
             return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
                               detail=detail, per_gpu_samples_per_s=value / gpus, batch=cal.per_gpu_batch(rows[0]))
     return None
+
+
+@cache
+def _rows_by_run() -> dict[tuple[str, str, int, str, str], list[dict]]:
+    """Lambda's rows by (chip, model, GPU count, Lambda precision, version), in the file's order."""
+    out: dict[tuple[str, str, int, str, str], list[dict]] = {}
+    for r in cal.bench()["rows"]:
+        out.setdefault((r["chip"], r["model"], r["num_gpu"], r["lambda_precision"], r["version"]), []).append(r)
+    return out
 
 
 def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughput:
