@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 
 FOLDER = "derived"
 PLAN_CATEGORIES = tuple(c for c in CATEGORIES if c != "cooler")  # plans do not choose CPU coolers
-LEFT_OUT = frozenset({"notes", "field_src"})  # never read by the planner
+LEFT_OUT: set[str] = {"notes", "field_src"}  # never read by the planner
 GPU_CHIPS_FILE = "gpu_chips.jsonl"
 
 

@@ -42,7 +42,10 @@ def write(path: Path, parts: Iterable[Part], locations: Mapping[str, Location] |
     db = sqlite3.connect(path)
     db.executescript(SCHEMA)
     files: dict[str, int] = {}
-    part_rows, norms, keys, words = [], [], [], []
+    part_rows: list[tuple[object, ...]] = []
+    norms: list[tuple[str, int]] = []
+    keys: list[tuple[str, int]] = []
+    words: list[tuple[str, int]] = []
     for n, p in enumerate(parts):
         category = p.id.split("/", 1)[0]
         chip = int(category == "gpu" and getattr(p, "chip_id", None) is None)
@@ -88,6 +91,7 @@ class SqlNameIndex(NameIndex):
 
     def __init__(self, db: sqlite3.Connection, category: str | None) -> None:
         self.db = db
+        self.args: tuple[str, ...]
         if category is None:
             self.where, self.args = "1", ()
         elif category == "gpu-chips":

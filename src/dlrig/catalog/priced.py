@@ -54,7 +54,7 @@ def price_lookup(catalog: CatalogQueries, book_name: str, fallback: bool) -> Pri
         own = book.price(part.id)
         if own is not None:
             return own, ""
-        if part.category == "gpu" or not others or anchor is None:
+        if isinstance(part, Gpu) or not others or anchor is None:
             return None
         found = [p for b in others if (p := b.price(part.id)) is not None]
         if not found:

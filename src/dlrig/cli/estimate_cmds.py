@@ -7,6 +7,7 @@ so the command line, the web API and build files describe one workload the same 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
@@ -15,6 +16,9 @@ from dlrig.cli.common import catalog, console, emit_json, given, handle_errors, 
 from dlrig.cli.progress import busy
 from dlrig.errors import BadInput
 from dlrig.workload_request import WorkloadRequest
+
+if TYPE_CHECKING:
+    from dlrig.workload.inference import InferenceEstimate
 
 H = WorkloadRequest.help
 CONFIG_HELP = "a Hugging Face config.json: estimate any transformer by its configuration"
@@ -103,7 +107,9 @@ def estimate(
         raise BadInput("give a build file, or --gpu NAME with --model")
     result = run(EstimateRequest(build=loaded, gpu=gpu, gpus=gpus, cpu_cores=cpu_cores, workload=workload,
                                  calibration=host_calibration(loaded, measured)), catalog())
-    if getattr(result, "placement", None) is not None:  # LLM inference
+    from dlrig.workload.inference import InferenceEstimate
+
+    if isinstance(result, InferenceEstimate):  # LLM inference
         _inference(result, as_json, plot)
         return
     if plot is not None:
@@ -139,7 +145,7 @@ def _cpu_only(build: object, gpu: str | None, workload: dict, cores: int | None,
     view(console(), result)
 
 
-def _inference(result: object, as_json: bool, plot: Path | None) -> None:
+def _inference(result: InferenceEstimate, as_json: bool, plot: Path | None) -> None:
     if plot is not None:
         raise BadInput("--plot draws training estimates; an inference estimate has no chart yet")
     if as_json:
@@ -148,7 +154,7 @@ def _inference(result: object, as_json: bool, plot: Path | None) -> None:
         from dlrig.render.inference import render_inference
 
         render_inference(result, console())
-    if not result.placement.fits:  # type: ignore[attr-defined]
+    if not result.placement.fits:
         raise typer.Exit(1)  # the answer is "no": it does not fit
 
 

@@ -58,6 +58,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
+    from dlrig.catalog.models import Precision
     from dlrig.workload.zoo import ModelSpec
 
 DATA = Path(__file__).parent / "data" / "lambda_bench.json"
@@ -293,7 +294,7 @@ def calibration_points(family: str, precision_class: PrecisionClass,
 def activation_bytes_for_fit(model: ModelSpec, precision_class: PrecisionClass, seq: int | None) -> float:
     from dlrig.workload.memory import MemoryRequest, activation_bytes_per_sample
 
-    precision = "bf16" if precision_class == "16-bit" else "fp32"
+    precision: Precision = "bf16" if precision_class == "16-bit" else "fp32"
     return activation_bytes_per_sample(model, MemoryRequest(precision=precision, batch=1, seq=seq,
                                                             attention="eager"))
 
