@@ -66,8 +66,8 @@ def diagnose(search: Search, cands: Candidates, model: PlanModel | None) -> Infe
                                             "GPU(s) alone", field="weights"))
     elif not cands.options:
         card, n, r = max(fastest, key=lambda x: x[2].judged(t.basis) or 0.0)
-        causes.append(Cause("INFER-SPEED", f"no GPU option reaches {t.describe()}: the fastest is "
-                                           f"{_option_text(card, n, r)}", field="tokens_per_s"))
+        causes.append(Cause("INFER-SPEED", f"the fastest GPU option is {_option_text(card, n, r)}",
+                            field="tokens_per_s"))
     else:
         if budget is not None:
             sel, model, _ = cheapest(search, cands, None, model)
@@ -141,7 +141,7 @@ def _again(search: Search, w: WorkloadRequest, field: str, change: str) -> Advic
                                                     f"{sel.option.gpu.name}, "
                                                     f"{_speed_text(s.tokens_per_s, s.tokens_per_s_range)}",
                           field=field, tokens_per_s=s.tokens_per_s, total_usd=c.total_usd)
-        return Advice(f"INFER-{field.upper()}", f"{change} {len(found)} card(s) meet the target, but no "
+        return Advice(f"INFER-{field.upper()}", f"{change} {len(found)} card option(s) meet the target, but no "
                                                 "checker-clean build within the budget", field=field)
     fast = options_for(again.cards, again.rates, counts, None)
     if not fast:
