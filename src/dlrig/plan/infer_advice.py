@@ -97,9 +97,9 @@ def _best_reachable(search: Search, fastest: list[tuple[Priced, int, Rate]], bud
     judged = s.tokens_per_s_range[0] if t.basis == "low" else s.tokens_per_s
     given = search.req.budget_usd
     where = f"within the budget of {usd(given)}" if given is not None else "in the price book"
-    return [Advice("BEST-REACHABLE", f"the fastest build {where}: {usd(c.total_usd)} with {sel.option.count} x "
-                                     f"{sel.option.gpu.name}, {_speed_text(s.tokens_per_s, s.tokens_per_s_range)}",
-                   field="tokens_per_s", tokens_per_s=judged, total_usd=c.total_usd)]
+    text = (f"the fastest checker-clean build {where}: {usd(c.total_usd)} with {sel.option.count} x "
+            f"{sel.option.gpu.name}, {_speed_text(s.tokens_per_s, s.tokens_per_s_range)}")
+    return [Advice("BEST-REACHABLE", text, field="tokens_per_s", tokens_per_s=judged, total_usd=c.total_usd)]
 
 
 def _other_requests(search: Search) -> list[Advice]:
@@ -141,8 +141,10 @@ def _again(search: Search, w: WorkloadRequest, field: str, change: str) -> Advic
                                                     f"{sel.option.gpu.name}, "
                                                     f"{_speed_text(s.tokens_per_s, s.tokens_per_s_range)}",
                           field=field, tokens_per_s=s.tokens_per_s, total_usd=c.total_usd)
-        return Advice(f"INFER-{field.upper()}", f"{change} {len(found)} card option(s) meet the target, but no "
-                                                "checker-clean build within the budget", field=field)
+        within = " within the budget" if again.req.budget_usd is not None else ""
+        return Advice(f"INFER-{field.upper()}", f"{change} {len(found)} card option(s) meet the target, but none "
+                                                f"has a checker-clean build{within} (PSU, wall circuit, slots, case)",
+                      field=field)
     fast = options_for(again.cards, again.rates, counts, None)
     if not fast:
         return None
