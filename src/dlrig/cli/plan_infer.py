@@ -30,8 +30,9 @@ def infer_options(infer: bool, inference: dict[str, Any], training: dict[str, An
         raise BadInput("--infer plans a language model: add --model (dlrig models lists them)", field="model")
     if inference.get("tokens_per_s") is None:
         raise BadInput("--infer needs a target: --tokens-per-s N (generated tokens per second)", field="tokens_per_s")
-    fields = {k: v for k, v in inference.items() if k in ("weights", "kv_cache", "split")}
-    return WorkloadRequest(model=model, precision=precision, infer=True, seq=seq, batch=batch, **fields)
+    fields = {k: v for k, v in {**inference, "precision": precision, "seq": seq, "batch": batch}.items()
+              if k in ("weights", "kv_cache", "split", "precision", "seq", "batch") and v is not None}
+    return WorkloadRequest(model=model, infer=True, **fields)  # only what was given: the build file's workload
 
 
 def plan_infer(req: Any, tokens_per_s: float | None, basis: str, out: Path | None, as_json: bool,
