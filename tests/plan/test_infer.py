@@ -131,3 +131,11 @@ def test_rates_are_shared_by_cards_with_the_same_figures(catalog) -> None:  # ty
     assert rates.of(gpu, 1) is rates.of(renamed, 1)
     direct = estimate_inference(spec, [gpu])
     assert direct.speed is not None and rates.of(gpu, 1).tokens_per_s == direct.speed.tokens_per_s
+
+
+def test_a_market_with_no_card_that_runs_it_today_says_so(catalog) -> None:  # type: ignore[no-untyped-def]
+    """The seed post's 2015 cards (Maxwell, Kepler) are set aside by today's framework builds."""
+    with pytest.raises(InferInfeasible) as info:
+        plan_inference(PlanRequest(workload=LLAMA_8B, prices="seed-2015"), InferTarget(5.0), catalog)
+    cause = info.value.causes[0]
+    assert cause.code == "INFER-NO-CARDS" and cause.field == "prices" and "software-" in cause.message

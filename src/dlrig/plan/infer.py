@@ -249,6 +249,10 @@ class Rates:
         self.spec = spec
         self._cache: dict[tuple[Any, ...], Rate] = {}
 
+    @property
+    def worked_out(self) -> int:
+        return len(self._cache)
+
     def of(self, gpu: Gpu, count: int) -> Rate:
         key = (*(getattr(gpu, f, None) for f in _FIGURES), count)
         if key not in self._cache:
@@ -285,34 +289,32 @@ def usable_cards(cards: Iterable[Priced], need: Any) -> tuple[list[Priced], list
     return ok, out
 
 
-def options_for(cards: Iterable[Priced], rates: Rates, counts: Sequence[int], target: InferTarget | None
-                ) -> list[tuple[Priced, int, Rate]]:
-    """Per card, the smallest count that fits and meets ``target``; with no target, the count
-    with the highest judged speed (the fastest the card can do)."""
+def options_for(cards: Iterable[Priced], rates: Rates, counts: Sequence[int], target: InferTarget | None,
+                basis: str = DEFAULT_BASIS) -> list[tuple[Priced, int, Rate]]:
+    """With a target: per card, the smallest count that fits and meets it (judged at its basis).
+    Without: every count that could be the best buy at some budget: a layer split's smallest
+    count that fits (more of the same card is dearer and slower), a tensor split's each count
+    that is faster than the smaller ones (judged at ``basis``)."""
     out = []
-    basis = target.basis if target else DEFAULT_BASIS
+    basis = target.basis if target else basis
     for card in cards:
         g: Gpu = card.part  # type: ignore[assignment]
         if g.dual_gpu:  # a two-GPU board: llama.cpp sees two devices; not modelled here
             continue
-        best: tuple[int, Rate] | None = None
+        fastest = 0.0
         for n in counts:
             r = rates.of(g, n)
             speed = r.judged(basis)
             if speed is None:
                 continue
-            if target is not None:
-                if speed >= target.tokens_per_s:
-                    best = (n, r)
-                    break
-                if rates.spec.split == "layer":
-                    break  # fits but too slow: a layer split only slows down with more cards
-            elif best is None or speed > (best[1].judged(basis) or 0):
-                best = (n, r)
-            elif rates.spec.split == "layer":
-                break  # a layer split only slows down with more cards once it fits
-        if best is not None:
-            out.append((card, *best))
+            if target is not None and speed >= target.tokens_per_s:
+                out.append((card, n, r))
+                break
+            if target is None and speed > fastest:
+                out.append((card, n, r))
+                fastest = speed
+            if rates.spec.split == "layer":
+                break  # once it fits, more cards in a layer split are dearer and slower
     return out
 
 
@@ -415,7 +417,7 @@ def plan_inference(req: PlanRequest, target: InferTarget, catalog: CatalogQuerie
     report = check_build(best.build, req.region)
     stats = {"cards_priced": len(search.full.gpus), "cards_usable": len(search.cards),
              "excluded": len(search.excluded), "options_meeting_target": len(found),
-             "options_after_pruning": len(cands.options), "rates_worked_out": len(search.rates._cache),
+             "rates_worked_out": search.rates.worked_out,
              "solves": model.solves, "cuts": model.cuts, "status": res.status}
     return InferPlan(request=search.req, target=target, best=best, alternatives=alts, findings=report.findings,
                      excluded=tuple(search.excluded), optimal=res.optimal,
@@ -436,7 +438,7 @@ def option_table(found: Sequence[tuple[Priced, int, Rate]], limit: int = 10) -> 
 def fastest_cheaper(search: Search, best: Selection) -> Choice | None:
     """The fastest checker-clean build that costs less than ``best`` (it misses the target): what
     the money saved would give up."""
-    fast = options_for(search.cards, search.rates, search.req.counts(), None)
+    fast = options_for(search.cards, search.rates, search.req.counts(), None, search.target.basis)
     cands = as_candidates(search.full, fast, search.target.basis, wall_limit_w(search.req))
     if not cands.options:
         return None

@@ -1,6 +1,7 @@
 """Why no build meets an inference target, and what would: each piece of advice evaluated.
 
-Causes (``dlrig.errors.Cause``, with the request field that binds): no usable card holds the
+Causes (``dlrig.errors.Cause``, with the request field that binds): no priced card can run the
+request today (``INFER-NO-CARDS``, dlrig.feasibility); no usable card holds the
 model on the GPUs alone (``INFER-MEMORY``); the fastest option is below the target
 (``INFER-SPEED``); the cheapest build that meets the target is over the budget (``BUDGET``);
 no checker-clean platform for any option (``INFER-PLATFORM``). Advice (:class:`Advice`): the
@@ -59,9 +60,16 @@ def diagnose(search: Search, cands: Candidates, model: PlanModel | None) -> Infe
     req, t, spec = search.req, search.target, search.spec
     what = f"{spec.model.key} ({spec.weights.key} weights, {spec.context:,}-token context)"
     budget = budget_cents(req)
-    fastest = options_for(search.cards, search.rates, req.counts(), None)
+    fastest = options_for(search.cards, search.rates, req.counts(), None, t.basis)
     causes: list[Cause] = []
-    if not fastest:
+    if not search.cards:
+        from dlrig.feasibility import summary
+
+        why = ", ".join(f"{code} {n}" for code, n in summary(search.excluded).items())
+        causes.append(Cause("INFER-NO-CARDS", f"none of the {len(search.full.gpus)} priced cards in {req.prices} can "
+                                              f"run it today ({why or 'none priced'}; dlrig.feasibility)",
+                            field="prices"))
+    elif not fastest:
         causes.append(Cause("INFER-MEMORY", f"no usable priced card holds {what} on {_counts_text(req.counts())} "
                                             "GPU(s) alone", field="weights"))
     elif not cands.options:
@@ -145,7 +153,7 @@ def _again(search: Search, w: WorkloadRequest, field: str, change: str) -> Advic
         return Advice(f"INFER-{field.upper()}", f"{change} {len(found)} card option(s) meet the target, but none "
                                                 f"has a checker-clean build{within} (PSU, wall circuit, slots, case)",
                       field=field)
-    fast = options_for(again.cards, again.rates, counts, None)
+    fast = options_for(again.cards, again.rates, counts, None, t.basis)
     if not fast:
         return None
     card, n, r = max(fast, key=lambda x: x[2].judged(t.basis) or 0.0)

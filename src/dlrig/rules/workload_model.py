@@ -90,7 +90,7 @@ def _estimate(build: Build) -> Modelled:
     if not names_model(build):
         return Modelled(None, "needs GPUs and a workload that names its model")
     if is_inference(build):
-        return Modelled(None, "an inference workload: no training rate or data pipeline to judge")
+        return Modelled(None, "an LLM inference workload: no training rate or data pipeline to judge")
     try:
         assert build.workload is not None  # names_model
         return Modelled(estimate(build.workload, machine_from_build(build)))
