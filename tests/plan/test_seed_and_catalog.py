@@ -190,9 +190,12 @@ def test_a_bf16_plan_uses_only_cards_that_run_bf16(small_catalog: Catalog) -> No
 
 @pytest.mark.parametrize("form", ["sxm", "other"])
 def test_server_modules_are_not_planned_as_pcie_cards(form: str) -> None:
-    from dlrig.plan.candidates import _category_reject
+    from dlrig.feasibility import check
+    from dlrig.plan.candidates import plan_need
     from dlrig.rules import samples as s
 
     module = s.RTX_6000_ADA.model_copy(update={"form": form})
-    assert "not a PCIe card" in (_category_reject(module, PlanRequest(), forced=False) or "")
-    assert _category_reject(s.RTX_6000_ADA, PlanRequest(), forced=False) is None
+    need = plan_need(PlanRequest(precision="bf16"), None)
+    found = check(module, need)
+    assert found is not None and found.code == "form-module"
+    assert check(s.RTX_6000_ADA, need) is None

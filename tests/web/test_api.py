@@ -239,7 +239,7 @@ def test_plan_api_and_page_take_a_fine_tuning_recipe_like_the_cli(client: TestCl
                                        "batch": "1", "seq": "2048", "qlora": "on", "alternatives": "0"})
     assert page.status_code == 200, page.text
     assert 'id="build"' in page.text and 'name="qlora" value="on" checked' in page.text
-    assert "llama-3-8b at bf16, QLoRA, sequence 2048" in page.text  # the recipe reached the plan
+    assert "llama-3-8b at bf16, QLoRA, full recomputation, sequence 2048" in page.text  # the recipe (and its defaults) reached the plan
 
 
 @pytest.mark.parametrize(("url", "params", "status", "words"), [

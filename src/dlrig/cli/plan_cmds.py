@@ -53,6 +53,9 @@ def plan(
     time_limit: float = typer.Option(20.0, "--time-limit", help="solver time limit, s"),
     out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    explain: bool = typer.Option(False, "--explain", help="list each GPU left out, with its reason"),
+    minimal: bool = typer.Option(False, "--minimal",
+                                 help="the cheapest build that passes check, not the recommended one"),
     plot: Path | None = typer.Option(None, "--plot", help="with --frontier: write the chart (SVG or PNG)"),
 ) -> None:
     """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
@@ -72,16 +75,16 @@ def plan(
                       price_fallback=price_fallback, region=region, tax_rate=tax_rate, include=tuple(include),
                       exclude=tuple(exclude), form_factor=form_factor, single_psu=single_psu,
                       max_power_w=max_power_w, min_storage_gb=storage_gb, alternatives=alternatives,
-                      time_limit_s=time_limit)
+                      time_limit_s=time_limit, minimal=minimal)
     if frontier:
         _frontier(req, as_json, plot)
         return
     if plot is not None:
         raise BadInput("--plot draws the frontier: add --frontier")
-    _plan(req, boxes, out, as_json)
+    _plan(req, boxes, out, as_json, explain)
 
 
-def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
+def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool, explain: bool = False) -> None:
     from dlrig.services.plan import plan as run
 
     if out is not None:
@@ -98,7 +101,7 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
     else:
         from dlrig.render.plan import render_plan
 
-        render_plan(result.plan, result.boxes, console())
+        render_plan(result.plan, result.boxes, console(), explain)
 
 
 def _write(plan: Any, out: Path, cat: Any) -> None:

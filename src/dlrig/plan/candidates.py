@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, PriceBookInfo, Psu, Storage
 from dlrig.catalog.priced import Priced
 from dlrig.errors import BadInput, Infeasible
+from dlrig.feasibility import Exclusion, Need, gpus_per_board, partition
 from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
@@ -64,7 +65,7 @@ class GpuOption:
 
     @property
     def gpus(self) -> int:
-        return self.count * (2 if self.gpu.dual_gpu else 1)
+        return self.count * gpus_per_board(self.gpu)
 
     @property
     def vram_total_gb(self) -> float:
@@ -82,6 +83,8 @@ class Candidates:
     dropped: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> why -> count
     pruned: dict[str, int] = field(default_factory=dict)  # category -> dominated parts removed
     borrowed_prices: int = 0
+    excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request (dlrig.feasibility)
+    need: Need | None = None  # what the request needs of a GPU
 
     def of(self, category: str) -> tuple[Priced, ...]:
         return self.gpus if category == "gpu" else self.platform[category]
@@ -118,13 +121,46 @@ def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Can
         rows = _gather_category(catalog, cat, req, included.get(cat), tally, year)
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
-    gpus = platform.pop("gpu")
+    market = catalog.book_info(req.prices)
+    gpus, excluded, need = feasible_gpus(platform.pop("gpu"), req, market, tally)
     platform["motherboard"] = _boards_for(included, platform["motherboard"], tally)
-    options, unit, source, precision = gpu_options(gpus, req, tally, catalog.book_info(req.prices))
+    options, unit, source, precision = gpu_options(gpus, req, tally, market)
     _require_nonempty(platform, gpus, options, tally, req)
     return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
                       throughput_source=source, precision=precision, dropped=tally.dropped,
-                      borrowed_prices=borrowed)
+                      borrowed_prices=borrowed, excluded=excluded, need=need)
+
+
+def plan_need(req: PlanRequest, market: PriceBookInfo | None) -> Need:
+    """What the request needs of a GPU in a desktop build (dlrig.feasibility): the workload's
+    compute precision (else the comparison precision), today's software (the market's own time
+    for a market before tensor cores), and a card for a desk, not a server module."""
+    from dlrig.defaults import feasibility_need
+
+    w = req.workload
+    if w is None:
+        return feasibility_need(comparison_at(req, market), market, "desktop")
+    from dlrig.workload.estimate import default_precision
+    from dlrig.workload.fit_defaults import compute_precision
+    from dlrig.workload.zoo import get_model
+
+    model = get_model(w.model)
+    precision = compute_precision(w, model, "infer" if w.infer else "train", default_precision(model))
+    return feasibility_need(precision, market, "desktop")
+
+
+def feasible_gpus(gpus: Iterable[Priced], req: PlanRequest, market: PriceBookInfo | None, tally: _Tally
+                  ) -> tuple[tuple[Priced, ...], tuple[Exclusion, ...], Need]:
+    """The priced cards that can run the request, and one Exclusion (code, reason) per card that
+    cannot: a plan never offers a card without the precision in hardware, without framework
+    support, or a server module or passive card in a desktop build."""
+    rows = list(gpus)
+    need = plan_need(req, market)
+    ok, excluded = partition([r.part for r in rows], need)  # type: ignore[misc]
+    keep = {id(g) for g in ok}
+    for e in excluded:
+        tally.drop("gpu", f"cannot run the request ({e.code})")
+    return tuple(r for r in rows if id(r.part) in keep), tuple(excluded), need
 
 
 def _boards_for(included: dict[str, Part], boards: tuple[Priced, ...], tally: _Tally) -> tuple[Priced, ...]:
@@ -185,8 +221,6 @@ def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
 
 
 def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
-    if isinstance(part, Gpu) and part.form in ("sxm", "other"):
-        return "a server module (SXM or OAM), not a PCIe card"
     if isinstance(part, Motherboard) and req.form_factor and not forced:
         from dlrig.rules.physical import _form
 
@@ -212,7 +246,7 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, tally: _Tally, market:
     rate = _rate_fn(req, market)
     options = []
     for card in gpus:
-        per_board = 2 if card.part.dual_gpu else 1  # type: ignore[attr-defined]  # K80: two GPUs a board
+        per_board = gpus_per_board(card.part)  # type: ignore[arg-type]  # K80: two GPUs a board
         for gpus_n in req.counts():
             if gpus_n % per_board:
                 continue

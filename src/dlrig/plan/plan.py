@@ -18,6 +18,7 @@ from dlrig.catalog.models import Gpu, Part
 from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
 from dlrig.errors import BadInput, Infeasible
+from dlrig.feasibility import Exclusion, summary
 from dlrig.plan import candidates as cn
 from dlrig.plan import explain as ex
 from dlrig.plan import model as md
@@ -29,6 +30,7 @@ from dlrig.rules.base import Finding
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries as Catalog
+    from dlrig.workload.fit_defaults import Assumption
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class Plan:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
     stats: dict[str, Any]
+    excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request, with code and reason
+    assumptions: tuple[Assumption, ...] = ()  # the workload's defaults (dlrig.plan.recipe)
 
     def price_book(self) -> PriceBook:
         """The prices this plan paid, borrowed ones included, as a book a build file can name."""
@@ -82,7 +86,14 @@ class Plan:
             "prices": [{"part": p.part.name, "usd": p.usd, "date": p.price.date.isoformat(),
                         "source": p.price.source, "note": p.price_note or None} for p in _priced(self.selection)],
             "notes": list(self.notes), "stats": self.stats,
+            "excluded": excluded_json(self.excluded),
+            "assumptions": [a.to_json() for a in self.assumptions],
         }
+
+
+def excluded_json(excluded: tuple[Exclusion, ...]) -> dict[str, Any]:
+    """The cards left out because they cannot run the request: a count per code, and each card."""
+    return {"by_code": summary(excluded), "gpus": [e.to_json() for e in excluded]}
 
 
 def file_build(build: Build, catalog: Catalog) -> Build:
@@ -133,9 +144,17 @@ def budget_cents(req: PlanRequest) -> int | None:
     return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
 
 
+def prepared(req: PlanRequest, catalog: Catalog) -> tuple[PlanRequest, tuple[Assumption, ...]]:
+    """The request validated, with the workload's defaults laid over it (dlrig.plan.recipe)."""
+    from dlrig.plan.recipe import with_defaults
+
+    validate(req)
+    return with_defaults(req, catalog.book_info(req.prices))
+
+
 def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     """The best checker-clean build for the request (module docstring); Infeasible when none."""
-    validate(req)
+    req, assumptions = prepared(req, catalog)
     full, cands = candidates_for(req, catalog)
     start = time.perf_counter()
     model = PlanModel(cands, req)
@@ -153,7 +172,8 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
                 throughput_unit=cands.throughput_unit, throughput_source=cands.throughput_source,
                 optimal=res.optimal, solve_ms=res.solve_ms, why=ex.explain(sel, cands, req, req.objective),
                 alternatives=alts, findings=report.findings, notes=_notes(req, sel, cands, res),
-                stats=_stats(full, cands, res))
+                stats=_stats(full, cands, res), excluded=full.excluded,
+                assumptions=assumptions)
 
 
 def alternatives(req: PlanRequest, cands: Candidates, best: Selection, model: PlanModel | None = None

@@ -63,6 +63,7 @@ class PlanRequest:
     min_storage_gb: float = DEFAULT_STORAGE_GB
     alternatives: int = DEFAULT_ALTERNATIVES
     time_limit_s: float = SOLVE_TIME_LIMIT_S
+    minimal: bool = False  # the cheapest build that passes check, not the recommended one (docs/plan.md)
 
     def counts(self) -> tuple[int, ...]:
         lo = self.gpus_min if self.gpus_min is not None else 1
