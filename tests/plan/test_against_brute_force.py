@@ -113,3 +113,23 @@ def test_a_workstation_board_goes_in_an_e_atx_case(tmp_path) -> None:  # type: i
     expected = brute.best(brute.feasible(full, req), "max-throughput")
     assert expected is not None and expected.parts["motherboard"].part.form_factor == "SSI CEB"
     assert _score(plan(req, catalog).selection) == _score(expected)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@pytest.mark.parametrize("budget", (None, 4000.0, 2500.0))
+def test_end_to_end_objective_matches_brute_force(small_catalog: Catalog, objective: str,
+                                                  budget: float | None) -> None:
+    """With a workload the objective is the build's end-to-end throughput (storage, CPU decode,
+    PCIe copy, GPU compute), which brute force takes from dlrig estimate on each whole build."""
+    from dlrig.workload_request import WorkloadRequest
+
+    req = PlanRequest(prices=BOOK, workload=WorkloadRequest(model="resnet50", precision="fp16"), gpus_min=1,
+                      gpus_max=3, region="us-240v", alternatives=0, objective=objective,  # type: ignore[arg-type]
+                      budget_usd=budget)
+    full, pruned = candidates_for(req, small_catalog)
+    expected = brute.best(brute.feasible(full, req), objective, budget_cents(req))
+    assert expected is not None
+    got = plan(req, small_catalog)
+    assert got.optimal
+    assert _score(got.selection) == _score(expected)
+    assert got.throughput == pytest.approx(expected.throughput, rel=1e-9)

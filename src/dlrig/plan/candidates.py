@@ -345,9 +345,9 @@ def _unit(req: PlanRequest, market: PriceBookInfo | None) -> tuple[str, str, str
     w = req.workload
     if w is None:
         precision = comparison_at(req, market)
-        return (f"peak {precision} TFLOPS", f"no model given: GPUs compared on dense peak {precision} "
-                "FLOP/s (the price book's quoted figure where it quotes one), times the count, no scaling "
-                "losses", precision)
+        return (f"peak {precision} TFLOPS", f"no model given: the objective is a proxy, the GPUs' dense peak "
+                f"{precision} FLOP/s (the price book's quoted figure where it quotes one), times the count, no "
+                "scaling losses and no data pipeline (give a model for the end-to-end estimate)", precision)
     from dlrig.workload.estimate import default_precision
     from dlrig.workload.zoo import get_model
 
@@ -356,8 +356,10 @@ def _unit(req: PlanRequest, market: PriceBookInfo | None) -> tuple[str, str, str
                                              (f"sharding {w.sharding}", w.sharding != "none"),
                                              (f"{w.recompute} recomputation", w.recompute != "none"),
                                              (f"sequence {w.seq}", w.seq is not None)) if on)
-    return ("samples/s", f"dlrig estimate's throughput for {w.model} at {precision}{recipe} (data-parallel "
-            "scaling on each card's own PCIe link; the data pipeline is not part of the objective)", precision)
+    return ("samples/s", f"dlrig estimate's end-to-end throughput for {w.model} at {precision}{recipe}: the "
+            "slowest of storage read, CPU decode, host-to-GPU copy and GPU compute (data-parallel scaling on "
+            "each card's PCIe link as the CPU's lanes give it), the number dlrig estimate prints for the build",
+            precision)
 
 
 def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Priced, ...],
@@ -387,6 +389,10 @@ def kit(p: Priced) -> MemoryKit:
 
 
 def psu(p: Priced) -> Psu:
+    return p.part  # type: ignore[return-value]
+
+
+def storage(p: Priced) -> Storage:
     return p.part  # type: ignore[return-value]
 
 

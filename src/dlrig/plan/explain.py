@@ -80,8 +80,8 @@ def why_part(cat: str, sel: Selection, cands: Candidates, req: PlanRequest) -> s
 def why_gpu(sel: Selection, cands: Candidates, objective: str) -> str:
     o = sel.option
     unit = cands.throughput_unit
-    per_usd = o.throughput / sel.parts_usd * 1000
-    head = (f"GPU: {o.count} x {o.gpu.name} ({usd(o.card.usd)} each): {o.throughput:,.4g} {unit} "
+    per_usd = sel.throughput / sel.parts_usd * 1000
+    head = (f"GPU: {o.count} x {o.gpu.name} ({usd(o.card.usd)} each): {sel.throughput:,.4g} {unit} "
             f"for {usd(sel.parts_usd)} of parts ({per_usd:,.3g} per $1,000)")
     what = {"max-throughput": "the most throughput that meets the limits, then the least cost",
             "perf-per-dollar": "the most throughput per dollar of the whole build",

@@ -121,16 +121,34 @@ class Figures:
         return self._needs[key]
 
     # -- the platform floor ------------------------------------------------------------------------
-    def floors(self) -> list[int | None]:
-        """Each option's platform floor in cents (module docstring); None: in no build."""
+    def cpu_fits(self, k: int, count: int) -> bool:
+        """CPU row ``k`` has the cores and lanes ``count`` cards ask of it."""
+        return self.cores[k] >= MIN_CORES_PER_GPU * count and self.lanes[k] >= MIN_GOOD_LANES * count
+
+    def floors(self, subs: list[tuple[int, int, frozenset[int] | None, frozenset[int] | None]] | None = None
+               ) -> list[int | None]:
+        """Each choice's platform floor in cents (module docstring): (option, throughput, CPUs
+        allowed, drives allowed), None: in no build; without ``subs``, each option's."""
+        if subs is None:
+            subs = [(i, 0, None, None) for i in range(len(self.options))]
         memo: dict[tuple, int | None] = {}
+        by_cpu: dict[tuple[int, int], list[int | None]] = {}
+        drives = [r.cents for r in self.c.platform["storage"]]
         out = []
-        for f in self.options:
-            parts = (self._cheapest(memo, ("cpu+board", f.count, f.width), self._cpu_board, f),
-                     self._cheapest(memo, ("memory", f.vram), self._memory, f),
+        for i, _, cpus, allowed in subs:
+            f = self.options[i]
+            key = (f.count, f.width)
+            if key not in by_cpu:
+                by_cpu[key] = self._cpu_board(f)
+            pairs = by_cpu[key]
+            cpu_board = min((c for k, c in enumerate(pairs) if c is not None and (cpus is None or k in cpus)),
+                            default=None)
+            drive = min((c for k, c in enumerate(drives) if allowed is None or k in allowed), default=None)
+            parts = (cpu_board,
+                     self._cheapest(memo, ("memory", f.vram, f.count), self._memory, f),
                      self._cheapest(memo, ("psu", f.power, f.leads), self._psu, f),
                      self._cheapest(memo, ("case", f.length, f.count, f.width), self._case, f),
-                     self._storage)
+                     drive)
             out.append(None if None in parts else sum(parts))  # type: ignore[arg-type]
         return out
 
@@ -149,15 +167,17 @@ class Figures:
         """The price of the cheapest row of ``cat`` that ``fits``."""
         return next((cents for cents, k in self._by_cost[cat] if fits(k)), None)  # type: ignore[operator]
 
-    def _cpu_board(self, f: OptionFigures) -> int | None:
+    def _cpu_board(self, f: OptionFigures) -> list[int | None]:
+        """For each CPU row, the cheapest CPU + board with it: the CPU's cents and the cheapest
+        board of its socket with x16 slots and a placement for the cards (None: none)."""
         needs = self.needs(f.width, f.count)
-        cpus: dict[str, int] = {}  # socket -> the cheapest CPU with the cores and lanes
-        for cents, k in self._by_cost["cpu"]:
-            if self.cores[k] >= MIN_CORES_PER_GPU * f.count and self.lanes[k] >= MIN_GOOD_LANES * f.count:
-                cpus.setdefault(self.socket["cpu"][k], cents)
-        return min((cents + cpus[self.socket["motherboard"][k]] for cents, k in self._by_cost["motherboard"]
-                    if self.socket["motherboard"][k] in cpus and self.x16[k] >= f.count and needs[k] is not None),
-                   default=None)
+        boards: dict[str, int] = {}  # socket -> the cheapest board that seats the cards
+        for cents, k in self._by_cost["motherboard"]:
+            if self.x16[k] >= f.count and needs[k] is not None:
+                boards.setdefault(self.socket["motherboard"][k], cents)
+        rows = self.c.platform["cpu"]
+        return [rows[k].cents + boards[s] if self.cpu_fits(k, f.count) and (s := self.socket["cpu"][k]) in boards
+                else None for k in range(len(rows))]
 
     def _memory(self, f: OptionFigures) -> int | None:
         return self._first("memory", lambda k: self.ram[k] >= f.vram)
@@ -174,9 +194,6 @@ class Figures:
             return None
         return self._first("case", lambda k: self.openings[k] >= least and self.clearance[k] >= f.length)
 
-    @cached_property
-    def _storage(self) -> int | None:
-        return self._first("storage", lambda k: True)
 
 
 def leads_fit(need: tuple[int, int], pin8: int, pin6: int) -> bool:

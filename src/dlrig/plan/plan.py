@@ -58,6 +58,7 @@ class Plan:
     notes: tuple[str, ...]
     stats: dict[str, Any]
     excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request, with code and reason
+    throughput_range: tuple[float, float] | None = None
     assumptions: tuple[Assumption, ...] = ()  # the workload's defaults (dlrig.plan.recipe)
 
     def price_book(self) -> PriceBook:
@@ -76,8 +77,11 @@ class Plan:
             "total_usd": round(self.total_usd, 2), "parts_usd": round(self.parts_usd, 2),
             "optimal": self.optimal, "solve_ms": round(self.solve_ms, 1),
             "objective": self.request.objective,
+            "objective_measure": ("end-to-end estimated throughput (dlrig estimate on the build)"
+                                  if self.request.workload is not None else f"a proxy: {self.throughput_unit}"),
             "throughput": {"value": self.throughput, "unit": self.throughput_unit,
-                           "range": list(self.selection.option.throughput_range), "source": self.throughput_source},
+                           "range": list(self.throughput_range or self.selection.option.throughput_range),
+                           "source": self.throughput_source},
             "why": list(self.why),
             "alternatives": [{"build": build_document(to_build(a.selection, self.request)),
                               "total_usd": round(a.total_usd, 2), "throughput": a.selection.throughput,
@@ -164,16 +168,31 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
         raise diagnose(req, cands, res, model)
     sel = res.selection
     build = to_build(sel, req, name=f"plan-{req.objective}")
+    throughput, rng = _estimated(sel, build)
     report = check_build(build, req.region)
     alts = alternatives(req, cands, sel, model)
     parts_usd = sel.parts_usd
     return Plan(request=req, selection=sel, build=build, parts_usd=parts_usd,
-                total_usd=parts_usd * (1 + req.tax_rate), throughput=sel.throughput,
+                total_usd=parts_usd * (1 + req.tax_rate), throughput=throughput, throughput_range=rng,
                 throughput_unit=cands.throughput_unit, throughput_source=cands.throughput_source,
                 optimal=res.optimal, solve_ms=res.solve_ms, why=ex.explain(sel, cands, req, req.objective),
                 alternatives=alts, findings=report.findings, notes=_notes(req, sel, cands, res),
                 stats=_stats(full, cands, res), excluded=full.excluded,
                 assumptions=assumptions)
+
+
+def _estimated(sel: Selection, build: Build) -> tuple[float, tuple[float, float]]:
+    """The plan's throughput: with a workload, what dlrig estimate gives for the written build
+    (the solver's end-to-end figure is the same model; a disagreement over 1% is a bug)."""
+    from dlrig.plan.rates import estimated
+
+    got = estimated(build)
+    if got is None:
+        return sel.throughput, sel.option.throughput_range
+    if sel.e2e is not None and abs(got[0] - sel.e2e) > 0.01 * max(got[0], 1e-9):
+        raise AssertionError(f"the planner's end-to-end throughput {sel.e2e:.6g} disagrees with the estimate "
+                             f"{got[0]:.6g} for the same build")
+    return got
 
 
 def alternatives(req: PlanRequest, cands: Candidates, best: Selection, model: PlanModel | None = None

@@ -54,10 +54,10 @@ from typing import Any
 from dlrig.plan.candidates import Candidates
 from dlrig.plan.cpsat import cp_model
 from dlrig.plan.figures import DETTMERS, Figures, leads_fit
-from dlrig.plan.request import MAX_CUTS, MIN_CORES_PER_GPU, SOLVER_WORKERS, PlanRequest
+from dlrig.plan.rates import levels, rates
+from dlrig.plan.request import MAX_CUTS, SOLVER_WORKERS, PlanRequest
 from dlrig.plan.selection import Selection, SolveResult, throughput_scale, to_build, verdict
 from dlrig.rules.physical import _board_fits
-from dlrig.rules.platform import MIN_GOOD_LANES
 
 __all__ = ["PlanModel", "Selection", "SolveResult", "optimize", "throughput_scale", "to_build", "verdict"]
 
@@ -78,13 +78,18 @@ class PlanModel:
         self.c, self.req = cands, req
         self.f = Figures(cands, req)
         self.t_scale = throughput_scale(cands) if cands.options else 1
-        self.t = [round(o.throughput * self.t_scale) for o in cands.options]
-        self.cents = [o.cents for o in cands.options]
-        self.floor = self.f.floors()
-        self.option_index = {id(o): i for i, o in enumerate(cands.options)}
+        self.rates = rates(cands, req)
+        # the choices scanned: (option, throughput, CPUs allowed, drives allowed); with a workload
+        # one per level of the option's end-to-end throughput (dlrig.plan.rates), else one per option
+        self.subs: list[tuple[int, int, frozenset[int] | None, frozenset[int] | None]] = (
+            [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)]
+            if self.rates is None else levels(self.rates, self.t_scale))
+        self.t = [t for _, t, _, _ in self.subs]
+        self.cents = [cands.options[i].cents for i, _, _, _ in self.subs]
+        self.floor = self.f.floors(self.subs)
         self.row_index = {cat: {id(r): k for k, r in enumerate(rows)} for cat, rows in cands.platform.items()}
-        self.platforms: dict[int, Platform] = {}  # option -> its cheapest checker-clean platform
-        self.nogoods: dict[int, list[list[Any]]] = {}  # option -> platforms the checker rejected
+        self.platforms: dict[int, Platform] = {}  # choice -> its cheapest checker-clean platform
+        self.nogoods: dict[int, list[list[Any]]] = {}  # choice -> platforms the checker rejected
         self.cuts = self.solves = 0
         m = self.m = self.cp.CpModel()
         self.x = {cat: [m.NewBoolVar(f"{cat}{i}") for i in range(len(rows))] for cat, rows in cands.platform.items()}
@@ -133,12 +138,16 @@ class PlanModel:
                 if allowed and form not in allowed and not (form.startswith("SFX") and "ATX" in allowed):
                     m.Add(v + sum(psus) <= 1)
 
-    def _for_option(self, i: int) -> Any:
-        """The platform model with what GPU option ``i`` asks of it (module docstring)."""
+    def _for_option(self, j: int) -> Any:
+        """The platform model with what choice ``j`` (its GPU option, the CPUs and drives its
+        throughput level allows) asks of it (module docstring)."""
+        i, _, cpus, drives = self.subs[j]
         m, f, o = self.m.Clone(), self.f, self.f.options[i]
-        ruled_out = [v for cat, ok in (
+        ruled_out = [v for cat, allowed in (("cpu", cpus), ("storage", drives)) if allowed is not None
+                     for k, v in enumerate(self.x[cat]) if k not in allowed]
+        ruled_out += [v for cat, ok in (
             ("memory", lambda k: f.ram[k] >= o.vram),
-            ("cpu", lambda k: f.cores[k] >= MIN_CORES_PER_GPU * o.count and f.lanes[k] >= MIN_GOOD_LANES * o.count),
+            ("cpu", lambda k: f.cpu_fits(k, o.count)),
             ("case", lambda k: f.clearance[k] >= o.length),
             ("motherboard", lambda k: f.x16[k] >= o.count and f.needs(o.width, o.count)[k] is not None),
             ("psu", lambda k: leads_fit(o.leads[f.lead_index[k]], f.pin8[k], f.pin6[k])),
@@ -150,7 +159,7 @@ class PlanModel:
         cpu = self._sum("cpu", f.cpu_power)
         m.Add(DETTMERS.denominator * self._sum("psu", f.psu_watts) >= DETTMERS.numerator * (o.power + cpu))
         m.Add(o.power + cpu + f.rest <= self._sum("psu", f.psu_dc))
-        for lits in self.nogoods.get(i, []):
+        for lits in self.nogoods.get(j, []):
             m.AddBoolOr([v.Not() for v in lits])
         m.Minimize(self.cost)
         return m
@@ -171,24 +180,27 @@ class PlanModel:
             self.cuts += 1
         return Platform(None, False, "CUT-LIMIT")
 
-    def _solve(self, i: int, deadline: float) -> tuple[Selection | None, bool, str]:
+    def _solve(self, j: int, deadline: float) -> tuple[Selection | None, bool, str]:
         solver = self.cp.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
         p.num_workers = SOLVER_WORKERS
-        status = solver.Solve(self._for_option(i))
+        status = solver.Solve(self._for_option(j))
         self.solves += 1
         name = solver.StatusName(status)
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return None, status == self.cp.INFEASIBLE, name
-        parts = {cat: next(self.c.platform[cat][k] for k, v in enumerate(vs) if solver.BooleanValue(v))
-                 for cat, vs in self.x.items()}
-        return Selection(self.c.options[i], parts), status == self.cp.OPTIMAL, name
+        rows = {cat: next(k for k, v in enumerate(vs) if solver.BooleanValue(v)) for cat, vs in self.x.items()}
+        parts = {cat: self.c.platform[cat][k] for cat, k in rows.items()}
+        i = self.subs[j][0]
+        e2e = None if self.rates is None else self.rates.of(i, rows["cpu"], rows["storage"])
+        return Selection(self.c.options[i], parts, e2e), status == self.cp.OPTIMAL, name
 
     # -- the questions ----------------------------------------------------------------------------
     def t_int(self, sel: Selection) -> int:
-        """A build's throughput in the model's integer units."""
-        return self.t[self.option_index[id(sel.option)]]
+        """A build's throughput in the model's integer units (round is monotone, so the integer
+        of the slowest stage is the slowest stage's integer)."""
+        return round(sel.throughput * self.t_scale)
 
     def optimize(self, objective: str, budget_cents: int | None = None, forbid: Iterable[str] = (),
                  min_t_int: int | None = None) -> SolveResult:
@@ -200,7 +212,7 @@ class PlanModel:
         order = sorted((i for i, fl in enumerate(self.floor) if fl is not None
                         and (budget_cents is None or self.cents[i] + fl <= budget_cents)
                         and (min_t_int is None or self.t[i] >= min_t_int)
-                        and self.c.options[i].card.part.id not in banned),
+                        and self.c.options[self.subs[i][0]].card.part.id not in banned),
                        key=lambda i: _bound_key(objective, self.t[i], self.cents[i] + self.floor[i]))  # type: ignore[operator]
         best: tuple[int, int] | None = None  # (throughput, cost)
         found: Selection | None = None
@@ -215,8 +227,9 @@ class PlanModel:
             sel = got.selection
             if sel is None or (budget_cents is not None and sel.cents > budget_cents):
                 continue
-            if best is None or _better(objective, (self.t[i], sel.cents), best):
-                best, found = (self.t[i], sel.cents), sel
+            got_t = self.t_int(sel)  # at least the level's; more where the platform reaches a higher one
+            if best is None or _better(objective, (got_t, sel.cents), best):
+                best, found = (got_t, sel.cents), sel
         if found is not None:
             status = "OPTIMAL" if proven else "FEASIBLE"
         elif not proven and status != "CUT-LIMIT":

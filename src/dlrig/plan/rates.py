@@ -1,0 +1,132 @@
+"""The plan's objective with a workload: the build's end-to-end throughput, the number
+``dlrig estimate`` gives for the written build.
+
+The estimate's pipeline (dlrig.workload.pipeline) is storage read -> CPU decode -> host-to-GPU
+copy -> GPU compute, and a build trains at its slowest known stage. For a planned build every
+stage depends on the GPU option and on two platform parts only:
+
+- GPU compute and the host-to-GPU copy: the option (card, count) and each card's PCIe link, which
+  the CPU sets (its lanes shared out, the older of its and the card's generation:
+  ``dlrig.workload.estimate.cpu_link``);
+- CPU decode (CNNs read JPEGs): the CPU's cores;
+- storage read: the drive.
+
+So a build's throughput is min(R[option, cpu], S[drive]), with R the estimate itself run on the
+option with that CPU (no drive), and S the estimate's storage stage for that drive. An option's
+builds take only the values of that set; each value L is a *level*: the builds whose CPU has
+R >= L and whose drive has S >= L reach at least L. The solver treats each (option, level) as
+one choice with throughput L and the CPUs and drives allowed at it, so the throughput it
+maximises is the end-to-end one, exactly (dlrig.plan.solver). A drive whose speed the catalog
+does not give is, as in the estimate, not a stage (its rate unknown, never binding).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from dlrig.errors import BadInput
+from dlrig.plan import candidates as cn
+from dlrig.plan.candidates import Candidates
+from dlrig.plan.request import PlanRequest
+
+if TYPE_CHECKING:
+    from dlrig.build import Build
+    from dlrig.catalog.models import Gpu
+    from dlrig.workload_request import WorkloadRequest
+
+STORAGE_STAGE = "storage read"
+CPU_STAGE = "CPU JPEG decode + resize"
+
+
+@dataclass(frozen=True)
+class Rates:
+    """R[option][cpu row] and S[drive row] (None: unknown, not a stage) for one candidate table."""
+
+    by_cpu: tuple[tuple[float, ...], ...]
+    by_drive: tuple[float | None, ...]
+
+    def of(self, option: int, cpu: int, drive: int) -> float:
+        """The end-to-end throughput of the build with these rows."""
+        s = self.by_drive[drive]
+        r = self.by_cpu[option][cpu]
+        return r if s is None else min(r, s)
+
+
+def rates(cands: Candidates, req: PlanRequest) -> Rates | None:
+    """The stage rates of every option, CPU and drive (module docstring); None without a workload."""
+    w = req.workload
+    if w is None or not cands.options:
+        return None
+    cpus = [cn.cpu(r) for r in cands.platform["cpu"]]
+    memo: dict[tuple[str, int, float | None, int | None], tuple[float, bool]] = {}
+    by_cpu = []
+    for o in cands.options:
+        row = []
+        for cpu in cpus:
+            gpu_rate, decodes = _gpu_side(w, o.gpu, o.count, cpu, memo)
+            if decodes:
+                from dlrig.workload.pipeline import cpu_stage
+
+                decode = cpu_stage(cpu, o.count).supply_samples_per_s
+                gpu_rate = min(gpu_rate, decode) if decode else gpu_rate
+            row.append(gpu_rate)
+        by_cpu.append(tuple(row))
+    first = cands.options[0]
+    drives = tuple(_drive_rate(w, first.gpu, cn.storage(r)) for r in cands.platform["storage"])
+    return Rates(by_cpu=tuple(by_cpu), by_drive=drives)
+
+
+def _gpu_side(w: WorkloadRequest, gpu: Gpu, count: int, cpu: object,
+              memo: dict[tuple[str, int, float | None, int | None], tuple[float, bool]]) -> tuple[float, bool]:
+    """(the slowest of GPU compute and the host-to-GPU copy on this CPU's links, whether the
+    workload has a CPU decode stage)."""
+    from dlrig.workload.estimate import Machine, cpu_link, estimate
+
+    gen, lanes = cpu_link(cpu, gpu, count)  # type: ignore[arg-type]
+    key = (gpu.id, count, gen, lanes)
+    if key not in memo:
+        try:
+            e = estimate(w, Machine(gpu=gpu, gpus=count, pcie_gen=gen, pcie_lanes=lanes))
+        except BadInput:
+            memo[key] = (0.0, False)
+        else:
+            memo[key] = (e.pipeline.achieved_samples_per_s, any(s.name == CPU_STAGE for s in e.pipeline.stages))
+    return memo[key]
+
+
+def _drive_rate(w: WorkloadRequest, gpu: Gpu, drive: object) -> float | None:
+    from dlrig.workload.estimate import Machine, estimate
+
+    e = estimate(w, Machine(gpu=gpu, gpus=1, storage=(drive,)))  # type: ignore[arg-type]
+    return next((s.supply_samples_per_s for s in e.pipeline.stages if s.name == STORAGE_STAGE), None)
+
+
+def levels(r: Rates, scale: int) -> list[tuple[int, int, frozenset[int], frozenset[int]]]:
+    """Every (option, level in the model's integer units, CPUs allowed, drives allowed)."""
+    out = []
+    drive_t = [None if s is None else round(s * scale) for s in r.by_drive]
+    known = [s for s in drive_t if s is not None]
+    top_drive = max(known) if len(known) == len(drive_t) else None  # an unknown drive never binds
+    for i, row in enumerate(r.by_cpu):
+        cpu_t = [round(v * scale) for v in row]
+        top = max(cpu_t) if top_drive is None else min(max(cpu_t), top_drive)
+        values = sorted({v for v in (*cpu_t, *known) if 0 < v <= top}, reverse=True)
+        for level in values:
+            cpus = frozenset(k for k, v in enumerate(cpu_t) if v >= level)
+            drives = frozenset(k for k, v in enumerate(drive_t) if v is None or v >= level)
+            if cpus and drives:
+                out.append((i, level, cpus, drives))
+    return out
+
+
+def estimated(build: Build) -> tuple[float, tuple[float, float]] | None:
+    """What ``dlrig estimate`` says the written build trains at (samples/s, its range): the
+    slowest pipeline stage; None without a workload."""
+    if build.workload is None:
+        return None
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+
+    pl = estimate(request_from_build(build), machine_from_build(build)).pipeline
+    rate = pl.achieved_samples_per_s
+    return rate, pl.achieved_range or (rate, rate)
