@@ -27,7 +27,7 @@ from functools import cached_property
 from dlrig.plan import candidates as cn
 from dlrig.plan import model as md
 from dlrig.plan.candidates import Candidates, GpuOption
-from dlrig.plan.request import MIN_CORES_PER_GPU, PlanRequest
+from dlrig.plan.request import CHANNELS_UNKNOWN, PlanRequest
 from dlrig.power import REST_OF_SYSTEM_W
 from dlrig.rules.base import norm_token
 from dlrig.rules.physical import MAX_POSITIONS, _form
@@ -63,9 +63,10 @@ class OptionFigures:
     """One GPU option as the model sees it."""
 
     count: int
+    gpus: int  # GPUs (a dual-GPU board counts twice)
     width: int  # slot positions each card covers
     length: int  # tenths of a millimetre
-    vram: int  # tenths of a GB, one card's
+    vram: int  # tenths of a GB the RAM must hold: one card's (minimal), all the cards' (recommended)
     power: int  # tenths of a watt, all the cards' board power
     leads: tuple[tuple[int, int], ...]  # (8-pin leads, 6-pin inputs) for each PSU 12VHPWR count in ``hpwr``
 
@@ -74,13 +75,14 @@ class Figures:
     """The model's integers for one candidate table and request (see the module docstring)."""
 
     def __init__(self, cands: Candidates, req: PlanRequest) -> None:
-        self.c = cands
+        self.c, self.req = cands, req
         P = cands.platform
         limit = md.wall_limit_w(req)
         self.hpwr = tuple(sorted({cn.psu(r).connectors.pcie_12vhpwr for r in P["psu"]}))
         self.socket = {"cpu": [_socket_key(cn.cpu(r).socket) for r in P["cpu"]],
                        "motherboard": [_socket_key(cn.board(r).socket) for r in P["motherboard"]]}
         self.cores = [cn.cpu(r).cores or 0 for r in P["cpu"]]
+        self.channels = [cn.cpu(r).memory_channels or CHANNELS_UNKNOWN for r in P["cpu"]]
         self.lanes = [cn.cpu(r).pcie_lanes or 0 for r in P["cpu"]]
         self.cpu_power = [tenths(cn.cpu(r).tdp_w or 0, True) for r in P["cpu"]]
         self.cpu_max_ram = [tenths(cn.cpu(r).max_memory_gb or BIG_GB, False) for r in P["cpu"]]
@@ -109,8 +111,10 @@ class Figures:
 
     def _option(self, o: GpuOption) -> OptionFigures:
         g = o.gpu
-        return OptionFigures(count=o.count, width=width_positions(g) or 1, length=tenths(g.length_mm or 0, True),
-                             vram=tenths(g.vram_gb or 0, True), power=tenths((g.board_power_w or 0) * o.count, True),
+        ram = (g.vram_gb or 0) * (1 if self.req.minimal else o.count)  # RAM-VRAM, or all the cards' memory
+        return OptionFigures(count=o.count, gpus=o.gpus, width=width_positions(g) or 1,
+                             length=tenths(g.length_mm or 0, True), vram=tenths(ram, True),
+                             power=tenths((g.board_power_w or 0) * o.count, True),
                              leads=tuple(md.leads_needed(g, o.count, h) for h in self.hpwr))
 
     def needs(self, width: int, count: int) -> list[int | None]:
@@ -121,9 +125,9 @@ class Figures:
         return self._needs[key]
 
     # -- the platform floor ------------------------------------------------------------------------
-    def cpu_fits(self, k: int, count: int) -> bool:
-        """CPU row ``k`` has the cores and lanes ``count`` cards ask of it."""
-        return self.cores[k] >= MIN_CORES_PER_GPU * count and self.lanes[k] >= MIN_GOOD_LANES * count
+    def cpu_fits(self, k: int, f: OptionFigures) -> bool:
+        """CPU row ``k`` has the cores (per GPU) and lanes (per card) the option asks of it."""
+        return self.cores[k] >= self.req.cores_per_gpu() * f.gpus and self.lanes[k] >= MIN_GOOD_LANES * f.count
 
     def floors(self, subs: list[tuple[int, int, frozenset[int] | None, frozenset[int] | None]] | None = None
                ) -> list[int | None]:
@@ -176,7 +180,7 @@ class Figures:
             if self.x16[k] >= f.count and needs[k] is not None:
                 boards.setdefault(self.socket["motherboard"][k], cents)
         rows = self.c.platform["cpu"]
-        return [rows[k].cents + boards[s] if self.cpu_fits(k, f.count) and (s := self.socket["cpu"][k]) in boards
+        return [rows[k].cents + boards[s] if self.cpu_fits(k, f) and (s := self.socket["cpu"][k]) in boards
                 else None for k in range(len(rows))]
 
     def _memory(self, f: OptionFigures) -> int | None:

@@ -59,6 +59,7 @@ class Plan:
     stats: dict[str, Any]
     excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request, with code and reason
     throughput_range: tuple[float, float] | None = None
+    minimal_usd: float | None = None  # the same GPUs in the cheapest build that merely passes check
     assumptions: tuple[Assumption, ...] = ()  # the workload's defaults (dlrig.plan.recipe)
 
     def price_book(self) -> PriceBook:
@@ -91,8 +92,21 @@ class Plan:
                         "source": p.price.source, "note": p.price_note or None} for p in _priced(self.selection)],
             "notes": list(self.notes), "stats": self.stats,
             "excluded": excluded_json(self.excluded),
+            "recommended": None if self.request.minimal else {
+                "minimal_total_usd": None if self.minimal_usd is None else round(self.minimal_usd, 2),
+                "delta_usd": None if self.minimal_usd is None else round(self.total_usd - self.minimal_usd, 2),
+                "rules": list(RECOMMENDED_RULES)},
             "assumptions": [a.to_json() for a in self.assumptions],
         }
+
+
+RECOMMENDED_RULES = (
+    "RAM at least the GPUs' total memory",
+    "every memory channel of the CPU populated",
+    "at least 2 CPU cores per GPU",
+    "a CPU that decodes as fast as the GPUs compute (workloads that read images)",
+    "an SSD of at least the storage size",
+)
 
 
 def excluded_json(excluded: tuple[Exclusion, ...]) -> dict[str, Any]:
@@ -139,7 +153,7 @@ def resolve_includes(catalog: Catalog, names: tuple[str, ...]) -> dict[str, Part
 def candidates_for(req: PlanRequest, catalog: Catalog) -> tuple[Candidates, Candidates]:
     """(unpruned, pruned) candidate tables for a validated request."""
     full = gather(catalog, req, resolve_includes(catalog, req.include))
-    return full, prune(full, md.wall_limit_w(req))
+    return full, prune(full, md.wall_limit_w(req), speeds=req.workload is not None, channels=not req.minimal)
 
 
 def budget_cents(req: PlanRequest) -> int | None:
@@ -171,6 +185,7 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     throughput, rng = _estimated(sel, build)
     report = check_build(build, req.region)
     alts = alternatives(req, cands, sel, model)
+    minimal = None if req.minimal else minimal_for(req, cands, sel)
     parts_usd = sel.parts_usd
     return Plan(request=req, selection=sel, build=build, parts_usd=parts_usd,
                 total_usd=parts_usd * (1 + req.tax_rate), throughput=throughput, throughput_range=rng,
@@ -178,7 +193,15 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
                 optimal=res.optimal, solve_ms=res.solve_ms, why=ex.explain(sel, cands, req, req.objective),
                 alternatives=alts, findings=report.findings, notes=_notes(req, sel, cands, res),
                 stats=_stats(full, cands, res), excluded=full.excluded,
-                assumptions=assumptions)
+                assumptions=assumptions,
+                minimal_usd=None if minimal is None else minimal.parts_usd * (1 + req.tax_rate))
+
+
+def minimal_for(req: PlanRequest, cands: Candidates, sel: Selection) -> Selection | None:
+    """The same GPUs (card and count) in the cheapest build that merely passes the checker: what
+    the recommended build's rules cost beside it."""
+    only = replace(cands, options=(sel.option,))
+    return PlanModel(only, replace(req, minimal=True)).optimize("min-cost").selection
 
 
 def _estimated(sel: Selection, build: Build) -> tuple[float, tuple[float, float]]:

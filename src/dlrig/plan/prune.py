@@ -65,16 +65,21 @@ def _inf(x: float | None) -> float:
     return math.inf if x is None else x
 
 
-def prune(c: Candidates, wall_limit_w: float) -> Candidates:
-    """The candidate table without dominated parts (see the module docstring)."""
+def prune(c: Candidates, wall_limit_w: float, speeds: bool = True, channels: bool = True) -> Candidates:
+    """The candidate table without dominated parts (see the module docstring). ``speeds``: the
+    objective reads the drives' read rates (a workload's storage stage); ``channels``: a
+    recommended build fills the CPU's memory channels, so kits differ by their module count."""
     platform = {
         "cpu": _prune_cpus(c.platform["cpu"]),
         "motherboard": _prune_boards(c.platform["motherboard"]),
-        "memory": skyline(c.platform["memory"], lambda r: (norm_token(cn.kit(r).memory_type), cn.kit(r).total_gb),
+        # the module count is a group, not a dimension: fewer modules take fewer slots, but a
+        # recommended build fills every memory channel (a 4-module kit for a quad-channel CPU)
+        "memory": skyline(c.platform["memory"], lambda r: (norm_token(cn.kit(r).memory_type), cn.kit(r).total_gb,
+                                                           cn.kit(r).modules if channels else 0),
                           lambda r: (-r.usd, -(cn.kit(r).modules or 0))),
         "psu": _prune_psus(c.platform["psu"], wall_limit_w),
         "case": _prune_cases(c.platform["case"]),
-        "storage": skyline(c.platform["storage"], lambda r: 0, _drive_dims),
+        "storage": skyline(c.platform["storage"], lambda r: 0, _drive_dims if speeds else lambda r: (-r.usd,)),
     }
     gpus, options = _prune_gpus(c.gpus, c.options)
     pruned = {cat: len(c.platform[cat]) - len(rows) for cat, rows in platform.items()}

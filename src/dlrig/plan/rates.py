@@ -58,19 +58,21 @@ def rates(cands: Candidates, req: PlanRequest) -> Rates | None:
     w = req.workload
     if w is None or not cands.options:
         return None
+    from dlrig.workload.pipeline import cpu_stage
+
     cpus = [cn.cpu(r) for r in cands.platform["cpu"]]
-    memo: dict[tuple[str, int, float | None, int | None], tuple[float, bool]] = {}
+    memo: dict[tuple[str, int, float | None, int | None], tuple[float, float, bool]] = {}
     by_cpu = []
     for o in cands.options:
         row = []
         for cpu in cpus:
-            gpu_rate, decodes = _gpu_side(w, o.gpu, o.count, cpu, memo)
-            if decodes:
-                from dlrig.workload.pipeline import cpu_stage
-
-                decode = cpu_stage(cpu, o.count).supply_samples_per_s
-                gpu_rate = min(gpu_rate, decode) if decode else gpu_rate
-            row.append(gpu_rate)
+            rate, compute, decodes = _gpu_side(w, o.gpu, o.count, cpu, memo)
+            decode = cpu_stage(cpu, o.count).supply_samples_per_s if decodes else None
+            if decode is not None and not req.minimal and decode < compute:
+                rate = 0.0  # a recommended build's CPU decodes as fast as its GPUs compute: not with this one
+            elif decode is not None:
+                rate = min(rate, decode)
+            row.append(rate)
         by_cpu.append(tuple(row))
     first = cands.options[0]
     drives = tuple(_drive_rate(w, first.gpu, cn.storage(r)) for r in cands.platform["storage"])
@@ -78,9 +80,10 @@ def rates(cands: Candidates, req: PlanRequest) -> Rates | None:
 
 
 def _gpu_side(w: WorkloadRequest, gpu: Gpu, count: int, cpu: object,
-              memo: dict[tuple[str, int, float | None, int | None], tuple[float, bool]]) -> tuple[float, bool]:
-    """(the slowest of GPU compute and the host-to-GPU copy on this CPU's links, whether the
-    workload has a CPU decode stage)."""
+              memo: dict[tuple[str, int, float | None, int | None], tuple[float, float, bool]]
+              ) -> tuple[float, float, bool]:
+    """(the slowest of GPU compute and the host-to-GPU copy on this CPU's links, GPU compute alone,
+    whether the workload has a CPU decode stage)."""
     from dlrig.workload.estimate import Machine, cpu_link, estimate
 
     gen, lanes = cpu_link(cpu, gpu, count)  # type: ignore[arg-type]
@@ -89,9 +92,10 @@ def _gpu_side(w: WorkloadRequest, gpu: Gpu, count: int, cpu: object,
         try:
             e = estimate(w, Machine(gpu=gpu, gpus=count, pcie_gen=gen, pcie_lanes=lanes))
         except BadInput:
-            memo[key] = (0.0, False)
+            memo[key] = (0.0, 0.0, False)
         else:
-            memo[key] = (e.pipeline.achieved_samples_per_s, any(s.name == CPU_STAGE for s in e.pipeline.stages))
+            memo[key] = (e.pipeline.achieved_samples_per_s, e.throughput.samples_per_s,
+                         any(s.name == CPU_STAGE for s in e.pipeline.stages))
     return memo[key]
 
 
@@ -118,6 +122,21 @@ def levels(r: Rates, scale: int) -> list[tuple[int, int, frozenset[int], frozens
             if cpus and drives:
                 out.append((i, level, cpus, drives))
     return out
+
+
+def decode_short(build: Build) -> str | None:
+    """Why the build's CPU decodes slower than its GPUs compute (a recommended build's CPU keeps
+    up), or None: it keeps up, or the workload decodes nothing."""
+    if build.workload is None:
+        return None
+    from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
+
+    e = estimate(request_from_build(build), machine_from_build(build))
+    decode = next((s.supply_samples_per_s for s in e.pipeline.stages if s.name == CPU_STAGE), None)
+    if decode is None or decode >= e.throughput.samples_per_s:
+        return None
+    return (f"PLAN-DECODE: the CPU decodes {decode:,.0f} samples/s for GPUs that compute "
+            f"{e.throughput.samples_per_s:,.0f}")
 
 
 def estimated(build: Build) -> tuple[float, tuple[float, float]] | None:

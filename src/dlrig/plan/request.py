@@ -15,7 +15,7 @@ from dlrig.errors import BadInput
 
 # The checker's CPU-CORES-PER-GPU warns below 1 core per GPU; the planner asks for that much.
 # Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
-from dlrig.rules_of_thumb import MIN_CORES_PER_GPU  # noqa: F401  (the planner's modules read it here)
+from dlrig.rules_of_thumb import CHANNELS_UNKNOWN, MIN_CORES_PER_GPU, RECOMMENDED_CORES_PER_GPU  # noqa: F401
 from dlrig.workload_request import WorkloadRequest
 
 Objective = Literal["max-throughput", "perf-per-dollar", "min-cost"]
@@ -64,6 +64,10 @@ class PlanRequest:
     alternatives: int = DEFAULT_ALTERNATIVES
     time_limit_s: float = SOLVE_TIME_LIMIT_S
     minimal: bool = False  # the cheapest build that passes check, not the recommended one (docs/plan.md)
+
+    def cores_per_gpu(self) -> int:
+        """Cores the CPU needs per GPU: two in a recommended build, one in a minimal one."""
+        return MIN_CORES_PER_GPU if self.minimal else RECOMMENDED_CORES_PER_GPU
 
     def counts(self) -> tuple[int, ...]:
         lo = self.gpus_min if self.gpus_min is not None else 1

@@ -116,6 +116,11 @@ class PlanModel:
             m.Add(kits == self._where("motherboard", lambda i, t=t: f.board_type[i] == t))
             m.Add(kits <= self._where("cpu", lambda i, t=t: not f.cpu_types[i] or t in f.cpu_types[i]))
         ram = self._sum("memory", f.ram)
+        if not self.req.minimal:  # every memory channel of the CPU populated (dlrig.rules_of_thumb)
+            for c in set(f.channels):
+                uneven = [v for k, v in enumerate(self.x["memory"]) if f.modules[k] < c]
+                if uneven:
+                    m.Add(self._where("cpu", lambda k, c=c: f.channels[k] == c) + sum(uneven) <= 1)
         m.Add(self._sum("memory", f.modules) <= self._sum("motherboard", f.slots))
         m.Add(ram <= self._sum("motherboard", f.board_max_ram))
         m.Add(ram <= self._sum("cpu", f.cpu_max_ram))
@@ -147,7 +152,7 @@ class PlanModel:
                      for k, v in enumerate(self.x[cat]) if k not in allowed]
         ruled_out += [v for cat, ok in (
             ("memory", lambda k: f.ram[k] >= o.vram),
-            ("cpu", lambda k: f.cpu_fits(k, o.count)),
+            ("cpu", lambda k: f.cpu_fits(k, o)),
             ("case", lambda k: f.clearance[k] >= o.length),
             ("motherboard", lambda k: f.x16[k] >= o.count and f.needs(o.width, o.count)[k] is not None),
             ("psu", lambda k: leads_fit(o.leads[f.lead_index[k]], f.pin8[k], f.pin6[k])),
@@ -159,24 +164,31 @@ class PlanModel:
         cpu = self._sum("cpu", f.cpu_power)
         m.Add(DETTMERS.denominator * self._sum("psu", f.psu_watts) >= DETTMERS.numerator * (o.power + cpu))
         m.Add(o.power + cpu + f.rest <= self._sum("psu", f.psu_dc))
-        for lits in self.nogoods.get(j, []):
+        for lits in self.nogoods.get(i, []):
             m.AddBoolOr([v.Not() for v in lits])
         m.Minimize(self.cost)
         return m
 
-    def platform(self, i: int, deadline: float) -> Platform:
-        """Option ``i``'s cheapest platform that the checker accepts (solved once, then kept)."""
-        if i in self.platforms:
-            return self.platforms[i]
+    def platform(self, j: int, deadline: float) -> Platform:
+        """Choice ``j``'s cheapest platform that the checker accepts (solved once, then kept).
+        A rejected platform is cut off for every choice of the same GPU option (the checker's
+        verdict depends on the option and the parts, not on the throughput level), and where the
+        rule that failed reads only some of the parts (``CUT_SCOPE``), on those parts alone."""
+        if j in self.platforms:
+            return self.platforms[j]
         for _ in range(MAX_CUTS):
-            sel, proven, status = self._solve(i, deadline)
-            if sel is None or not verdict(sel, self.req):
+            sel, proven, status = self._solve(j, deadline)
+            why = [] if sel is None else verdict(sel, self.req)
+            if not why:
                 found = Platform(sel, proven, status)
                 if proven:
-                    self.platforms[i] = found
+                    self.platforms[j] = found
                 return found
-            self.nogoods.setdefault(i, []).append(
-                [self.x[cat][self.row_index[cat][id(part)]] for cat, part in sel.parts.items()])
+            assert sel is not None
+            scope = cut_scope(why)
+            self.nogoods.setdefault(self.subs[j][0], []).append(
+                [self.x[cat][self.row_index[cat][id(part)]] for cat, part in sel.parts.items()
+                 if scope is None or cat in scope])
             self.cuts += 1
         return Platform(None, False, "CUT-LIMIT")
 
@@ -237,6 +249,24 @@ class PlanModel:
         return SolveResult(selection=found, optimal=proven, status=status,
                            solve_ms=(time.perf_counter() - start) * 1000, cuts=self.cuts - cuts,
                            solves=self.solves - solves)
+
+
+# The platform parts a failed rule reads, beside the GPU option (dlrig.rules, dlrig.plan.model):
+# a build that keeps those parts fails it again, whatever the rest.
+CUT_SCOPE: dict[str, tuple[str, ...]] = {
+    "PCIE-LANES": ("cpu", "motherboard"),
+    "PLAN-CORES": ("cpu",),
+    "PLAN-DECODE": ("cpu",),
+    "PLAN-RAM": ("memory",),
+    "PLAN-CHANNELS": ("cpu", "memory"),
+}
+
+
+def cut_scope(why: list[str]) -> tuple[str, ...] | None:
+    """The fewest parts whose choice makes one of these verdicts ("CODE: message") fail; None: all."""
+    scopes = [CUT_SCOPE.get(w.split(":", 1)[0]) for w in why]
+    known = [sc for sc in scopes if sc is not None]
+    return min(known, key=len) if known else None
 
 
 def _bound_key(objective: str, t: int, cost: int) -> tuple[Any, ...]:

@@ -28,6 +28,7 @@ def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
     caveat = borrowed_caveat(sel, p.request.prices)
     if caveat:
         con.print(f"[bold]*[/bold] {caveat}")
+    _render_recommended(p, con)
     if p.assumptions:
         con.print("[bold]Workload[/bold]: " + "; ".join(a.text() for a in p.assumptions))
     con.print("[bold]Why[/bold]")
@@ -50,6 +51,15 @@ def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
     for n in p.notes:
         con.print(f"  - {n}")
     render_excluded(p.excluded, con, explain)
+
+
+def _render_recommended(p: Any, con: Any) -> None:
+    if p.minimal_usd is not None:
+        con.print(f"[bold]Recommended[/bold]: RAM >= the GPUs' memory in every channel, >= 2 cores per GPU, a CPU "
+                  f"that keeps up with decoding, an SSD: {usd(p.total_usd - p.minimal_usd)} more than the same GPUs "
+                  f"in the cheapest build that passes check ({usd(p.minimal_usd)}; --minimal plans that)")
+    elif p.request.minimal:
+        con.print("[bold]Minimal[/bold]: the cheapest build that passes check, without the recommended rules")
 
 
 def _render_boxes(p: Any, multi: Any, con: Any) -> None:
