@@ -120,7 +120,7 @@ def test_multibox_compares_one_box_with_two(small_catalog: Catalog) -> None:
     assert rows[-1].boxes == 2 and rows[-1].throughput >= one.throughput * 0.999
 
 
-RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
+RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; include a registered kit to use one"
 
 
 @pytest.mark.parametrize("objective", ["min-cost", "max-throughput", "perf-per-dollar"])

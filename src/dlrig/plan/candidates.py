@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, PriceBookInfo, Psu, Storage
 from dlrig.catalog.priced import Priced
-from dlrig.errors import BadInput, Infeasible
+from dlrig.errors import BadInput, Cause, Infeasible
 from dlrig.feasibility import Exclusion, Need, gpus_per_board, partition
 from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
@@ -41,8 +41,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # Plans are desktop and workstation builds: registered modules (RDIMMs) need a board and CPU
 # that support them, which the catalog cannot confirm (MEMORY-REGISTERED), so they come in only
 # when the buyer names one.
-REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
-NO_ECC_WHY = "no ECC support, so no registered memory (the --include'd kit is an RDIMM)"
+REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; include a registered kit to use one"
+NO_ECC_WHY = "no ECC support, so no registered memory (the included kit is an RDIMM)"
 
 
 @dataclass(frozen=True)
@@ -213,7 +213,7 @@ def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part 
 
 def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
     if not forced and req.exclude and _matches(part, req.exclude):
-        return "excluded (--exclude)"
+        return "excluded (exclude)"
     missing = _missing(part, cat)
     if missing and not forced:
         return f"no {missing.replace('_', ' ')} in the catalog"
@@ -225,7 +225,7 @@ def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
         from dlrig.rules.physical import _form
 
         if _form(part.form_factor) != _form(req.form_factor):
-            return f"not {req.form_factor} (--form-factor)"
+            return f"not {req.form_factor} (form_factor)"
         return None
     if isinstance(part, Motherboard) and not (part.slots or part.slot_summary):
         return "no expansion slot data in the catalog"
@@ -368,12 +368,16 @@ def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Price
     for cat, rows in (("gpu", gpus), *platform.items()):
         if not rows:
             why = ", ".join(f"{why}: {n}" for why, n in sorted(tally.dropped.get(cat, {}).items()))
-            causes.append(f"no {cat} is left ({why or 'none in the catalog'})")
+            causes.append(Cause(f"NO-{cat.upper()}", f"no {cat} is left ({why or 'none in the catalog'})",
+                                "include" if req.include else None))
     if gpus and not options:
-        why = ", ".join(f"{w}: {n}" for w, n in sorted(tally.dropped.get("gpu options", {}).items()))
-        causes.append(f"no GPU and count meets the request ({why or 'no counts'})")
+        dropped = tally.dropped.get("gpu options", {})
+        why = ", ".join(f"{w}: {n}" for w, n in sorted(dropped.items()))
+        fits = any("memory" in w for w in dropped)
+        causes.append(Cause("WORKLOAD-FIT" if fits else "NO-GPU-OPTION",
+                            f"no GPU and count meets the request ({why or 'no counts'})", "gpus" if fits else None))
     if causes:
-        raise Infeasible("no build can meet the request: " + "; ".join(causes), causes)
+        raise Infeasible("no build can meet the request: " + "; ".join(c.message for c in causes), causes)
 
 
 def cpu(p: Priced) -> Cpu:

@@ -14,7 +14,7 @@ from dlrig import power as pw
 from dlrig.plan import candidates as cn
 from dlrig.plan import model as md
 from dlrig.plan.candidates import Candidates
-from dlrig.plan.request import MIN_CORES_PER_GPU, PlanRequest
+from dlrig.plan.request import PlanRequest
 from dlrig.plan.solver import Selection, verdict
 from dlrig.rules.placement import width_positions
 
@@ -47,12 +47,17 @@ def requirement(cat: str, sel: Selection, req: PlanRequest) -> str:
         return (f"has the CPU's socket, {o.count} x16 slot(s) for the cards, and "
                 f"{cn.board(p['motherboard']).memory_type} memory")
     if cat == "cpu":
-        cores = MIN_CORES_PER_GPU * o.count
+        per = req.cores_per_gpu()
+        cores = per * o.gpus
+        decode = "" if req.minimal or req.workload is None else ", decoding as fast as the GPUs compute"
         return (f"fits the board's socket with at least {cores} core{'' if cores == 1 else 's'} "
-                f"({MIN_CORES_PER_GPU} per GPU)")
+                f"({per} per GPU){decode}")
     if cat == "memory":
-        return (f"is the board's memory type, at least the largest card's {o.gpu.vram_gb:g} GB (RAM-VRAM), "
-                "within the board's slots and maximum")
+        if req.minimal:
+            return (f"is the board's memory type, at least the largest card's {o.gpu.vram_gb:g} GB (RAM-VRAM), "
+                    "within the board's slots and maximum")
+        return (f"is the board's memory type, at least the GPUs' {o.vram_total_gb:g} GB in all, in every "
+                "memory channel of the CPU, within the board's slots and maximum")
     return f"holds at least {req.min_storage_gb:g} GB on an SSD"
 
 

@@ -58,7 +58,7 @@ def _psu_with(hpwr: int) -> Psu:
 
 
 def wall_limit_w(req: PlanRequest) -> float:
-    """The wall draw a plan may use: the circuit's continuous rating, or --max-power-w if lower."""
+    """The wall draw a plan may use: the circuit's continuous rating, or max_power_w if lower."""
     limit = get_region(req.region).continuous_w
     return min(limit, req.max_power_w) if req.max_power_w is not None else limit
 
@@ -167,7 +167,7 @@ def extra_violations(build: Build, req: PlanRequest) -> list[str]:
 
         wall = pw.wall_w(budget_of(build).dc_w, build.psu)
         if wall > req.max_power_w:
-            out.append(f"PLAN-POWER: about {wall:,.0f} W at the wall, over --max-power-w "
+            out.append(f"PLAN-POWER: about {wall:,.0f} W at the wall, over max_power_w "
                        f"{req.max_power_w:g}")
     for d in build.storage:
         if (d.capacity_gb or 0) < req.min_storage_gb:

@@ -19,7 +19,6 @@ from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
 from dlrig.errors import BadInput, Infeasible
 from dlrig.feasibility import Exclusion, summary
-from dlrig.plan import candidates as cn
 from dlrig.plan import explain as ex
 from dlrig.plan import model as md
 from dlrig.plan.candidates import PLATFORM, Candidates, gather
@@ -142,10 +141,10 @@ def resolve_includes(catalog: Catalog, names: tuple[str, ...]) -> dict[str, Part
         if isinstance(part, Gpu):
             part = catalog.chip_of(part)
         if part.category in out:
-            raise BadInput(f"--include {name!r}: a plan has one {part.category}, and "
-                           f"{out[part.category].name!r} is already included")
+            raise BadInput(f"include {name!r}: a plan has one {part.category}, and "
+                           f"{out[part.category].name!r} is already included", field="include")
         if part.category == "cooler":
-            raise BadInput(f"--include {name!r}: plans do not choose CPU coolers yet")
+            raise BadInput(f"include {name!r}: plans do not choose CPU coolers yet", field="include")
         out[part.category] = part
     return out
 
@@ -173,13 +172,20 @@ def prepared(req: PlanRequest, catalog: Catalog) -> tuple[PlanRequest, tuple[Ass
 def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     """The best checker-clean build for the request (module docstring); Infeasible when none."""
     req, assumptions = prepared(req, catalog)
-    full, cands = candidates_for(req, catalog)
+    try:
+        full, cands = candidates_for(req, catalog)
+    except Infeasible as exc:
+        from dlrig.plan.advice import with_advice
+
+        raise with_advice(exc, req, catalog) from None
     start = time.perf_counter()
     model = PlanModel(cands, req)
     res = model.optimize(req.objective, budget_cents(req))
     res = replace(res, solve_ms=(time.perf_counter() - start) * 1000)  # building the model included
     if res.selection is None:
-        raise diagnose(req, cands, res, model)
+        from dlrig.plan.advice import diagnose
+
+        raise diagnose(req, cands, res, catalog, model)
     sel = res.selection
     build = to_build(sel, req, name=f"plan-{req.objective}")
     throughput, rng = _estimated(sel, build)
@@ -257,63 +263,3 @@ def _stats(full: Candidates, cands: Candidates, res: SolveResult) -> dict[str, A
             "after_pruning": {c: len(cands.of(c)) for c in ("gpu", *PLATFORM)},
             "gpu_options": len(cands.options), "dropped": full.dropped, "cuts": res.cuts,
             "solves": res.solves, "status": res.status}
-
-
-def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult, model: PlanModel | None = None) -> Infeasible:
-    """Name the binding constraints, and the nearest feasible build where one exists: the
-    request's model without the budget, then a model with a looser wall limit."""
-    if res.status not in ("INFEASIBLE", "CUT-LIMIT"):
-        return Infeasible(f"the solver stopped ({res.status}) before finding a build; "
-                          "raise --time-limit or narrow the request", [res.status])
-    count = _count_text(req)
-    causes = []
-    if req.budget_usd is not None:
-        free = (model or PlanModel(cands, req)).optimize("min-cost")
-        if free.selection is not None:
-            s = free.selection
-            total = s.parts_usd * (1 + req.tax_rate)
-            causes.append(f"no {count}build under {ex.usd(req.budget_usd)}: the cheapest is {ex.usd(total)} "
-                          f"with {s.option.count} x {s.option.gpu.name}, {_platform_text(s)}")
-    if not causes:
-        loose = replace(req, max_power_w=None, region="us-240v")
-        if md.wall_limit_w(loose) > md.wall_limit_w(req):
-            free = PlanModel(cands, loose).optimize("min-cost", budget_cents(req))
-            if free.selection is not None:
-                causes.append(f"the wall limit ({md.wall_limit_w(req):,.0f} W continuous) binds: the cheapest "
-                              f"{count}build needs {ex.power_summary(free.selection, req)}; use a 240 V "
-                              "circuit (--region us-240v), fewer GPUs or cards with less power")
-    if not causes:
-        causes.extend(_psu_causes(req, cands, count))
-    if not causes:
-        causes.append(f"no {count}build in the candidate table meets every rule (socket, slots, PSU, case)")
-    return Infeasible(causes[0], causes)
-
-
-def _psu_causes(req: PlanRequest, cands: Candidates, count: str) -> list[str]:
-    """PSU watts: when even the least power-hungry GPU option, with the lowest-TDP CPU, needs
-    more than the largest PSU in the table (Dettmers' rule), say so with both figures."""
-    from dlrig.power import OTHER_PARTS_FACTOR, SAFETY_FACTOR, PowerBudget
-
-    psus = [cn.psu(r).wattage_w or 0 for r in cands.platform["psu"]]
-    cpus = [cn.cpu(r).tdp_w or 0 for r in cands.platform["cpu"]]
-    if not psus or not cpus or not cands.options:
-        return []
-    gpus_w = min((o.gpu.board_power_w or 0) * o.count for o in cands.options)
-    need = PowerBudget(gpus_w=gpus_w, cpu_w=min(cpus), rest_w=0.0).recommended_psu_w
-    if need <= max(psus):
-        return []
-    return [f"no {count}build has a big enough PSU: the least power-hungry option needs {need:,.0f} W "
-            f"(Dettmers: (GPUs + CPU) x {OTHER_PARTS_FACTOR * SAFETY_FACTOR:.2f}) and the largest priced PSU "
-            "with known leads gives "
-            f"{max(psus):,.0f} W; use fewer or less power-hungry cards, or a bigger PSU in a price CSV"]
-
-
-def _count_text(req: PlanRequest) -> str:
-    counts = req.counts()
-    if len(counts) == 1:
-        return f"{counts[0]}-GPU "
-    return f"{counts[0]}-{counts[-1]} GPU " if counts else ""
-
-
-def _platform_text(s: Selection) -> str:
-    return ", ".join(f"{s.parts[c].part.name}" for c in ("cpu", "motherboard", "psu", "case"))
