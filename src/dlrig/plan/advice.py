@@ -31,6 +31,9 @@ from dlrig.plan.solver import PlanModel
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries as Catalog
+    from dlrig.plan.plan import Plan
+    from dlrig.workload.fit import FitRow
+    from dlrig.workload_request import WorkloadRequest
 
 
 _ADVISING: ContextVar[bool] = ContextVar("advising", default=False)  # the advice's own plans take none
@@ -110,7 +113,7 @@ def _minimal(req: PlanRequest, catalog: Catalog) -> list[Cause]:
                   f"has {o.gpus} x {o.gpu.name} for {ex.usd(got.total_usd)} (minimal)", "minimal")]
 
 
-def _try_plan(req: PlanRequest, catalog: Catalog):  # type: ignore[no-untyped-def]
+def _try_plan(req: PlanRequest, catalog: Catalog) -> Plan | None:
     from dlrig.plan.plan import plan
 
     try:
@@ -131,11 +134,11 @@ def _workload_advice(exc: Infeasible, req: PlanRequest, catalog: Catalog) -> lis
     market = catalog.book_info(req.prices)
     priced, _ = catalog.priced(req.prices, "gpu")
     chips, _, _ = cn.feasible_gpus(priced, req, market, cn._Tally())
-    cards = [r.part for r in chips]
+    cards = [cn.gpu_of(r) for r in chips]
     counts = req.counts()
 
-    def fit(x):  # type: ignore[no-untyped-def]
-        return fit_gpus(x, cards, counts=counts, mode="train")  # type: ignore[arg-type]
+    def fit(x: WorkloadRequest) -> list[FitRow]:
+        return fit_gpus(x, cards, counts=counts, mode="train")
 
     out = []
     short = shortfall(fit(w), counts)

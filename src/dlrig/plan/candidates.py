@@ -13,14 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, PriceBookInfo, Psu, Storage
+from dlrig.catalog.models import (
+    Case,
+    Cpu,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    PowerConnectors,
+    PriceBookInfo,
+    Psu,
+    Storage,
+)
 from dlrig.catalog.priced import Priced
 from dlrig.errors import BadInput, Cause, Infeasible
 from dlrig.feasibility import Exclusion, Need, gpus_per_board, partition
 from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries as Catalog
 
 PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
 # Facts each category must have for the problem-tier rules to judge it (SOCKET, MEMORY-TYPE,
@@ -244,7 +255,7 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, tally: _Tally, market:
     """One option per card and count, with throughput; options missing a target are dropped.
     ``market``: the price book's info, which sets the comparison precision without a workload."""
     rate = _rate_fn(req, market)
-    options = []
+    options: list[GpuOption] = []
     for card in gpus:
         per_board = gpus_per_board(card.part)  # type: ignore[arg-type]  # K80: two GPUs a board
         for gpus_n in req.counts():
@@ -380,6 +391,10 @@ def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Price
         raise Infeasible("no build can meet the request: " + "; ".join(c.message for c in causes), causes)
 
 
+def gpu_of(p: Priced) -> Gpu:
+    return p.part  # type: ignore[return-value]
+
+
 def cpu(p: Priced) -> Cpu:
     return p.part  # type: ignore[return-value]
 
@@ -394,6 +409,11 @@ def kit(p: Priced) -> MemoryKit:
 
 def psu(p: Priced) -> Psu:
     return p.part  # type: ignore[return-value]
+
+
+def leads(p: Priced) -> PowerConnectors:
+    """A PSU's leads (every planned PSU has them: REQUIRED)."""
+    return psu(p).connectors or PowerConnectors()
 
 
 def storage(p: Priced) -> Storage:

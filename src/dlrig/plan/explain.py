@@ -33,7 +33,7 @@ def requirement(cat: str, sel: Selection, req: PlanRequest) -> str:
     gpu_w = (o.gpu.board_power_w or 0) * o.count
     cpu = cn.cpu(p["cpu"])
     if cat == "psu":
-        need8, need6 = md.leads_needed(o.gpu, o.count, cn.psu(p["psu"]).connectors.pcie_12vhpwr)
+        need8, need6 = md.leads_needed(o.gpu, o.count, cn.leads(p["psu"]).pcie_12vhpwr)
         need_w = (gpu_w + (cpu.tdp_w or 0)) * md.DETTMERS_FACTOR
         leads = f"{need8} x 8-pin" + (f" and {need6} x 6-pin" if need6 else "")
         return (f"carries {need_w:,.0f} W (Dettmers: (GPUs {gpu_w:,.0f} W + CPU {cpu.tdp_w:g} W) x 1.21) "

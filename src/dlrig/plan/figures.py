@@ -78,7 +78,7 @@ class Figures:
         self.c, self.req = cands, req
         P = cands.platform
         limit = md.wall_limit_w(req)
-        self.hpwr = tuple(sorted({cn.psu(r).connectors.pcie_12vhpwr for r in P["psu"]}))
+        self.hpwr = tuple(sorted({cn.leads(r).pcie_12vhpwr for r in P["psu"]}))
         self.socket = {"cpu": [_socket_key(cn.cpu(r).socket) for r in P["cpu"]],
                        "motherboard": [_socket_key(cn.board(r).socket) for r in P["motherboard"]]}
         self.cores = [cn.cpu(r).cores or 0 for r in P["cpu"]]
@@ -97,9 +97,9 @@ class Figures:
         self.modules = [cn.kit(r).modules or 0 for r in P["memory"]]
         self.psu_watts = [tenths(cn.psu(r).wattage_w or 0, False) for r in P["psu"]]
         self.psu_dc = [tenths(md.dc_limit_w(cn.psu(r), limit), False) for r in P["psu"]]
-        self.pin8 = [cn.psu(r).connectors.pcie_8pin for r in P["psu"]]
-        self.pin6 = [cn.psu(r).connectors.pcie_6pin for r in P["psu"]]
-        self.lead_index = [self.hpwr.index(cn.psu(r).connectors.pcie_12vhpwr) for r in P["psu"]]
+        self.pin8 = [cn.leads(r).pcie_8pin for r in P["psu"]]
+        self.pin6 = [cn.leads(r).pcie_6pin for r in P["psu"]]
+        self.lead_index = [self.hpwr.index(cn.leads(r).pcie_12vhpwr) for r in P["psu"]]
         self.psu_form = [_form(cn.psu(r).form_factor) for r in P["psu"]]
         self.openings = [cn.case(r).expansion_slots or 0 for r in P["case"]]
         self.clearance = [tenths(cn.case(r).max_gpu_length_mm or 0, False) for r in P["case"]]

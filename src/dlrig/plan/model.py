@@ -134,11 +134,11 @@ def recommended_violations(build: Build) -> list[str]:
     """What a recommended build must have beyond passing the checker (docs/plan.md): RAM at least
     the GPUs' total memory, every CPU memory channel populated."""
     out = []
-    vram = sum((i.part.vram_gb or 0) * i.count for i in build.lines("gpu"))  # type: ignore[attr-defined]
+    vram = sum(float(getattr(i.part, "vram_gb", 0) or 0) * i.count for i in build.lines("gpu"))
     if (build.ram_gb or 0) + 1e-9 < RAM_PER_VRAM_MIN * vram:
         out.append(f"PLAN-RAM: {build.ram_gb or 0:g} GB of RAM for {vram:g} GB of GPU memory")
     cpu = build.cpu
-    modules = sum((i.part.modules or 0) * i.count for i in build.lines("memory"))  # type: ignore[attr-defined]
+    modules = sum(int(getattr(i.part, "modules", 0) or 0) * i.count for i in build.lines("memory"))
     channels = (cpu.memory_channels or CHANNELS_UNKNOWN) if cpu is not None else None
     if channels and modules < channels:
         out.append(f"PLAN-CHANNELS: {modules} memory module(s) on a {channels}-channel CPU")

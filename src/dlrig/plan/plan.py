@@ -140,12 +140,13 @@ def resolve_includes(catalog: Catalog, names: tuple[str, ...]) -> dict[str, Part
         part = catalog.resolve(name)
         if isinstance(part, Gpu):
             part = catalog.chip_of(part)
-        if part.category in out:
-            raise BadInput(f"include {name!r}: a plan has one {part.category}, and "
-                           f"{out[part.category].name!r} is already included", field="include")
-        if part.category == "cooler":
+        category: str = part.category  # type: ignore[attr-defined]  # every concrete part names its own
+        if category in out:
+            raise BadInput(f"include {name!r}: a plan has one {category}, and "
+                           f"{out[category].name!r} is already included", field="include")
+        if category == "cooler":
             raise BadInput(f"include {name!r}: plans do not choose CPU coolers yet", field="include")
-        out[part.category] = part
+        out[category] = part
     return out
 
 

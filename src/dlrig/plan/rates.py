@@ -106,9 +106,12 @@ def _drive_rate(w: WorkloadRequest, gpu: Gpu, drive: object) -> float | None:
     return next((s.supply_samples_per_s for s in e.pipeline.stages if s.name == STORAGE_STAGE), None)
 
 
-def levels(r: Rates, scale: int) -> list[tuple[int, int, frozenset[int], frozenset[int]]]:
+Choice = tuple[int, int, "frozenset[int] | None", "frozenset[int] | None"]  # option, throughput, CPUs, drives
+
+
+def levels(r: Rates, scale: int) -> list[Choice]:
     """Every (option, level in the model's integer units, CPUs allowed, drives allowed)."""
-    out = []
+    out: list[Choice] = []
     drive_t = [None if s is None else round(s * scale) for s in r.by_drive]
     known = [s for s in drive_t if s is not None]
     top_drive = max(known) if len(known) == len(drive_t) else None  # an unknown drive never binds

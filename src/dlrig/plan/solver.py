@@ -54,7 +54,7 @@ from typing import Any
 from dlrig.plan.candidates import Candidates
 from dlrig.plan.cpsat import cp_model
 from dlrig.plan.figures import DETTMERS, Figures, leads_fit
-from dlrig.plan.rates import levels, rates
+from dlrig.plan.rates import Choice, levels, rates
 from dlrig.plan.request import MAX_CUTS, SOLVER_WORKERS, PlanRequest
 from dlrig.plan.selection import Selection, SolveResult, throughput_scale, to_build, verdict
 from dlrig.rules.physical import _board_fits
@@ -81,7 +81,7 @@ class PlanModel:
         self.rates = rates(cands, req)
         # the choices scanned: (option, throughput, CPUs allowed, drives allowed); with a workload
         # one per level of the option's end-to-end throughput (dlrig.plan.rates), else one per option
-        self.subs: list[tuple[int, int, frozenset[int] | None, frozenset[int] | None]] = (
+        self.subs: list[Choice] = (
             [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)]
             if self.rates is None else levels(self.rates, self.t_scale))
         self.t = [t for _, t, _, _ in self.subs]
@@ -89,7 +89,7 @@ class PlanModel:
         self.floor = self.f.floors(self.subs)
         self.row_index = {cat: {id(r): k for k, r in enumerate(rows)} for cat, rows in cands.platform.items()}
         self.platforms: dict[int, Platform] = {}  # choice -> its cheapest checker-clean platform
-        self.nogoods: dict[int, list[list[Any]]] = {}  # choice -> platforms the checker rejected
+        self.nogoods: dict[int, list[list[Any]]] = {}  # GPU option -> (parts of) platforms the checker rejected
         self.cuts = self.solves = 0
         m = self.m = self.cp.CpModel()
         self.x = {cat: [m.NewBoolVar(f"{cat}{i}") for i in range(len(rows))] for cat, rows in cands.platform.items()}
