@@ -25,7 +25,7 @@ from dlrig.plan import candidates as cn
 from dlrig.plan import explain as ex
 from dlrig.plan import model as md
 from dlrig.plan.candidates import Candidates
-from dlrig.plan.request import PlanRequest
+from dlrig.plan.request import PlanRequest, budget_cents
 from dlrig.plan.selection import Selection, SolveResult
 from dlrig.plan.solver import PlanModel
 
@@ -42,15 +42,13 @@ _ADVISING: ContextVar[bool] = ContextVar("advising", default=False)  # the advic
 def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult, catalog: Catalog,
              model: PlanModel | None = None) -> Infeasible:
     """Name the binding constraints, and the nearest feasible builds (module docstring)."""
-    from dlrig.plan.plan import budget_cents
-
     if res.status not in ("INFEASIBLE", "CUT-LIMIT"):
         return Infeasible(f"the solver stopped ({res.status}) before finding a build; raise the solver's time "
                           "limit or narrow the request", [Cause("TIME-LIMIT", res.status, "time_limit_s")])
     count = _count_text(req)
     causes: list[Cause] = []
     if req.budget_usd is not None:
-        free = (model or PlanModel(cands, req)).optimize("min-cost")
+        free = PlanModel(cands, replace(req, budget_usd=None)).optimize("min-cost")  # every option, not the budget's
         if free.selection is not None:
             s = free.selection
             total = s.parts_usd * (1 + req.tax_rate)

@@ -296,25 +296,17 @@ def _rate_fn(req: PlanRequest, market: PriceBookInfo | None) -> Callable[[Priced
 
         return peak
     from dlrig.workload.estimate import Machine, estimate, validate_request
-    from dlrig.workload.throughput import lambda_chip
 
     wreq = req.workload
     validate_request(wreq)  # the user's errors are raised here, once; below, a card that fails is dropped
 
     wanted = wreq.precision
 
-    figures: dict[str, str] = {}  # card id -> its figures, the same at every count
-
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
         if wanted in NEEDS_HARDWARE and g.tflops(wanted) is None:
             return None  # a bf16 or fp8 plan needs cards that run it (the estimate alone would borrow fp16's rate)
-        # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
-        # a card is measured as is part of the key
-        if g.id not in figures:
-            figures[g.id] = g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src",
-                                                       "notes", "chip_id", "length_mm", "cooler", "slot_width"})
-        key = (figures[g.id], n, lambda_chip(g))
+        key = (estimate_key(g), n)
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
@@ -326,6 +318,21 @@ def _rate_fn(req: PlanRequest, market: PriceBookInfo | None) -> Callable[[Priced
         return cache[key]
 
     return modelled
+
+
+_FIGURES: dict[str, tuple[str, str | None]] = {}  # card id -> what its estimate reads
+
+
+def estimate_key(g: Gpu) -> tuple[str, str | None]:
+    """What the estimate reads of a card: cards with the same figures get the same estimate; but
+    Lambda's measurements are looked up by name, so the chip a card is measured as is part of it."""
+    if g.id not in _FIGURES:
+        from dlrig.workload.throughput import lambda_chip
+
+        _FIGURES[g.id] = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
+                                                      "chip_id", "length_mm", "cooler", "slot_width"}),
+                          lambda_chip(g))
+    return _FIGURES[g.id]
 
 
 def _misses_target(o: GpuOption, req: PlanRequest, hours: float | None) -> str | None:

@@ -8,7 +8,6 @@ binding constraints and the nearest feasible build) or ``BadInput``; it never pr
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -23,7 +22,7 @@ from dlrig.plan import explain as ex
 from dlrig.plan import model as md
 from dlrig.plan.candidates import PLATFORM, Candidates, gather
 from dlrig.plan.prune import prune
-from dlrig.plan.request import PlanRequest, validate
+from dlrig.plan.request import PlanRequest, budget_cents, validate
 from dlrig.plan.solver import PlanModel, Selection, SolveResult, to_build
 from dlrig.rules.base import Finding
 
@@ -154,12 +153,6 @@ def candidates_for(req: PlanRequest, catalog: Catalog) -> tuple[Candidates, Cand
     """(unpruned, pruned) candidate tables for a validated request."""
     full = gather(catalog, req, resolve_includes(catalog, req.include))
     return full, prune(full, md.wall_limit_w(req), speeds=req.workload is not None, channels=not req.minimal)
-
-
-def budget_cents(req: PlanRequest) -> int | None:
-    if req.budget_usd is None:
-        return None
-    return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
 
 
 def prepared(req: PlanRequest, catalog: Catalog) -> tuple[PlanRequest, tuple[Assumption, ...]]:

@@ -53,21 +53,30 @@ class Rates:
         return r if s is None else min(r, s)
 
 
-def rates(cands: Candidates, req: PlanRequest) -> Rates | None:
-    """The stage rates of every option, CPU and drive (module docstring); None without a workload."""
+def rates(cands: Candidates, req: PlanRequest, wanted: frozenset[int] | None = None) -> Rates | None:
+    """The stage rates of every option (of ``wanted`` options; the others get none), CPU and
+    drive (module docstring); None without a workload."""
     w = req.workload
     if w is None or not cands.options:
         return None
     from dlrig.workload.pipeline import cpu_stage
 
     cpus = [cn.cpu(r) for r in cands.platform["cpu"]]
-    memo: dict[tuple[str, int, float | None, int | None], tuple[float, float, bool]] = {}
-    by_cpu = []
-    for o in cands.options:
+    memo: dict[tuple[object, ...], tuple[float, float, bool]] = {}
+    decodes_at: dict[tuple[int | None, int], float | None] = {}
+    by_cpu: list[tuple[float, ...]] = []
+    for i, o in enumerate(cands.options):
+        if wanted is not None and i not in wanted:
+            by_cpu.append(())
+            continue
         row = []
         for cpu in cpus:
             rate, compute, decodes = _gpu_side(w, o.gpu, o.count, cpu, memo)
-            decode = cpu_stage(cpu, o.count).supply_samples_per_s if decodes else None
+            decode = None
+            if decodes:
+                if (cpu.cores, o.count) not in decodes_at:
+                    decodes_at[cpu.cores, o.count] = cpu_stage(cpu, o.count).supply_samples_per_s
+                decode = decodes_at[cpu.cores, o.count]
             if decode is not None and not req.minimal and decode < compute:
                 rate = 0.0  # a recommended build's CPU decodes as fast as its GPUs compute: not with this one
             elif decode is not None:
@@ -80,14 +89,15 @@ def rates(cands: Candidates, req: PlanRequest) -> Rates | None:
 
 
 def _gpu_side(w: WorkloadRequest, gpu: Gpu, count: int, cpu: object,
-              memo: dict[tuple[str, int, float | None, int | None], tuple[float, float, bool]]
-              ) -> tuple[float, float, bool]:
+              memo: dict[tuple[object, ...], tuple[float, float, bool]]) -> tuple[float, float, bool]:
     """(the slowest of GPU compute and the host-to-GPU copy on this CPU's links, GPU compute alone,
     whether the workload has a CPU decode stage)."""
     from dlrig.workload.estimate import Machine, cpu_link, estimate
 
     gen, lanes = cpu_link(cpu, gpu, count)  # type: ignore[arg-type]
-    key = (gpu.id, count, gen, lanes)
+    if count == 1:
+        lanes = lanes if lanes is None or lanes < 16 else 16  # one card: its link is all the estimate reads
+    key = (cn.estimate_key(gpu), count, gen, lanes)
     if key not in memo:
         try:
             e = estimate(w, Machine(gpu=gpu, gpus=count, pcie_gen=gen, pcie_lanes=lanes))
@@ -116,6 +126,8 @@ def levels(r: Rates, scale: int) -> list[Choice]:
     known = [s for s in drive_t if s is not None]
     top_drive = max(known) if len(known) == len(drive_t) else None  # an unknown drive never binds
     for i, row in enumerate(r.by_cpu):
+        if not row:
+            continue  # an option outside the budget
         cpu_t = [round(v * scale) for v in row]
         top = max(cpu_t) if top_drive is None else min(max(cpu_t), top_drive)
         values = sorted({v for v in (*cpu_t, *known) if 0 < v <= top}, reverse=True)

@@ -136,6 +136,13 @@ def validate(req: PlanRequest) -> None:
                        field="min_storage_gb" if req.min_storage_gb < 0 else "alternatives")
 
 
+def budget_cents(req: PlanRequest) -> int | None:
+    """The budget for parts in cents, before tax."""
+    if req.budget_usd is None:
+        return None
+    return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
+
+
 def _validate_counts(req: PlanRequest) -> None:
     if req.gpus_max is not None and req.gpus_max < 1:
         wants = "a throughput target" if req._has_target() else "a GPU build"

@@ -55,7 +55,7 @@ from dlrig.plan.candidates import Candidates
 from dlrig.plan.cpsat import cp_model
 from dlrig.plan.figures import DETTMERS, Figures, leads_fit
 from dlrig.plan.rates import Choice, levels, rates
-from dlrig.plan.request import MAX_CUTS, SOLVER_WORKERS, PlanRequest
+from dlrig.plan.request import MAX_CUTS, SOLVER_WORKERS, PlanRequest, budget_cents
 from dlrig.plan.selection import Selection, SolveResult, throughput_scale, to_build, verdict
 from dlrig.rules.physical import _board_fits
 
@@ -78,11 +78,18 @@ class PlanModel:
         self.c, self.req = cands, req
         self.f = Figures(cands, req)
         self.t_scale = throughput_scale(cands) if cands.options else 1
-        self.rates = rates(cands, req)
+        # with a budget, only the options whose cards and cheapest platform fit it get stage rates
+        # (the estimate on each CPU's links is most of the model's cost); ``optimize`` asks no more
+        cap = budget_cents(req)
+        option_floor = self.f.floors()
+        self.wanted = frozenset(i for i, (o, fl) in enumerate(zip(cands.options, option_floor, strict=True))
+                                if fl is not None and (cap is None or o.cents + fl <= cap))
+        self.rates = rates(cands, req, self.wanted if cap is not None else None)
         # the choices scanned: (option, throughput, CPUs allowed, drives allowed); with a workload
         # one per level of the option's end-to-end throughput (dlrig.plan.rates), else one per option
         self.subs: list[Choice] = (
-            [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)]
+            [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)
+             if i in self.wanted]
             if self.rates is None else levels(self.rates, self.t_scale))
         self.t = [t for _, t, _, _ in self.subs]
         self.cents = [cands.options[i].cents for i, _, _, _ in self.subs]
