@@ -56,3 +56,11 @@ def test_the_issue_example_is_capped_where_the_estimate_caps_it() -> None:
     got = estimate(EstimateRequest(build=p.build), cat)
     assert p.throughput == pytest.approx(got.pipeline.achieved_samples_per_s, rel=0.01)  # type: ignore[union-attr]
     assert got.pipeline.bottleneck == "GPU compute"  # type: ignore[union-attr]  # a recommended CPU keeps up
+
+
+def test_a_throughput_target_holds_end_to_end() -> None:
+    """A samples/s target is met by the estimate of the build, not only by its GPUs."""
+    cat = default_catalog()
+    p = plan(PlanRequest(objective="min-cost", throughput=2000, workload=W(model="resnet50"), alternatives=0), cat)
+    got = estimate(EstimateRequest(build=p.build), cat)
+    assert got.pipeline.achieved_samples_per_s >= 2000 * 0.999  # type: ignore[union-attr]

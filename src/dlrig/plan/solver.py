@@ -45,6 +45,7 @@ out of time).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -91,6 +92,9 @@ class PlanModel:
             [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)
              if i in self.wanted]
             if self.rates is None else levels(self.rates, self.t_scale))
+        if req.throughput is not None and self.rates is not None:  # the target is on the end-to-end figure
+            least = math.ceil(req.throughput * self.t_scale - 1e-9)
+            self.subs = [c for c in self.subs if c[1] >= least]
         self.t = [t for _, t, _, _ in self.subs]
         self.cents = [cands.options[i].cents for i, _, _, _ in self.subs]
         self.floor = self.f.floors(self.subs)
