@@ -51,12 +51,15 @@ def hardware_precision(gpus: Iterable[Gpu]) -> Precision:
     return COMPARISON_PRECISION if gpus and all(g.bf16_tflops for g in gpus) else PRE_TENSOR_CORE_PRECISION
 
 
-def feasibility_need(precision: str | None, book: PriceBook | None = None, use: str = "desktop") -> Need:
-    """What a request at ``precision`` needs of a GPU in the market of ``book``: today's software
-    rule (dlrig.feasibility), except for a market before tensor cores (the seed post's 2015
-    book), which its own time's software judged: Kepler and Maxwell ran the CUDA of 2015."""
+def feasibility_need(precision: str | None, book: PriceBook | PriceBookInfo | None = None,
+                     use: str = "desktop") -> Need:
+    """What a request at ``precision`` needs of a GPU in the market of ``book`` (a price book or
+    its info): today's software rule (dlrig.feasibility), except for a market before tensor cores
+    (the seed post's 2015 book), which its own time's software judged: Kepler and Maxwell ran the
+    CUDA of 2015."""
     from dlrig.feasibility import CURRENT, Need
 
-    day = book.info.date if book is not None else None
+    info = getattr(book, "info", book)
+    day = getattr(info, "date", None)
     software = None if day is not None and day < TENSOR_CORE_ERA else CURRENT
     return Need(precision=precision, software=software, use=use)  # type: ignore[arg-type]

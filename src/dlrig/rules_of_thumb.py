@@ -12,6 +12,16 @@ CORES_PER_GPU = 4
 RAM_PER_VRAM_RECOMMENDED = 2.0
 # One training process per GPU needs at least one core to feed it: below that the CPU binds.
 MIN_CORES_PER_GPU = 1
+# A recommended build (dlrig plan without --minimal): two cores per GPU, one for the training
+# process and at least one for its data-loader workers (PyTorch's DataLoader runs its workers as
+# separate processes; Puget Systems' 4 per GPU above is the comfortable figure).
+RECOMMENDED_CORES_PER_GPU = 2
+# System RAM at least the GPUs' total memory (Puget Systems, above), in every memory channel the
+# CPU has: each channel is its own path to memory, so an idle one costs bandwidth. A CPU whose
+# channel count the catalog lacks is taken as dual-channel, the least of any desktop platform
+# since DDR2 (Intel's and AMD's desktop memory controllers).
+RAM_PER_VRAM_MIN = 1.0
+CHANNELS_UNKNOWN = 2
 # JPEG decode + random-resized-crop per CPU core, images/s: "a few hundred per core depending on
 # the decoder (libjpeg-turbo, Pillow, Pillow-SIMD, OpenCV) and image size" (docs/domain.md 4);
 # GPU decoding (DALI / nvJPEG) is about an order of magnitude faster.

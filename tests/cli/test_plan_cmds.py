@@ -67,3 +67,49 @@ def test_plan_out_writes_its_prices_so_cost_agrees(tmp_path) -> None:
     assert cost.exit_code == 0, cost.output
     doc = json.loads(cost.stdout)
     assert doc["unpriced"] == [] and doc["parts_usd"] == pytest.approx(parts_usd, abs=0.01)
+
+
+def test_qlora_plan_under_5000_returns_a_build_and_prints_its_defaults() -> None:
+    """Issue 14: this failed with "no build can meet the request ... 9916" (sequence 8192 without
+    recomputation); the fine-tuning defaults make it a build, and the output says what they are."""
+    result = runner.invoke(app, ["plan", "--budget", "5000", "--model", "llama-3-8b", "--qlora"],
+                           env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "sequence 2048" in result.stdout and "recompute full" in result.stdout
+    doc = json.loads(runner.invoke(app, ["plan", "--budget", "5000", "--model", "llama-3-8b", "--qlora", "--json",
+                                         "--alternatives", "0"]).stdout)
+    keys = {a["key"]: a for a in doc["assumptions"]}
+    assert keys["sequence"]["value"] == 2048 and not keys["sequence"]["given"]
+    assert doc["objective_measure"].startswith("end-to-end")
+    assert doc["recommended"]["delta_usd"] >= 0
+
+
+def test_infeasible_json_lists_causes_with_fields_and_no_flags() -> None:
+    result = runner.invoke(app, ["plan", "--budget", "5000", "--model", "llama-3-8b", "--qlora", "--gpus", "1",
+                                 "--seq", "8192", "--recompute", "none", "--json"])
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    causes = doc["causes"]
+    assert {c["code"] for c in causes} >= {"WORKLOAD-FIT", "WORKLOAD-CHANGE"}
+    assert {"recompute", "seq"} <= {c["field"] for c in causes}
+    assert not any("--" in c["message"] for c in causes)
+    text = runner.invoke(app, ["plan", "--budget", "5000", "--model", "llama-3-8b", "--qlora", "--gpus", "1",
+                               "--seq", "8192", "--recompute", "none"])
+    assert "(--recompute)" in text.stderr and "(--seq)" in text.stderr  # the CLI adds its flags
+
+
+def test_plan_budget_advice_names_the_budget_that_would_do() -> None:
+    result = runner.invoke(app, ["plan", "--prices", "seed-2015", "--gpus", "4", "--budget", "1000", "--json"])
+    assert result.exit_code == 1
+    budget = next(c for c in json.loads(result.stdout)["causes"] if c["code"] == "BUDGET")
+    assert budget["field"] == "budget_usd" and "would do" in budget["message"]
+
+
+def test_minimal_and_explain_flags() -> None:
+    minimal = json.loads(runner.invoke(app, [*SEED, "--minimal", "--json"]).stdout)
+    assert minimal["recommended"] is None
+    assert "titan x" in minimal["build"]["parts"]["gpu"][0]["name"].lower()  # the seed post's build
+    explained = runner.invoke(app, ["plan", "--budget", "3000", "--model", "resnet50", "--precision", "bf16",
+                                    "--explain", "--alternatives", "0"], env={"COLUMNS": "200"})
+    assert explained.exit_code == 0, explained.output
+    assert "Excluded GPUs" in explained.stdout and "precision-" in explained.stdout

@@ -26,15 +26,18 @@ class World:
     feasible: list[Selection]
 
 
-def _world(catalog: Catalog, region: str) -> World:
-    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=1, gpus_max=3, region=region, alternatives=0)
+def _world(catalog: Catalog, region: str, minimal: bool = False) -> World:
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=1, gpus_max=3, region=region, alternatives=0,
+                      minimal=minimal)
     full, pruned = candidates_for(req, catalog)
     return World(req, full, pruned, brute.feasible(full, req))
 
 
-@pytest.fixture(scope="module", params=["us-240v", "us-120v"])
+@pytest.fixture(scope="module", params=[("us-240v", False), ("us-120v", False), ("us-240v", True)],
+                ids=["240v", "120v", "240v-minimal"])
 def world(request: pytest.FixtureRequest, small_catalog: Catalog) -> World:
-    return _world(small_catalog, request.param)
+    """Recommended builds (the default) and --minimal ones (the cheapest that pass check)."""
+    return _world(small_catalog, *request.param)
 
 
 def _score(s: Selection | None) -> tuple[float, int] | None:
@@ -88,7 +91,8 @@ def test_max_power_limits_the_build(small_catalog: Catalog) -> None:
 def test_pruning_keeps_the_cpu_whose_lanes_three_cards_need(small_catalog: Catalog) -> None:
     """Three cards on the X99 board: the 28-lane i7-5820K leaves one at x4 (a PCIE-LANES warning,
     which plans avoid), so the dearer 40-lane i7-5930K is not dominated and must stay."""
-    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=3, gpus_max=3, region="us-240v", alternatives=0)
+    req = PlanRequest(prices=BOOK, precision="fp32", gpus_min=3, gpus_max=3, region="us-240v", alternatives=0,
+                      minimal=True)  # the checker's rules alone (a recommended build asks 72 GB of RAM here)
     full, pruned = candidates_for(req, small_catalog)
     assert "Intel Core i7-5930K" in {r.part.name for r in pruned.platform["cpu"]}
     feasible = brute.feasible(full, req)
@@ -113,3 +117,23 @@ def test_a_workstation_board_goes_in_an_e_atx_case(tmp_path) -> None:  # type: i
     expected = brute.best(brute.feasible(full, req), "max-throughput")
     assert expected is not None and expected.parts["motherboard"].part.form_factor == "SSI CEB"
     assert _score(plan(req, catalog).selection) == _score(expected)
+
+
+@pytest.mark.parametrize("objective", OBJECTIVES)
+@pytest.mark.parametrize("budget", (None, 4000.0, 2500.0))
+def test_end_to_end_objective_matches_brute_force(small_catalog: Catalog, objective: str,
+                                                  budget: float | None) -> None:
+    """With a workload the objective is the build's end-to-end throughput (storage, CPU decode,
+    PCIe copy, GPU compute), which brute force takes from dlrig estimate on each whole build."""
+    from dlrig.workload_request import WorkloadRequest
+
+    req = PlanRequest(prices=BOOK, workload=WorkloadRequest(model="resnet50", precision="fp16"), gpus_min=1,
+                      gpus_max=3, region="us-240v", alternatives=0, objective=objective,  # type: ignore[arg-type]
+                      budget_usd=budget)
+    full, _ = candidates_for(req, small_catalog)
+    expected = brute.best(brute.feasible(full, req), objective, budget_cents(req))
+    assert expected is not None
+    got = plan(req, small_catalog)
+    assert got.optimal
+    assert _score(got.selection) == _score(expected)
+    assert got.throughput == pytest.approx(expected.throughput, rel=1e-9)

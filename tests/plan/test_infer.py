@@ -139,3 +139,12 @@ def test_a_market_with_no_card_that_runs_it_today_says_so(catalog) -> None:  # t
         plan_inference(PlanRequest(workload=LLAMA_8B, prices="seed-2015"), InferTarget(5.0), catalog)
     cause = info.value.causes[0]
     assert cause.code == "INFER-NO-CARDS" and cause.field == "prices" and "software-" in cause.message
+
+
+def test_the_platform_is_a_recommended_build_unless_minimal(catalog, plan_70b: InferPlan) -> None:  # type: ignore[no-untyped-def]
+    """RAM holds every GPU's memory (the weights file stays in the page cache); --minimal is cheaper."""
+    b = plan_70b.best.build
+    vram = sum(float(g.vram_gb or 0) for g in b.gpus)
+    assert (b.ram_gb or 0) >= vram
+    minimal = plan_inference(PlanRequest(workload=LLAMA_70B, minimal=True), InferTarget(15.0), catalog)
+    assert minimal.best.total_usd <= plan_70b.best.total_usd

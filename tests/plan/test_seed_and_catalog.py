@@ -16,8 +16,9 @@ BOOK = "test-book"  # the small catalog's price book (conftest.py)
 SEED = {"prices": "seed-2015", "gpus_min": 4, "gpus_max": 4, "precision": "fp32", "alternatives": 1}
 
 
-def test_seed_max_throughput_is_four_titan_x() -> None:
-    p = plan(PlanRequest(objective="max-throughput", **SEED), default_catalog())  # type: ignore[arg-type]
+def test_seed_minimal_max_throughput_is_four_titan_x() -> None:
+    """--minimal: the cheapest build that passes the checker, the seed post's four TITAN X."""
+    p = plan(PlanRequest(objective="max-throughput", minimal=True, **SEED), default_catalog())  # type: ignore[arg-type]
     assert p.optimal
     assert p.selection.option.count == 4
     assert "titan x" in p.selection.option.gpu.name.lower()
@@ -28,6 +29,22 @@ def test_seed_max_throughput_is_four_titan_x() -> None:
     cpu = p.selection.parts["cpu"].part
     assert cpu.release_year is not None and cpu.release_year <= 2015 and cpu.pcie_lanes == 40
     assert all((getattr(r.part, "release_year", None) or 0) <= 2015 for r in p.selection.parts.values())
+
+
+def test_seed_recommended_plan_fills_the_channels_and_feeds_each_gpu() -> None:
+    """The default (recommended) seed-market plan: RAM at least the GPUs' total memory, in every
+    memory channel of the CPU, and at least two cores per GPU (issue 14). On the 2015 book, four
+    12 GB TITAN X would need 48 GB in four channels, which no priced board and kit of that market
+    give together with 40 CPU lanes; four 980 Ti (24 GB) get 32 GB in four modules."""
+    p = plan(PlanRequest(objective="max-throughput", **SEED), default_catalog())  # type: ignore[arg-type]
+    build = p.build
+    vram = sum((i.part.vram_gb or 0) * i.count for i in build.lines("gpu"))  # type: ignore[attr-defined]
+    kit = p.selection.parts["memory"].part
+    cpu = p.selection.parts["cpu"].part
+    assert (build.ram_gb or 0) >= vram
+    assert kit.modules >= (cpu.memory_channels or 2)  # type: ignore[attr-defined]
+    assert (cpu.cores or 0) >= 2 * build.gpu_count  # type: ignore[attr-defined]
+    assert not [f for f in p.findings if f.severity == "problem"]
 
 
 def test_seed_perf_per_dollar_is_980_ti() -> None:
@@ -103,7 +120,7 @@ def test_multibox_compares_one_box_with_two(small_catalog: Catalog) -> None:
     assert rows[-1].boxes == 2 and rows[-1].throughput >= one.throughput * 0.999
 
 
-RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
+RDIMM_WHY = "registered (RDIMM): plans use unbuffered memory; include a registered kit to use one"
 
 
 @pytest.mark.parametrize("objective", ["min-cost", "max-throughput", "perf-per-dollar"])
@@ -190,9 +207,12 @@ def test_a_bf16_plan_uses_only_cards_that_run_bf16(small_catalog: Catalog) -> No
 
 @pytest.mark.parametrize("form", ["sxm", "other"])
 def test_server_modules_are_not_planned_as_pcie_cards(form: str) -> None:
-    from dlrig.plan.candidates import _category_reject
+    from dlrig.feasibility import check
+    from dlrig.plan.candidates import plan_need
     from dlrig.rules import samples as s
 
     module = s.RTX_6000_ADA.model_copy(update={"form": form})
-    assert "not a PCIe card" in (_category_reject(module, PlanRequest(), forced=False) or "")
-    assert _category_reject(s.RTX_6000_ADA, PlanRequest(), forced=False) is None
+    need = plan_need(PlanRequest(precision="bf16"), None)
+    found = check(module, need)
+    assert found is not None and found.code == "form-module"
+    assert check(s.RTX_6000_ADA, need) is None

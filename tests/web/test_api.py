@@ -218,7 +218,7 @@ def test_ranking_page_shows_table_and_chart(client: TestClient) -> None:
 
 
 def test_plan_page_shows_build_reasons_findings_costs_pipeline_frontier(client: TestClient) -> None:
-    response = client.get("/plan", params={"prices": "seed-2015", "gpus": "4", "budget": "8000", "model": "resnet50",
+    response = client.get("/plan", params={"prices": "seed-2015", "gpus": "2", "budget": "8000", "model": "resnet50",
                                            "region": "us-120v", "alternatives": "1", "frontier": "on"})
     assert response.status_code == 200, response.text
     html = response.text
@@ -240,7 +240,8 @@ def test_plan_api_and_page_take_a_fine_tuning_recipe_like_the_cli(client: TestCl
                                        "batch": "1", "seq": "2048", "qlora": "on", "alternatives": "0"})
     assert page.status_code == 200, page.text
     assert 'id="build"' in page.text and 'name="qlora" value="on" checked' in page.text
-    assert "llama-3-8b at bf16, QLoRA, sequence 2048" in page.text  # the recipe reached the plan
+    # the recipe, and the fine-tuning defaults laid over it, reached the plan
+    assert "llama-3-8b at bf16, QLoRA, full recomputation, sequence 2048" in page.text
 
 
 @pytest.mark.parametrize(("url", "params", "status", "words"), [

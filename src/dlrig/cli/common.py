@@ -47,7 +47,9 @@ def handle_errors(fn: F) -> F:
             raise
         except DlrigError as exc:
             where = f" ({flag(exc.field)})" if exc.field else ""
-            _fail(f"error: {exc.message}{where}", exc.to_json(), as_json)
+            more = "".join(f"\n  - {c.message}" + (f" ({flag(c.field)})" if c.field else "")
+                           for c in getattr(exc, "causes", [])[1:])  # Infeasible: every binding cause, advice
+            _fail(f"error: {exc.message}{where}{more}", exc.to_json(), as_json)
             raise typer.Exit(exc.exit_code) from None
         except Exception as exc:  # a bug: say so plainly, once
             text = f"internal error: {type(exc).__name__}: {exc}"

@@ -54,6 +54,11 @@ def plan(
     time_limit: float = typer.Option(20.0, "--time-limit", help="solver time limit, s"),
     out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    explain: bool = typer.Option(False, "--explain",
+                                 help="each GPU left out, with its reason; with --infer, the search and the options "
+                                      "that met it"),
+    minimal: bool = typer.Option(False, "--minimal",
+                                 help="the cheapest build that passes check, not the recommended one"),
     plot: Path | None = typer.Option(None, "--plot", help="with --frontier: write the chart (SVG or PNG)"),
     infer: bool = typer.Option(False, "--infer", help="LLM inference: the cheapest build at --tokens-per-s"),
     tokens_per_s: float | None = typer.Option(None, "--tokens-per-s",
@@ -64,14 +69,13 @@ def plan(
     weights: str | None = typer.Option(None, "--weights", help="with --infer: weight format (q4_k_m, int4, fp16, ...)"),
     kv_cache: str | None = typer.Option(None, "--kv-cache", help="with --infer: KV cache format (f16, q8_0, ...)"),
     split: str | None = typer.Option(None, "--split", help="with --infer: layer (default) or tensor"),
-    explain: bool = typer.Option(False, "--explain", help="with --infer: the search and the options that met it"),
 ) -> None:
     """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
     from dlrig.plan.request import PlanRequest, parse_gpu_count
     from dlrig.workload_request import WorkloadRequest
 
     lo, hi = parse_gpu_count(gpus) if gpus is not None else (None, None)
-    inference = given(weights=weights, kv_cache=kv_cache, split=split, tokens_per_s=tokens_per_s, explain=explain)
+    inference = given(weights=weights, kv_cache=kv_cache, split=split, tokens_per_s=tokens_per_s)
     if infer or inference:
         from dlrig.cli.plan_infer import infer_options, plan_infer
 
@@ -85,7 +89,7 @@ def plan(
                           prices=prices, price_fallback=price_fallback, region=region, tax_rate=tax_rate,
                           include=tuple(include), exclude=tuple(exclude), form_factor=form_factor,
                           single_psu=single_psu, max_power_w=max_power_w, min_storage_gb=storage_gb,
-                          alternatives=alternatives, time_limit_s=time_limit)
+                          alternatives=alternatives, time_limit_s=time_limit, minimal=minimal)
         plan_infer(req, tokens_per_s, speed_basis, out, as_json, explain)
         return
     recipe = given(batch=batch, epochs=epochs, dataset=dataset, samples=samples, seq=seq, optimizer=optimizer,
@@ -100,16 +104,16 @@ def plan(
                       price_fallback=price_fallback, region=region, tax_rate=tax_rate, include=tuple(include),
                       exclude=tuple(exclude), form_factor=form_factor, single_psu=single_psu,
                       max_power_w=max_power_w, min_storage_gb=storage_gb, alternatives=alternatives,
-                      time_limit_s=time_limit)
+                      time_limit_s=time_limit, minimal=minimal)
     if frontier:
         _frontier(req, as_json, plot)
         return
     if plot is not None:
         raise BadInput("--plot draws the frontier: add --frontier")
-    _plan(req, boxes, out, as_json)
+    _plan(req, boxes, out, as_json, explain)
 
 
-def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
+def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool, explain: bool = False) -> None:
     from dlrig.services.plan import plan as run
 
     if out is not None:
@@ -126,7 +130,7 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
     else:
         from dlrig.render.plan import render_plan
 
-        render_plan(result.plan, result.boxes, console())
+        render_plan(result.plan, result.boxes, console(), explain)
 
 
 def _write(plan: Any, out: Path, cat: Any) -> None:

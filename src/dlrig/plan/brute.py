@@ -22,9 +22,20 @@ def combinations(cands: Candidates) -> Iterable[Selection]:
 
 
 def feasible(cands: Candidates, req: PlanRequest, budget_cents: int | None = None) -> list[Selection]:
-    """Every combination within the budget that the checker and the planner's rules accept."""
-    return [s for s in combinations(cands)
+    """Every combination within the budget that the checker and the planner's rules accept, each
+    with a workload's throughput as dlrig estimate gives it for the build (not the solver's model)."""
+    return [_estimated(s, req) for s in combinations(cands)
             if (budget_cents is None or s.cents <= budget_cents) and not verdict(s, req)]
+
+
+def _estimated(sel: Selection, req: PlanRequest) -> Selection:
+    from dataclasses import replace
+
+    from dlrig.plan.rates import estimated
+    from dlrig.plan.selection import to_build
+
+    got = estimated(to_build(sel, req)) if req.workload is not None else None
+    return sel if got is None else replace(sel, e2e=got[0])
 
 
 def best(sels: Iterable[Selection], objective: str, budget_cents: int | None = None) -> Selection | None:

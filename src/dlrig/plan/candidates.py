@@ -13,13 +13,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, PriceBookInfo, Psu, Storage
+from dlrig.catalog.models import (
+    Case,
+    Cpu,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    PowerConnectors,
+    PriceBookInfo,
+    Psu,
+    Storage,
+)
 from dlrig.catalog.priced import Priced
-from dlrig.errors import BadInput, Infeasible
+from dlrig.errors import BadInput, Cause, Infeasible
+from dlrig.feasibility import Exclusion, Need, gpus_per_board, partition
 from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries as Catalog
 
 PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
 # Facts each category must have for the problem-tier rules to judge it (SOCKET, MEMORY-TYPE,
@@ -40,8 +52,8 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # Plans are desktop and workstation builds: registered modules (RDIMMs) need a board and CPU
 # that support them, which the catalog cannot confirm (MEMORY-REGISTERED), so they come in only
 # when the buyer names one.
-REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
-NO_ECC_WHY = "no ECC support, so no registered memory (the --include'd kit is an RDIMM)"
+REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; include a registered kit to use one"
+NO_ECC_WHY = "no ECC support, so no registered memory (the included kit is an RDIMM)"
 
 
 @dataclass(frozen=True)
@@ -64,7 +76,7 @@ class GpuOption:
 
     @property
     def gpus(self) -> int:
-        return self.count * (2 if self.gpu.dual_gpu else 1)
+        return self.count * gpus_per_board(self.gpu)
 
     @property
     def vram_total_gb(self) -> float:
@@ -82,6 +94,8 @@ class Candidates:
     dropped: dict[str, dict[str, int]] = field(default_factory=dict)  # category -> why -> count
     pruned: dict[str, int] = field(default_factory=dict)  # category -> dominated parts removed
     borrowed_prices: int = 0
+    excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request (dlrig.feasibility)
+    need: Need | None = None  # what the request needs of a GPU
 
     def of(self, category: str) -> tuple[Priced, ...]:
         return self.gpus if category == "gpu" else self.platform[category]
@@ -118,13 +132,46 @@ def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Can
         rows = _gather_category(catalog, cat, req, included.get(cat), tally, year)
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
-    gpus = platform.pop("gpu")
+    market = catalog.book_info(req.prices)
+    gpus, excluded, need = feasible_gpus(platform.pop("gpu"), req, market, tally)
     platform["motherboard"] = _boards_for(included, platform["motherboard"], tally)
-    options, unit, source, precision = gpu_options(gpus, req, tally, catalog.book_info(req.prices))
+    options, unit, source, precision = gpu_options(gpus, req, tally, market)
     _require_nonempty(platform, gpus, options, tally, req)
     return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
                       throughput_source=source, precision=precision, dropped=tally.dropped,
-                      borrowed_prices=borrowed)
+                      borrowed_prices=borrowed, excluded=excluded, need=need)
+
+
+def plan_need(req: PlanRequest, market: PriceBookInfo | None) -> Need:
+    """What the request needs of a GPU in a desktop build (dlrig.feasibility): the workload's
+    compute precision (else the comparison precision), today's software (the market's own time
+    for a market before tensor cores), and a card for a desk, not a server module."""
+    from dlrig.defaults import feasibility_need
+
+    w = req.workload
+    if w is None:
+        return feasibility_need(comparison_at(req, market), market, "desktop")
+    from dlrig.workload.estimate import default_precision
+    from dlrig.workload.fit_defaults import compute_precision
+    from dlrig.workload.zoo import get_model
+
+    model = get_model(w.model)
+    precision = compute_precision(w, model, "infer" if w.infer else "train", default_precision(model))
+    return feasibility_need(precision, market, "desktop")
+
+
+def feasible_gpus(gpus: Iterable[Priced], req: PlanRequest, market: PriceBookInfo | None, tally: _Tally
+                  ) -> tuple[tuple[Priced, ...], tuple[Exclusion, ...], Need]:
+    """The priced cards that can run the request, and one Exclusion (code, reason) per card that
+    cannot: a plan never offers a card without the precision in hardware, without framework
+    support, or a server module or passive card in a desktop build."""
+    rows = list(gpus)
+    need = plan_need(req, market)
+    ok, excluded = partition([r.part for r in rows], need)  # type: ignore[misc]
+    keep = {id(g) for g in ok}
+    for e in excluded:
+        tally.drop("gpu", f"cannot run the request ({e.code})")
+    return tuple(r for r in rows if id(r.part) in keep), tuple(excluded), need
 
 
 def _boards_for(included: dict[str, Part], boards: tuple[Priced, ...], tally: _Tally) -> tuple[Priced, ...]:
@@ -177,7 +224,7 @@ def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part 
 
 def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
     if not forced and req.exclude and _matches(part, req.exclude):
-        return "excluded (--exclude)"
+        return "excluded (exclude)"
     missing = _missing(part, cat)
     if missing and not forced:
         return f"no {missing.replace('_', ' ')} in the catalog"
@@ -185,13 +232,11 @@ def _reject(part: Part, cat: str, req: PlanRequest, forced: bool) -> str | None:
 
 
 def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
-    if isinstance(part, Gpu) and part.form in ("sxm", "other"):
-        return "a server module (SXM or OAM), not a PCIe card"
     if isinstance(part, Motherboard) and req.form_factor and not forced:
         from dlrig.rules.physical import _form
 
         if _form(part.form_factor) != _form(req.form_factor):
-            return f"not {req.form_factor} (--form-factor)"
+            return f"not {req.form_factor} (form_factor)"
         return None
     if isinstance(part, Motherboard) and not (part.slots or part.slot_summary):
         return "no expansion slot data in the catalog"
@@ -210,9 +255,9 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, tally: _Tally, market:
     """One option per card and count, with throughput; options missing a target are dropped.
     ``market``: the price book's info, which sets the comparison precision without a workload."""
     rate = _rate_fn(req, market)
-    options = []
+    options: list[GpuOption] = []
     for card in gpus:
-        per_board = 2 if card.part.dual_gpu else 1  # type: ignore[attr-defined]  # K80: two GPUs a board
+        per_board = gpus_per_board(card.part)  # type: ignore[arg-type]  # K80: two GPUs a board
         for gpus_n in req.counts():
             if gpus_n % per_board:
                 continue
@@ -251,25 +296,17 @@ def _rate_fn(req: PlanRequest, market: PriceBookInfo | None) -> Callable[[Priced
 
         return peak
     from dlrig.workload.estimate import Machine, estimate, validate_request
-    from dlrig.workload.throughput import lambda_chip
 
     wreq = req.workload
     validate_request(wreq)  # the user's errors are raised here, once; below, a card that fails is dropped
 
     wanted = wreq.precision
 
-    figures: dict[str, str] = {}  # card id -> its figures, the same at every count
-
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
         if wanted in NEEDS_HARDWARE and g.tflops(wanted) is None:
             return None  # a bf16 or fp8 plan needs cards that run it (the estimate alone would borrow fp16's rate)
-        # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
-        # a card is measured as is part of the key
-        if g.id not in figures:
-            figures[g.id] = g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src",
-                                                       "notes", "chip_id", "length_mm", "cooler", "slot_width"})
-        key = (figures[g.id], n, lambda_chip(g))
+        key = (estimate_key(g), n)
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
@@ -281,6 +318,21 @@ def _rate_fn(req: PlanRequest, market: PriceBookInfo | None) -> Callable[[Priced
         return cache[key]
 
     return modelled
+
+
+_FIGURES: dict[str, tuple[str, str | None]] = {}  # card id -> what its estimate reads
+
+
+def estimate_key(g: Gpu) -> tuple[str, str | None]:
+    """What the estimate reads of a card: cards with the same figures get the same estimate; but
+    Lambda's measurements are looked up by name, so the chip a card is measured as is part of it."""
+    if g.id not in _FIGURES:
+        from dlrig.workload.throughput import lambda_chip
+
+        _FIGURES[g.id] = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
+                                                      "chip_id", "length_mm", "cooler", "slot_width"}),
+                          lambda_chip(g))
+    return _FIGURES[g.id]
 
 
 def _misses_target(o: GpuOption, req: PlanRequest, hours: float | None) -> str | None:
@@ -311,9 +363,9 @@ def _unit(req: PlanRequest, market: PriceBookInfo | None) -> tuple[str, str, str
     w = req.workload
     if w is None:
         precision = comparison_at(req, market)
-        return (f"peak {precision} TFLOPS", f"no model given: GPUs compared on dense peak {precision} "
-                "FLOP/s (the price book's quoted figure where it quotes one), times the count, no scaling "
-                "losses", precision)
+        return (f"peak {precision} TFLOPS", f"no model given: the objective is a proxy, the GPUs' dense peak "
+                f"{precision} FLOP/s (the price book's quoted figure where it quotes one), times the count, no "
+                "scaling losses and no data pipeline (give a model for the end-to-end estimate)", precision)
     from dlrig.workload.estimate import default_precision
     from dlrig.workload.zoo import get_model
 
@@ -322,8 +374,10 @@ def _unit(req: PlanRequest, market: PriceBookInfo | None) -> tuple[str, str, str
                                              (f"sharding {w.sharding}", w.sharding != "none"),
                                              (f"{w.recompute} recomputation", w.recompute != "none"),
                                              (f"sequence {w.seq}", w.seq is not None)) if on)
-    return ("samples/s", f"dlrig estimate's throughput for {w.model} at {precision}{recipe} (data-parallel "
-            "scaling on each card's own PCIe link; the data pipeline is not part of the objective)", precision)
+    return ("samples/s", f"dlrig estimate's end-to-end throughput for {w.model} at {precision}{recipe}: the "
+            "slowest of storage read, CPU decode, host-to-GPU copy and GPU compute (data-parallel scaling on "
+            "each card's PCIe link as the CPU's lanes give it), the number dlrig estimate prints for the build",
+            precision)
 
 
 def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Priced, ...],
@@ -332,12 +386,20 @@ def _require_nonempty(platform: dict[str, tuple[Priced, ...]], gpus: tuple[Price
     for cat, rows in (("gpu", gpus), *platform.items()):
         if not rows:
             why = ", ".join(f"{why}: {n}" for why, n in sorted(tally.dropped.get(cat, {}).items()))
-            causes.append(f"no {cat} is left ({why or 'none in the catalog'})")
+            causes.append(Cause(f"NO-{cat.upper()}", f"no {cat} is left ({why or 'none in the catalog'})",
+                                "include" if req.include else None))
     if gpus and not options:
-        why = ", ".join(f"{w}: {n}" for w, n in sorted(tally.dropped.get("gpu options", {}).items()))
-        causes.append(f"no GPU and count meets the request ({why or 'no counts'})")
+        dropped = tally.dropped.get("gpu options", {})
+        why = ", ".join(f"{w}: {n}" for w, n in sorted(dropped.items()))
+        fits = any("memory" in w for w in dropped)
+        causes.append(Cause("WORKLOAD-FIT" if fits else "NO-GPU-OPTION",
+                            f"no GPU and count meets the request ({why or 'no counts'})", "gpus" if fits else None))
     if causes:
-        raise Infeasible("no build can meet the request: " + "; ".join(causes), causes)
+        raise Infeasible("no build can meet the request: " + "; ".join(c.message for c in causes), causes)
+
+
+def gpu_of(p: Priced) -> Gpu:
+    return p.part  # type: ignore[return-value]
 
 
 def cpu(p: Priced) -> Cpu:
@@ -353,6 +415,15 @@ def kit(p: Priced) -> MemoryKit:
 
 
 def psu(p: Priced) -> Psu:
+    return p.part  # type: ignore[return-value]
+
+
+def leads(p: Priced) -> PowerConnectors:
+    """A PSU's leads (every planned PSU has them: REQUIRED)."""
+    return psu(p).connectors or PowerConnectors()
+
+
+def storage(p: Priced) -> Storage:
     return p.part  # type: ignore[return-value]
 
 

@@ -14,7 +14,7 @@ from dlrig import power as pw
 from dlrig.plan import candidates as cn
 from dlrig.plan import model as md
 from dlrig.plan.candidates import Candidates
-from dlrig.plan.request import MIN_CORES_PER_GPU, PlanRequest
+from dlrig.plan.request import PlanRequest
 from dlrig.plan.solver import Selection, verdict
 from dlrig.rules.placement import width_positions
 
@@ -33,7 +33,7 @@ def requirement(cat: str, sel: Selection, req: PlanRequest) -> str:
     gpu_w = (o.gpu.board_power_w or 0) * o.count
     cpu = cn.cpu(p["cpu"])
     if cat == "psu":
-        need8, need6 = md.leads_needed(o.gpu, o.count, cn.psu(p["psu"]).connectors.pcie_12vhpwr)
+        need8, need6 = md.leads_needed(o.gpu, o.count, cn.leads(p["psu"]).pcie_12vhpwr)
         need_w = (gpu_w + (cpu.tdp_w or 0)) * md.DETTMERS_FACTOR
         leads = f"{need8} x 8-pin" + (f" and {need6} x 6-pin" if need6 else "")
         return (f"carries {need_w:,.0f} W (Dettmers: (GPUs {gpu_w:,.0f} W + CPU {cpu.tdp_w:g} W) x 1.21) "
@@ -47,12 +47,17 @@ def requirement(cat: str, sel: Selection, req: PlanRequest) -> str:
         return (f"has the CPU's socket, {o.count} x16 slot(s) for the cards, and "
                 f"{cn.board(p['motherboard']).memory_type} memory")
     if cat == "cpu":
-        cores = MIN_CORES_PER_GPU * o.count
+        per = req.cores_per_gpu()
+        cores = per * o.gpus
+        decode = "" if req.minimal or req.workload is None else ", decoding as fast as the GPUs compute"
         return (f"fits the board's socket with at least {cores} core{'' if cores == 1 else 's'} "
-                f"({MIN_CORES_PER_GPU} per GPU)")
+                f"({per} per GPU){decode}")
     if cat == "memory":
-        return (f"is the board's memory type, at least the largest card's {o.gpu.vram_gb:g} GB (RAM-VRAM), "
-                "within the board's slots and maximum")
+        if req.minimal:
+            return (f"is the board's memory type, at least the largest card's {o.gpu.vram_gb:g} GB (RAM-VRAM), "
+                    "within the board's slots and maximum")
+        return (f"is the board's memory type, at least the GPUs' {o.vram_total_gb:g} GB in all, in every "
+                "memory channel of the CPU, within the board's slots and maximum")
     return f"holds at least {req.min_storage_gb:g} GB on an SSD"
 
 
@@ -80,8 +85,8 @@ def why_part(cat: str, sel: Selection, cands: Candidates, req: PlanRequest) -> s
 def why_gpu(sel: Selection, cands: Candidates, objective: str) -> str:
     o = sel.option
     unit = cands.throughput_unit
-    per_usd = o.throughput / sel.parts_usd * 1000
-    head = (f"GPU: {o.count} x {o.gpu.name} ({usd(o.card.usd)} each): {o.throughput:,.4g} {unit} "
+    per_usd = sel.throughput / sel.parts_usd * 1000
+    head = (f"GPU: {o.count} x {o.gpu.name} ({usd(o.card.usd)} each): {sel.throughput:,.4g} {unit} "
             f"for {usd(sel.parts_usd)} of parts ({per_usd:,.3g} per $1,000)")
     what = {"max-throughput": "the most throughput that meets the limits, then the least cost",
             "perf-per-dollar": "the most throughput per dollar of the whole build",

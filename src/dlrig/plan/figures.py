@@ -27,7 +27,7 @@ from functools import cached_property
 from dlrig.plan import candidates as cn
 from dlrig.plan import model as md
 from dlrig.plan.candidates import Candidates, GpuOption
-from dlrig.plan.request import MIN_CORES_PER_GPU, PlanRequest
+from dlrig.plan.request import CHANNELS_UNKNOWN, PlanRequest
 from dlrig.power import REST_OF_SYSTEM_W
 from dlrig.rules.base import norm_token
 from dlrig.rules.physical import MAX_POSITIONS, _form
@@ -63,9 +63,10 @@ class OptionFigures:
     """One GPU option as the model sees it."""
 
     count: int
+    gpus: int  # GPUs (a dual-GPU board counts twice)
     width: int  # slot positions each card covers
     length: int  # tenths of a millimetre
-    vram: int  # tenths of a GB, one card's
+    vram: int  # tenths of a GB the RAM must hold: one card's (minimal), all the cards' (recommended)
     power: int  # tenths of a watt, all the cards' board power
     leads: tuple[tuple[int, int], ...]  # (8-pin leads, 6-pin inputs) for each PSU 12VHPWR count in ``hpwr``
 
@@ -74,13 +75,14 @@ class Figures:
     """The model's integers for one candidate table and request (see the module docstring)."""
 
     def __init__(self, cands: Candidates, req: PlanRequest) -> None:
-        self.c = cands
+        self.c, self.req = cands, req
         P = cands.platform
         limit = md.wall_limit_w(req)
-        self.hpwr = tuple(sorted({cn.psu(r).connectors.pcie_12vhpwr for r in P["psu"]}))
+        self.hpwr = tuple(sorted({cn.leads(r).pcie_12vhpwr for r in P["psu"]}))
         self.socket = {"cpu": [_socket_key(cn.cpu(r).socket) for r in P["cpu"]],
                        "motherboard": [_socket_key(cn.board(r).socket) for r in P["motherboard"]]}
         self.cores = [cn.cpu(r).cores or 0 for r in P["cpu"]]
+        self.channels = [cn.cpu(r).memory_channels or CHANNELS_UNKNOWN for r in P["cpu"]]
         self.lanes = [cn.cpu(r).pcie_lanes or 0 for r in P["cpu"]]
         self.cpu_power = [tenths(cn.cpu(r).tdp_w or 0, True) for r in P["cpu"]]
         self.cpu_max_ram = [tenths(cn.cpu(r).max_memory_gb or BIG_GB, False) for r in P["cpu"]]
@@ -95,9 +97,9 @@ class Figures:
         self.modules = [cn.kit(r).modules or 0 for r in P["memory"]]
         self.psu_watts = [tenths(cn.psu(r).wattage_w or 0, False) for r in P["psu"]]
         self.psu_dc = [tenths(md.dc_limit_w(cn.psu(r), limit), False) for r in P["psu"]]
-        self.pin8 = [cn.psu(r).connectors.pcie_8pin for r in P["psu"]]
-        self.pin6 = [cn.psu(r).connectors.pcie_6pin for r in P["psu"]]
-        self.lead_index = [self.hpwr.index(cn.psu(r).connectors.pcie_12vhpwr) for r in P["psu"]]
+        self.pin8 = [cn.leads(r).pcie_8pin for r in P["psu"]]
+        self.pin6 = [cn.leads(r).pcie_6pin for r in P["psu"]]
+        self.lead_index = [self.hpwr.index(cn.leads(r).pcie_12vhpwr) for r in P["psu"]]
         self.psu_form = [_form(cn.psu(r).form_factor) for r in P["psu"]]
         self.openings = [cn.case(r).expansion_slots or 0 for r in P["case"]]
         self.clearance = [tenths(cn.case(r).max_gpu_length_mm or 0, False) for r in P["case"]]
@@ -109,8 +111,10 @@ class Figures:
 
     def _option(self, o: GpuOption) -> OptionFigures:
         g = o.gpu
-        return OptionFigures(count=o.count, width=width_positions(g) or 1, length=tenths(g.length_mm or 0, True),
-                             vram=tenths(g.vram_gb or 0, True), power=tenths((g.board_power_w or 0) * o.count, True),
+        ram = (g.vram_gb or 0) * (1 if self.req.minimal else o.count)  # RAM-VRAM, or all the cards' memory
+        return OptionFigures(count=o.count, gpus=o.gpus, width=width_positions(g) or 1,
+                             length=tenths(g.length_mm or 0, True), vram=tenths(ram, True),
+                             power=tenths((g.board_power_w or 0) * o.count, True),
                              leads=tuple(md.leads_needed(g, o.count, h) for h in self.hpwr))
 
     def needs(self, width: int, count: int) -> list[int | None]:
@@ -121,16 +125,34 @@ class Figures:
         return self._needs[key]
 
     # -- the platform floor ------------------------------------------------------------------------
-    def floors(self) -> list[int | None]:
-        """Each option's platform floor in cents (module docstring); None: in no build."""
+    def cpu_fits(self, k: int, f: OptionFigures) -> bool:
+        """CPU row ``k`` has the cores (per GPU) and lanes (per card) the option asks of it."""
+        return self.cores[k] >= self.req.cores_per_gpu() * f.gpus and self.lanes[k] >= MIN_GOOD_LANES * f.count
+
+    def floors(self, subs: list[tuple[int, int, frozenset[int] | None, frozenset[int] | None]] | None = None
+               ) -> list[int | None]:
+        """Each choice's platform floor in cents (module docstring): (option, throughput, CPUs
+        allowed, drives allowed), None: in no build; without ``subs``, each option's."""
+        if subs is None:
+            subs = [(i, 0, None, None) for i in range(len(self.options))]
         memo: dict[tuple, int | None] = {}
+        by_cpu: dict[tuple[int, int], list[int | None]] = {}
+        drives = [r.cents for r in self.c.platform["storage"]]
         out = []
-        for f in self.options:
-            parts = (self._cheapest(memo, ("cpu+board", f.count, f.width), self._cpu_board, f),
-                     self._cheapest(memo, ("memory", f.vram), self._memory, f),
+        for i, _, cpus, allowed in subs:
+            f = self.options[i]
+            key = (f.count, f.width)
+            if key not in by_cpu:
+                by_cpu[key] = self._cpu_board(f)
+            pairs = by_cpu[key]
+            cpu_board = min((c for k, c in enumerate(pairs) if c is not None and (cpus is None or k in cpus)),
+                            default=None)
+            drive = min((c for k, c in enumerate(drives) if allowed is None or k in allowed), default=None)
+            parts = (cpu_board,
+                     self._cheapest(memo, ("memory", f.vram, f.count), self._memory, f),
                      self._cheapest(memo, ("psu", f.power, f.leads), self._psu, f),
                      self._cheapest(memo, ("case", f.length, f.count, f.width), self._case, f),
-                     self._storage)
+                     drive)
             out.append(None if None in parts else sum(parts))  # type: ignore[arg-type]
         return out
 
@@ -149,15 +171,17 @@ class Figures:
         """The price of the cheapest row of ``cat`` that ``fits``."""
         return next((cents for cents, k in self._by_cost[cat] if fits(k)), None)  # type: ignore[operator]
 
-    def _cpu_board(self, f: OptionFigures) -> int | None:
+    def _cpu_board(self, f: OptionFigures) -> list[int | None]:
+        """For each CPU row, the cheapest CPU + board with it: the CPU's cents and the cheapest
+        board of its socket with x16 slots and a placement for the cards (None: none)."""
         needs = self.needs(f.width, f.count)
-        cpus: dict[str, int] = {}  # socket -> the cheapest CPU with the cores and lanes
-        for cents, k in self._by_cost["cpu"]:
-            if self.cores[k] >= MIN_CORES_PER_GPU * f.count and self.lanes[k] >= MIN_GOOD_LANES * f.count:
-                cpus.setdefault(self.socket["cpu"][k], cents)
-        return min((cents + cpus[self.socket["motherboard"][k]] for cents, k in self._by_cost["motherboard"]
-                    if self.socket["motherboard"][k] in cpus and self.x16[k] >= f.count and needs[k] is not None),
-                   default=None)
+        boards: dict[str, int] = {}  # socket -> the cheapest board that seats the cards
+        for cents, k in self._by_cost["motherboard"]:
+            if self.x16[k] >= f.count and needs[k] is not None:
+                boards.setdefault(self.socket["motherboard"][k], cents)
+        rows = self.c.platform["cpu"]
+        return [rows[k].cents + boards[s] if self.cpu_fits(k, f) and (s := self.socket["cpu"][k]) in boards
+                else None for k in range(len(rows))]
 
     def _memory(self, f: OptionFigures) -> int | None:
         return self._first("memory", lambda k: self.ram[k] >= f.vram)
@@ -174,9 +198,6 @@ class Figures:
             return None
         return self._first("case", lambda k: self.openings[k] >= least and self.clearance[k] >= f.length)
 
-    @cached_property
-    def _storage(self) -> int | None:
-        return self._first("storage", lambda k: True)
 
 
 def leads_fit(need: tuple[int, int], pin8: int, pin6: int) -> bool:

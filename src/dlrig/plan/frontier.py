@@ -22,8 +22,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from dlrig.errors import BadInput, Infeasible
-from dlrig.plan.plan import budget_cents, candidates_for
-from dlrig.plan.request import PlanRequest, validate
+from dlrig.plan.plan import budget_cents, candidates_for, prepared
+from dlrig.plan.request import PlanRequest
 from dlrig.plan.solver import PlanModel, Selection, optimize
 
 if TYPE_CHECKING:
@@ -57,7 +57,7 @@ class Frontier:
 
 
 def frontier(req: PlanRequest, catalog: Catalog) -> Frontier:
-    validate(req)
+    req, _ = prepared(req, catalog)
     _, cands = candidates_for(req, catalog)
     start = time.perf_counter()
     model = PlanModel(cands, req)  # one model: each point adds its throughput bound to it
@@ -89,7 +89,7 @@ def budget_frontier(req: PlanRequest, budgets: Sequence[float], catalog: Catalog
     from dlrig.catalog.store import default_catalog
 
     catalog = catalog or default_catalog()
-    validate(req)
+    req, _ = prepared(req, catalog)
     _, cands = candidates_for(req, catalog)
     model = PlanModel(cands, req)
     out: dict[float, Selection | None] = {}

@@ -366,7 +366,7 @@ def start(req: PlanRequest, target: InferTarget, catalog: CatalogQueries) -> Sea
 
     spec = validate_infer(req, target)
     base = platform_request(req)
-    full = gather(catalog, base, resolve_includes(catalog, req.include))  # type: ignore[arg-type]
+    full = gather(catalog, base, resolve_includes(catalog, req.include))
     w = req.workload
     assert w is not None
     need = feasibility_need(compute_precision(w, spec.model, "infer", "bf16"), None, "desktop")

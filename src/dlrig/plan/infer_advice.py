@@ -77,8 +77,10 @@ def diagnose(search: Search, cands: Candidates, model: PlanModel | None) -> Infe
         causes.append(Cause("INFER-SPEED", f"the fastest GPU option is {_option_text(card, n, r)}",
                             field="tokens_per_s"))
     else:
-        if budget is not None:
-            sel, model, _ = cheapest(search, cands, None, model)
+        if budget is not None:  # the platform model leaves out what the budget cannot buy: one without it
+            from dlrig.plan.solver import PlanModel as Unbounded
+
+            sel, _, _ = cheapest(search, cands, None, Unbounded(cands, replace(req, budget_usd=None)))
             if sel is not None:
                 o = sel.option
                 causes.append(Cause("BUDGET", f"the cheapest build that meets the target costs "

@@ -14,11 +14,12 @@ from dlrig import power as pw
 from dlrig.build import Build
 from dlrig.catalog.models import Gpu, Motherboard, PowerConnectors, Psu
 from dlrig.check import CheckReport
-from dlrig.plan.request import AVOIDED_WARNINGS, MIN_CORES_PER_GPU, PlanRequest
+from dlrig.plan.request import AVOIDED_WARNINGS, CHANNELS_UNKNOWN, PlanRequest
 from dlrig.regions import get_region
 from dlrig.rules.base import Finding
 from dlrig.rules.placement import LONG_SLOT_SIZE, width_positions
 from dlrig.rules.power import connector_need
+from dlrig.rules_of_thumb import RAM_PER_VRAM_MIN
 
 DETTMERS_FACTOR = pw.OTHER_PARTS_FACTOR * pw.SAFETY_FACTOR  # PSU >= (GPUs + CPU) x 1.21
 
@@ -57,7 +58,7 @@ def _psu_with(hpwr: int) -> Psu:
 
 
 def wall_limit_w(req: PlanRequest) -> float:
-    """The wall draw a plan may use: the circuit's continuous rating, or --max-power-w if lower."""
+    """The wall draw a plan may use: the circuit's continuous rating, or max_power_w if lower."""
     limit = get_region(req.region).continuous_w
     return min(limit, req.max_power_w) if req.max_power_w is not None else limit
 
@@ -82,8 +83,10 @@ def _dc_limit(tier: str | None, watts: float | None, limit_w: float) -> float:
 
 
 def x16_count(board: Motherboard) -> int:
+    """The board's full-length slots a GPU gets a CPU link in: a slot fed by the chipset (a B860
+    board's lower x16 connectors) shares the chipset's one uplink, so it is not counted."""
     if board.slots:
-        return sum(1 for s in board.slots if s.size >= LONG_SLOT_SIZE)
+        return sum(1 for s in board.slots if s.size >= LONG_SLOT_SIZE and s.via != "chipset")
     return sum(s.quantity for s in board.slot_summary if s.lanes >= LONG_SLOT_SIZE)
 
 
@@ -127,12 +130,33 @@ def rejecting(report: CheckReport) -> list[Finding]:
             if f.severity == "problem" or (f.severity == "warning" and f.code in AVOIDED_WARNINGS)]
 
 
+def recommended_violations(build: Build) -> list[str]:
+    """What a recommended build must have beyond passing the checker (docs/plan.md): RAM at least
+    the GPUs' total memory, every CPU memory channel populated."""
+    out = []
+    vram = sum(float(getattr(i.part, "vram_gb", 0) or 0) * i.count for i in build.lines("gpu"))
+    if (build.ram_gb or 0) + 1e-9 < RAM_PER_VRAM_MIN * vram:
+        out.append(f"PLAN-RAM: {build.ram_gb or 0:g} GB of RAM for {vram:g} GB of GPU memory")
+    cpu = build.cpu
+    modules = sum(int(getattr(i.part, "modules", 0) or 0) * i.count for i in build.lines("memory"))
+    channels = (cpu.memory_channels or CHANNELS_UNKNOWN) if cpu is not None else None
+    if channels and modules < channels:
+        out.append(f"PLAN-CHANNELS: {modules} memory module(s) on a {channels}-channel CPU")
+    from dlrig.plan.rates import decode_short
+
+    short = decode_short(build)
+    return out + ([short] if short else [])
+
+
 def extra_violations(build: Build, req: PlanRequest) -> list[str]:
     """The planner's requirements the checker does not make (docs/plan.md)."""
     out = []
     n, cpu, case, board = build.gpu_count, build.cpu, build.case, build.motherboard
-    if cpu is not None and (cpu.cores or 0) < MIN_CORES_PER_GPU * n:
-        out.append(f"PLAN-CORES: fewer than {MIN_CORES_PER_GPU} CPU core per GPU")
+    per = req.cores_per_gpu()
+    if cpu is not None and (cpu.cores or 0) < per * n:
+        out.append(f"PLAN-CORES: fewer than {per} CPU core(s) per GPU")
+    if not req.minimal:
+        out += recommended_violations(build)
     if case is not None and board is not None and build.gpus and not has_slot_map(board):
         need = openings_needed(board, build.gpus[0], n) or 0
         if (case.expansion_slots or 0) < need:
@@ -143,7 +167,7 @@ def extra_violations(build: Build, req: PlanRequest) -> list[str]:
 
         wall = pw.wall_w(budget_of(build).dc_w, build.psu)
         if wall > req.max_power_w:
-            out.append(f"PLAN-POWER: about {wall:,.0f} W at the wall, over --max-power-w "
+            out.append(f"PLAN-POWER: about {wall:,.0f} W at the wall, over max_power_w "
                        f"{req.max_power_w:g}")
     for d in build.storage:
         if (d.capacity_gb or 0) < req.min_storage_gb:

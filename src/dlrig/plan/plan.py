@@ -8,7 +8,6 @@ binding constraints and the nearest feasible build) or ``BadInput``; it never pr
 from __future__ import annotations
 
 import dataclasses
-import math
 import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
@@ -18,17 +17,18 @@ from dlrig.catalog.models import Gpu, Part
 from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
 from dlrig.errors import BadInput, Infeasible
-from dlrig.plan import candidates as cn
+from dlrig.feasibility import Exclusion, summary
 from dlrig.plan import explain as ex
 from dlrig.plan import model as md
 from dlrig.plan.candidates import PLATFORM, Candidates, gather
 from dlrig.plan.prune import prune
-from dlrig.plan.request import PlanRequest, validate
+from dlrig.plan.request import PlanRequest, budget_cents, validate
 from dlrig.plan.solver import PlanModel, Selection, SolveResult, to_build
 from dlrig.rules.base import Finding
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries as Catalog
+    from dlrig.workload.fit_defaults import Assumption
 
 
 @dataclass(frozen=True)
@@ -55,6 +55,10 @@ class Plan:
     findings: tuple[Finding, ...]
     notes: tuple[str, ...]
     stats: dict[str, Any]
+    excluded: tuple[Exclusion, ...] = ()  # GPUs that cannot run the request, with code and reason
+    throughput_range: tuple[float, float] | None = None
+    minimal_usd: float | None = None  # the same GPUs in the cheapest build that merely passes check
+    assumptions: tuple[Assumption, ...] = ()  # the workload's defaults (dlrig.plan.recipe)
 
     def price_book(self) -> PriceBook:
         """The prices this plan paid, borrowed ones included, as a book a build file can name."""
@@ -72,8 +76,11 @@ class Plan:
             "total_usd": round(self.total_usd, 2), "parts_usd": round(self.parts_usd, 2),
             "optimal": self.optimal, "solve_ms": round(self.solve_ms, 1),
             "objective": self.request.objective,
+            "objective_measure": ("end-to-end estimated throughput (dlrig estimate on the build)"
+                                  if self.request.workload is not None else f"a proxy: {self.throughput_unit}"),
             "throughput": {"value": self.throughput, "unit": self.throughput_unit,
-                           "range": list(self.selection.option.throughput_range), "source": self.throughput_source},
+                           "range": list(self.throughput_range or self.selection.option.throughput_range),
+                           "source": self.throughput_source},
             "why": list(self.why),
             "alternatives": [{"build": build_document(to_build(a.selection, self.request)),
                               "total_usd": round(a.total_usd, 2), "throughput": a.selection.throughput,
@@ -82,7 +89,27 @@ class Plan:
             "prices": [{"part": p.part.name, "usd": p.usd, "date": p.price.date.isoformat(),
                         "source": p.price.source, "note": p.price_note or None} for p in _priced(self.selection)],
             "notes": list(self.notes), "stats": self.stats,
+            "excluded": excluded_json(self.excluded),
+            "recommended": None if self.request.minimal else {
+                "minimal_total_usd": None if self.minimal_usd is None else round(self.minimal_usd, 2),
+                "delta_usd": None if self.minimal_usd is None else round(self.total_usd - self.minimal_usd, 2),
+                "rules": list(RECOMMENDED_RULES)},
+            "assumptions": [a.to_json() for a in self.assumptions],
         }
+
+
+RECOMMENDED_RULES = (
+    "RAM at least the GPUs' total memory",
+    "every memory channel of the CPU populated",
+    "at least 2 CPU cores per GPU",
+    "a CPU that decodes as fast as the GPUs compute (workloads that read images)",
+    "an SSD of at least the storage size",
+)
+
+
+def excluded_json(excluded: tuple[Exclusion, ...]) -> dict[str, Any]:
+    """The cards left out because they cannot run the request: a count per code, and each card."""
+    return {"by_code": summary(excluded), "gpus": [e.to_json() for e in excluded]}
 
 
 def file_build(build: Build, catalog: Catalog) -> Build:
@@ -112,48 +139,83 @@ def resolve_includes(catalog: Catalog, names: tuple[str, ...]) -> dict[str, Part
         part = catalog.resolve(name)
         if isinstance(part, Gpu):
             part = catalog.chip_of(part)
-        if part.category in out:
-            raise BadInput(f"--include {name!r}: a plan has one {part.category}, and "
-                           f"{out[part.category].name!r} is already included")
-        if part.category == "cooler":
-            raise BadInput(f"--include {name!r}: plans do not choose CPU coolers yet")
-        out[part.category] = part
+        category: str = part.category  # type: ignore[attr-defined]  # every concrete part names its own
+        if category in out:
+            raise BadInput(f"include {name!r}: a plan has one {category}, and "
+                           f"{out[category].name!r} is already included", field="include")
+        if category == "cooler":
+            raise BadInput(f"include {name!r}: plans do not choose CPU coolers yet", field="include")
+        out[category] = part
     return out
 
 
 def candidates_for(req: PlanRequest, catalog: Catalog) -> tuple[Candidates, Candidates]:
     """(unpruned, pruned) candidate tables for a validated request."""
     full = gather(catalog, req, resolve_includes(catalog, req.include))
-    return full, prune(full, md.wall_limit_w(req))
+    return full, prune(full, md.wall_limit_w(req), speeds=req.workload is not None, channels=not req.minimal)
 
 
-def budget_cents(req: PlanRequest) -> int | None:
-    if req.budget_usd is None:
-        return None
-    return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
+def prepared(req: PlanRequest, catalog: Catalog) -> tuple[PlanRequest, tuple[Assumption, ...]]:
+    """The request validated, with the workload's defaults laid over it (dlrig.plan.recipe)."""
+    from dlrig.plan.recipe import with_defaults
+
+    validate(req)
+    return with_defaults(req, catalog.book_info(req.prices))
 
 
 def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     """The best checker-clean build for the request (module docstring); Infeasible when none."""
-    validate(req)
-    full, cands = candidates_for(req, catalog)
+    req, assumptions = prepared(req, catalog)
+    try:
+        full, cands = candidates_for(req, catalog)
+    except Infeasible as exc:
+        from dlrig.plan.advice import with_advice
+
+        raise with_advice(exc, req, catalog) from None
     start = time.perf_counter()
     model = PlanModel(cands, req)
     res = model.optimize(req.objective, budget_cents(req))
     res = replace(res, solve_ms=(time.perf_counter() - start) * 1000)  # building the model included
     if res.selection is None:
-        raise diagnose(req, cands, res, model)
+        from dlrig.plan.advice import diagnose
+
+        raise diagnose(req, cands, res, catalog, model)
     sel = res.selection
     build = to_build(sel, req, name=f"plan-{req.objective}")
+    throughput, rng = _estimated(sel, build)
     report = check_build(build, req.region)
     alts = alternatives(req, cands, sel, model)
+    minimal = None if req.minimal else minimal_for(req, cands, sel)
     parts_usd = sel.parts_usd
     return Plan(request=req, selection=sel, build=build, parts_usd=parts_usd,
-                total_usd=parts_usd * (1 + req.tax_rate), throughput=sel.throughput,
+                total_usd=parts_usd * (1 + req.tax_rate), throughput=throughput, throughput_range=rng,
                 throughput_unit=cands.throughput_unit, throughput_source=cands.throughput_source,
                 optimal=res.optimal, solve_ms=res.solve_ms, why=ex.explain(sel, cands, req, req.objective),
                 alternatives=alts, findings=report.findings, notes=_notes(req, sel, cands, res),
-                stats=_stats(full, cands, res))
+                stats=_stats(full, cands, res), excluded=full.excluded,
+                assumptions=assumptions,
+                minimal_usd=None if minimal is None else minimal.parts_usd * (1 + req.tax_rate))
+
+
+def minimal_for(req: PlanRequest, cands: Candidates, sel: Selection) -> Selection | None:
+    """The same GPUs (card and count) in the cheapest build that merely passes the checker: what
+    the recommended build's rules cost beside it."""
+    only = replace(cands, options=(sel.option,))
+    return PlanModel(only, replace(req, minimal=True)).optimize("min-cost").selection
+
+
+def _estimated(sel: Selection, build: Build) -> tuple[float, tuple[float, float]]:
+    """The plan's throughput: with a workload, what dlrig estimate gives for the written build
+    (the solver's end-to-end figure is the same model; a disagreement over 1% is a bug)."""
+    from dlrig.plan.rates import estimated
+
+    got = estimated(build)
+    if got is None:
+        return sel.throughput, sel.option.throughput_range
+    if sel.e2e is not None and abs(got[0] - sel.e2e) > 0.01 * max(got[0], 1e-9):
+        raise AssertionError(f"the planner's end-to-end throughput {sel.e2e:.6g} disagrees with the estimate "
+                             f"{got[0]:.6g} for the same build")
+    return got
 
 
 def alternatives(req: PlanRequest, cands: Candidates, best: Selection, model: PlanModel | None = None
@@ -195,63 +257,3 @@ def _stats(full: Candidates, cands: Candidates, res: SolveResult) -> dict[str, A
             "after_pruning": {c: len(cands.of(c)) for c in ("gpu", *PLATFORM)},
             "gpu_options": len(cands.options), "dropped": full.dropped, "cuts": res.cuts,
             "solves": res.solves, "status": res.status}
-
-
-def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult, model: PlanModel | None = None) -> Infeasible:
-    """Name the binding constraints, and the nearest feasible build where one exists: the
-    request's model without the budget, then a model with a looser wall limit."""
-    if res.status not in ("INFEASIBLE", "CUT-LIMIT"):
-        return Infeasible(f"the solver stopped ({res.status}) before finding a build; "
-                          "raise --time-limit or narrow the request", [res.status])
-    count = _count_text(req)
-    causes = []
-    if req.budget_usd is not None:
-        free = (model or PlanModel(cands, req)).optimize("min-cost")
-        if free.selection is not None:
-            s = free.selection
-            total = s.parts_usd * (1 + req.tax_rate)
-            causes.append(f"no {count}build under {ex.usd(req.budget_usd)}: the cheapest is {ex.usd(total)} "
-                          f"with {s.option.count} x {s.option.gpu.name}, {_platform_text(s)}")
-    if not causes:
-        loose = replace(req, max_power_w=None, region="us-240v")
-        if md.wall_limit_w(loose) > md.wall_limit_w(req):
-            free = PlanModel(cands, loose).optimize("min-cost", budget_cents(req))
-            if free.selection is not None:
-                causes.append(f"the wall limit ({md.wall_limit_w(req):,.0f} W continuous) binds: the cheapest "
-                              f"{count}build needs {ex.power_summary(free.selection, req)}; use a 240 V "
-                              "circuit (--region us-240v), fewer GPUs or cards with less power")
-    if not causes:
-        causes.extend(_psu_causes(req, cands, count))
-    if not causes:
-        causes.append(f"no {count}build in the candidate table meets every rule (socket, slots, PSU, case)")
-    return Infeasible(causes[0], causes)
-
-
-def _psu_causes(req: PlanRequest, cands: Candidates, count: str) -> list[str]:
-    """PSU watts: when even the least power-hungry GPU option, with the lowest-TDP CPU, needs
-    more than the largest PSU in the table (Dettmers' rule), say so with both figures."""
-    from dlrig.power import OTHER_PARTS_FACTOR, SAFETY_FACTOR, PowerBudget
-
-    psus = [cn.psu(r).wattage_w or 0 for r in cands.platform["psu"]]
-    cpus = [cn.cpu(r).tdp_w or 0 for r in cands.platform["cpu"]]
-    if not psus or not cpus or not cands.options:
-        return []
-    gpus_w = min((o.gpu.board_power_w or 0) * o.count for o in cands.options)
-    need = PowerBudget(gpus_w=gpus_w, cpu_w=min(cpus), rest_w=0.0).recommended_psu_w
-    if need <= max(psus):
-        return []
-    return [f"no {count}build has a big enough PSU: the least power-hungry option needs {need:,.0f} W "
-            f"(Dettmers: (GPUs + CPU) x {OTHER_PARTS_FACTOR * SAFETY_FACTOR:.2f}) and the largest priced PSU "
-            "with known leads gives "
-            f"{max(psus):,.0f} W; use fewer or less power-hungry cards, or a bigger PSU in a price CSV"]
-
-
-def _count_text(req: PlanRequest) -> str:
-    counts = req.counts()
-    if len(counts) == 1:
-        return f"{counts[0]}-GPU "
-    return f"{counts[0]}-{counts[-1]} GPU " if counts else ""
-
-
-def _platform_text(s: Selection) -> str:
-    return ", ".join(f"{s.parts[c].part.name}" for c in ("cpu", "motherboard", "psu", "case"))

@@ -65,16 +65,21 @@ def _inf(x: float | None) -> float:
     return math.inf if x is None else x
 
 
-def prune(c: Candidates, wall_limit_w: float) -> Candidates:
-    """The candidate table without dominated parts (see the module docstring)."""
+def prune(c: Candidates, wall_limit_w: float, speeds: bool = True, channels: bool = True) -> Candidates:
+    """The candidate table without dominated parts (see the module docstring). ``speeds``: the
+    objective reads the drives' read rates (a workload's storage stage); ``channels``: a
+    recommended build fills the CPU's memory channels, so kits differ by their module count."""
     platform = {
         "cpu": _prune_cpus(c.platform["cpu"]),
         "motherboard": _prune_boards(c.platform["motherboard"]),
-        "memory": skyline(c.platform["memory"], lambda r: (norm_token(cn.kit(r).memory_type), cn.kit(r).total_gb),
+        # the module count is a group, not a dimension: fewer modules take fewer slots, but a
+        # recommended build fills every memory channel (a 4-module kit for a quad-channel CPU)
+        "memory": skyline(c.platform["memory"], lambda r: (norm_token(cn.kit(r).memory_type), cn.kit(r).total_gb,
+                                                           cn.kit(r).modules if channels else 0),
                           lambda r: (-r.usd, -(cn.kit(r).modules or 0))),
         "psu": _prune_psus(c.platform["psu"], wall_limit_w),
         "case": _prune_cases(c.platform["case"]),
-        "storage": skyline(c.platform["storage"], lambda r: 0, lambda r: (-r.usd,)),
+        "storage": skyline(c.platform["storage"], lambda r: 0, _drive_dims if speeds else lambda r: (-r.usd,)),
     }
     gpus, options = _prune_gpus(c.gpus, c.options)
     pruned = {cat: len(c.platform[cat]) - len(rows) for cat, rows in platform.items()}
@@ -90,9 +95,19 @@ def _prune_cpus(rows: Sequence[Priced]) -> list[Priced]:
         p = cn.cpu(r)
         types = frozenset(norm_token(t) for t in p.memory_types) if p.memory_types else ANY
         # pcie_lanes: plans avoid PCIE-LANES warnings, so a dearer CPU with more lanes is not dominated
-        return (-r.usd, -(p.tdp_w or 0), p.cores or 0, p.pcie_lanes or 0, _inf(p.max_memory_gb), types)
+        # pcie_gen: the GPUs' links (dlrig.plan.rates); unknown, the cards' own generation sets them
+        return (-r.usd, -(p.tdp_w or 0), p.cores or 0, p.pcie_lanes or 0, _inf(p.pcie_gen), _inf(p.max_memory_gb),
+                types, p.memory_channels or 0)
 
     return skyline(rows, lambda r: _socket_key(cn.cpu(r).socket), dims)
+
+
+def _drive_dims(r: Priced) -> tuple[Any, ...]:
+    """A drive's price and what the storage stage reads (an unknown rate is never binding there)."""
+    from dlrig.workload.pipeline import random_reads_per_s
+
+    d = cn.storage(r)
+    return (-r.usd, _inf(d.seq_read_mb_s), _inf(random_reads_per_s(d)))
 
 
 def _prune_boards(rows: Sequence[Priced]) -> list[Priced]:
@@ -154,7 +169,8 @@ def _prune_gpus(gpus: Sequence[Priced], options: Sequence[GpuOption]
 
     def group(r: Priced) -> Hashable:
         g = r.part
-        return (g.vram_gb, gpu_needs(g).hpwr)  # type: ignore[attr-defined,arg-type]
+        # the PCIe generation sets the card's link with each CPU (dlrig.plan.rates)
+        return (g.vram_gb, gpu_needs(g).hpwr, g.pcie_gen)  # type: ignore[attr-defined,arg-type]
 
     kept = skyline(with_options, group, dims)
     ids = {g.part.id for g in kept}

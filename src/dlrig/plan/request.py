@@ -15,7 +15,7 @@ from dlrig.errors import BadInput
 
 # The checker's CPU-CORES-PER-GPU warns below 1 core per GPU; the planner asks for that much.
 # Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
-from dlrig.rules_of_thumb import MIN_CORES_PER_GPU  # noqa: F401  (the planner's modules read it here)
+from dlrig.rules_of_thumb import CHANNELS_UNKNOWN, MIN_CORES_PER_GPU, RECOMMENDED_CORES_PER_GPU  # noqa: F401
 from dlrig.workload_request import WorkloadRequest
 
 Objective = Literal["max-throughput", "perf-per-dollar", "min-cost"]
@@ -63,6 +63,11 @@ class PlanRequest:
     min_storage_gb: float = DEFAULT_STORAGE_GB
     alternatives: int = DEFAULT_ALTERNATIVES
     time_limit_s: float = SOLVE_TIME_LIMIT_S
+    minimal: bool = False  # the cheapest build that passes check, not the recommended one (docs/plan.md)
+
+    def cores_per_gpu(self) -> int:
+        """Cores the CPU needs per GPU: two in a recommended build, one in a minimal one."""
+        return MIN_CORES_PER_GPU if self.minimal else RECOMMENDED_CORES_PER_GPU
 
     def counts(self) -> tuple[int, ...]:
         lo = self.gpus_min if self.gpus_min is not None else 1
@@ -129,6 +134,13 @@ def validate(req: PlanRequest) -> None:
     if req.min_storage_gb < 0 or req.alternatives < 0:
         raise BadInput("the storage size and the number of alternatives cannot be negative",
                        field="min_storage_gb" if req.min_storage_gb < 0 else "alternatives")
+
+
+def budget_cents(req: PlanRequest) -> int | None:
+    """The budget for parts in cents, before tax."""
+    if req.budget_usd is None:
+        return None
+    return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
 
 
 def _validate_counts(req: PlanRequest) -> None:

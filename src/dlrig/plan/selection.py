@@ -18,6 +18,7 @@ from dlrig.plan.request import PlanRequest
 class Selection:
     option: GpuOption
     parts: dict[str, Priced]  # platform category -> part
+    e2e: float | None = None  # end-to-end samples/s with this platform (dlrig.plan.rates); None: no workload
 
     @property
     def cents(self) -> int:
@@ -29,7 +30,8 @@ class Selection:
 
     @property
     def throughput(self) -> float:
-        return self.option.throughput
+        """The build's throughput: end to end with a workload, else the GPUs' peak (the proxy)."""
+        return self.option.throughput if self.e2e is None else self.e2e
 
     def key(self) -> tuple[str, ...]:
         return (self.option.card.part.id, str(self.option.count), *(p.part.id for p in self.parts.values()))

@@ -45,6 +45,7 @@ out of time).
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -54,10 +55,10 @@ from typing import Any
 from dlrig.plan.candidates import Candidates
 from dlrig.plan.cpsat import cp_model
 from dlrig.plan.figures import DETTMERS, Figures, leads_fit
-from dlrig.plan.request import MAX_CUTS, MIN_CORES_PER_GPU, SOLVER_WORKERS, PlanRequest
+from dlrig.plan.rates import Choice, levels, rates
+from dlrig.plan.request import MAX_CUTS, SOLVER_WORKERS, PlanRequest, budget_cents
 from dlrig.plan.selection import Selection, SolveResult, throughput_scale, to_build, verdict
 from dlrig.rules.physical import _board_fits
-from dlrig.rules.platform import MIN_GOOD_LANES
 
 __all__ = ["PlanModel", "Selection", "SolveResult", "optimize", "throughput_scale", "to_build", "verdict"]
 
@@ -78,13 +79,28 @@ class PlanModel:
         self.c, self.req = cands, req
         self.f = Figures(cands, req)
         self.t_scale = throughput_scale(cands) if cands.options else 1
-        self.t = [round(o.throughput * self.t_scale) for o in cands.options]
-        self.cents = [o.cents for o in cands.options]
-        self.floor = self.f.floors()
-        self.option_index = {id(o): i for i, o in enumerate(cands.options)}
+        # with a budget, only the options whose cards and cheapest platform fit it get stage rates
+        # (the estimate on each CPU's links is most of the model's cost); ``optimize`` asks no more
+        cap = budget_cents(req)
+        option_floor = self.f.floors()
+        self.wanted = frozenset(i for i, (o, fl) in enumerate(zip(cands.options, option_floor, strict=True))
+                                if fl is not None and (cap is None or o.cents + fl <= cap))
+        self.rates = rates(cands, req, self.wanted if cap is not None else None)
+        # the choices scanned: (option, throughput, CPUs allowed, drives allowed); with a workload
+        # one per level of the option's end-to-end throughput (dlrig.plan.rates), else one per option
+        self.subs: list[Choice] = (
+            [(i, round(o.throughput * self.t_scale), None, None) for i, o in enumerate(cands.options)
+             if i in self.wanted]
+            if self.rates is None else levels(self.rates, self.t_scale))
+        if req.throughput is not None and self.rates is not None:  # the target is on the end-to-end figure
+            least = math.ceil(req.throughput * self.t_scale - 1e-9)
+            self.subs = [c for c in self.subs if c[1] >= least]
+        self.t = [t for _, t, _, _ in self.subs]
+        self.cents = [cands.options[i].cents for i, _, _, _ in self.subs]
+        self.floor = self.f.floors(self.subs)
         self.row_index = {cat: {id(r): k for k, r in enumerate(rows)} for cat, rows in cands.platform.items()}
-        self.platforms: dict[int, Platform] = {}  # option -> its cheapest checker-clean platform
-        self.nogoods: dict[int, list[list[Any]]] = {}  # option -> platforms the checker rejected
+        self.platforms: dict[int, Platform] = {}  # choice -> its cheapest checker-clean platform
+        self.nogoods: dict[int, list[list[Any]]] = {}  # GPU option -> (parts of) platforms the checker rejected
         self.cuts = self.solves = 0
         m = self.m = self.cp.CpModel()
         self.x = {cat: [m.NewBoolVar(f"{cat}{i}") for i in range(len(rows))] for cat, rows in cands.platform.items()}
@@ -111,6 +127,11 @@ class PlanModel:
             m.Add(kits == self._where("motherboard", lambda i, t=t: f.board_type[i] == t))
             m.Add(kits <= self._where("cpu", lambda i, t=t: not f.cpu_types[i] or t in f.cpu_types[i]))
         ram = self._sum("memory", f.ram)
+        if not self.req.minimal:  # every memory channel of the CPU populated (dlrig.rules_of_thumb)
+            for c in set(f.channels):
+                uneven = [v for k, v in enumerate(self.x["memory"]) if f.modules[k] < c]
+                if uneven:
+                    m.Add(self._where("cpu", lambda k, c=c: f.channels[k] == c) + sum(uneven) <= 1)
         m.Add(self._sum("memory", f.modules) <= self._sum("motherboard", f.slots))
         m.Add(ram <= self._sum("motherboard", f.board_max_ram))
         m.Add(ram <= self._sum("cpu", f.cpu_max_ram))
@@ -133,12 +154,16 @@ class PlanModel:
                 if allowed and form not in allowed and not (form.startswith("SFX") and "ATX" in allowed):
                     m.Add(v + sum(psus) <= 1)
 
-    def _for_option(self, i: int) -> Any:
-        """The platform model with what GPU option ``i`` asks of it (module docstring)."""
+    def _for_option(self, j: int) -> Any:
+        """The platform model with what choice ``j`` (its GPU option, the CPUs and drives its
+        throughput level allows) asks of it (module docstring)."""
+        i, _, cpus, drives = self.subs[j]
         m, f, o = self.m.Clone(), self.f, self.f.options[i]
-        ruled_out = [v for cat, ok in (
+        ruled_out = [v for cat, allowed in (("cpu", cpus), ("storage", drives)) if allowed is not None
+                     for k, v in enumerate(self.x[cat]) if k not in allowed]
+        ruled_out += [v for cat, ok in (
             ("memory", lambda k: f.ram[k] >= o.vram),
-            ("cpu", lambda k: f.cores[k] >= MIN_CORES_PER_GPU * o.count and f.lanes[k] >= MIN_GOOD_LANES * o.count),
+            ("cpu", lambda k: f.cpu_fits(k, o)),
             ("case", lambda k: f.clearance[k] >= o.length),
             ("motherboard", lambda k: f.x16[k] >= o.count and f.needs(o.width, o.count)[k] is not None),
             ("psu", lambda k: leads_fit(o.leads[f.lead_index[k]], f.pin8[k], f.pin6[k])),
@@ -155,40 +180,50 @@ class PlanModel:
         m.Minimize(self.cost)
         return m
 
-    def platform(self, i: int, deadline: float) -> Platform:
-        """Option ``i``'s cheapest platform that the checker accepts (solved once, then kept)."""
-        if i in self.platforms:
-            return self.platforms[i]
+    def platform(self, j: int, deadline: float) -> Platform:
+        """Choice ``j``'s cheapest platform that the checker accepts (solved once, then kept).
+        A rejected platform is cut off for every choice of the same GPU option (the checker's
+        verdict depends on the option and the parts, not on the throughput level), and where the
+        rule that failed reads only some of the parts (``CUT_SCOPE``), on those parts alone."""
+        if j in self.platforms:
+            return self.platforms[j]
         for _ in range(MAX_CUTS):
-            sel, proven, status = self._solve(i, deadline)
-            if sel is None or not verdict(sel, self.req):
+            sel, proven, status = self._solve(j, deadline)
+            why = [] if sel is None else verdict(sel, self.req)
+            if not why:
                 found = Platform(sel, proven, status)
                 if proven:
-                    self.platforms[i] = found
+                    self.platforms[j] = found
                 return found
-            self.nogoods.setdefault(i, []).append(
-                [self.x[cat][self.row_index[cat][id(part)]] for cat, part in sel.parts.items()])
+            assert sel is not None
+            scope = cut_scope(why)
+            self.nogoods.setdefault(self.subs[j][0], []).append(
+                [self.x[cat][self.row_index[cat][id(part)]] for cat, part in sel.parts.items()
+                 if scope is None or cat in scope])
             self.cuts += 1
         return Platform(None, False, "CUT-LIMIT")
 
-    def _solve(self, i: int, deadline: float) -> tuple[Selection | None, bool, str]:
+    def _solve(self, j: int, deadline: float) -> tuple[Selection | None, bool, str]:
         solver = self.cp.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
         p.num_workers = SOLVER_WORKERS
-        status = solver.Solve(self._for_option(i))
+        status = solver.Solve(self._for_option(j))
         self.solves += 1
         name = solver.StatusName(status)
         if status not in (self.cp.OPTIMAL, self.cp.FEASIBLE):
             return None, status == self.cp.INFEASIBLE, name
-        parts = {cat: next(self.c.platform[cat][k] for k, v in enumerate(vs) if solver.BooleanValue(v))
-                 for cat, vs in self.x.items()}
-        return Selection(self.c.options[i], parts), status == self.cp.OPTIMAL, name
+        rows = {cat: next(k for k, v in enumerate(vs) if solver.BooleanValue(v)) for cat, vs in self.x.items()}
+        parts = {cat: self.c.platform[cat][k] for cat, k in rows.items()}
+        i = self.subs[j][0]
+        e2e = None if self.rates is None else self.rates.of(i, rows["cpu"], rows["storage"])
+        return Selection(self.c.options[i], parts, e2e), status == self.cp.OPTIMAL, name
 
     # -- the questions ----------------------------------------------------------------------------
     def t_int(self, sel: Selection) -> int:
-        """A build's throughput in the model's integer units."""
-        return self.t[self.option_index[id(sel.option)]]
+        """A build's throughput in the model's integer units (round is monotone, so the integer
+        of the slowest stage is the slowest stage's integer)."""
+        return round(sel.throughput * self.t_scale)
 
     def optimize(self, objective: str, budget_cents: int | None = None, forbid: Iterable[str] = (),
                  min_t_int: int | None = None) -> SolveResult:
@@ -200,7 +235,7 @@ class PlanModel:
         order = sorted((i for i, fl in enumerate(self.floor) if fl is not None
                         and (budget_cents is None or self.cents[i] + fl <= budget_cents)
                         and (min_t_int is None or self.t[i] >= min_t_int)
-                        and self.c.options[i].card.part.id not in banned),
+                        and self.c.options[self.subs[i][0]].card.part.id not in banned),
                        key=lambda i: _bound_key(objective, self.t[i], self.cents[i] + self.floor[i]))  # type: ignore[operator]
         best: tuple[int, int] | None = None  # (throughput, cost)
         found: Selection | None = None
@@ -215,8 +250,9 @@ class PlanModel:
             sel = got.selection
             if sel is None or (budget_cents is not None and sel.cents > budget_cents):
                 continue
-            if best is None or _better(objective, (self.t[i], sel.cents), best):
-                best, found = (self.t[i], sel.cents), sel
+            got_t = self.t_int(sel)  # at least the level's; more where the platform reaches a higher one
+            if best is None or _better(objective, (got_t, sel.cents), best):
+                best, found = (got_t, sel.cents), sel
         if found is not None:
             status = "OPTIMAL" if proven else "FEASIBLE"
         elif not proven and status != "CUT-LIMIT":
@@ -224,6 +260,24 @@ class PlanModel:
         return SolveResult(selection=found, optimal=proven, status=status,
                            solve_ms=(time.perf_counter() - start) * 1000, cuts=self.cuts - cuts,
                            solves=self.solves - solves)
+
+
+# The platform parts a failed rule reads, beside the GPU option (dlrig.rules, dlrig.plan.model):
+# a build that keeps those parts fails it again, whatever the rest.
+CUT_SCOPE: dict[str, tuple[str, ...]] = {
+    "PCIE-LANES": ("cpu", "motherboard"),
+    "PLAN-CORES": ("cpu",),
+    "PLAN-DECODE": ("cpu",),
+    "PLAN-RAM": ("memory",),
+    "PLAN-CHANNELS": ("cpu", "memory"),
+}
+
+
+def cut_scope(why: list[str]) -> tuple[str, ...] | None:
+    """The fewest parts whose choice makes one of these verdicts ("CODE: message") fail; None: all."""
+    scopes = [CUT_SCOPE.get(w.split(":", 1)[0]) for w in why]
+    known = [sc for sc in scopes if sc is not None]
+    return min(known, key=len) if known else None
 
 
 def _bound_key(objective: str, t: int, cost: int) -> tuple[Any, ...]:

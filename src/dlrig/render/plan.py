@@ -8,7 +8,7 @@ from dlrig.plan.candidates import PLATFORM
 from dlrig.plan.explain import borrowed_caveat, usd
 
 
-def render_plan(p: Any, multi: Any, con: Any) -> None:
+def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
     from rich.table import Table
 
     sel = p.selection
@@ -28,6 +28,9 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
     caveat = borrowed_caveat(sel, p.request.prices)
     if caveat:
         con.print(f"[bold]*[/bold] {caveat}")
+    _render_recommended(p, con)
+    if p.assumptions:
+        con.print("[bold]Workload[/bold]: " + "; ".join(a.text() for a in p.assumptions))
     con.print("[bold]Why[/bold]")
     for line in p.why:
         con.print(f"  - {line}")
@@ -37,11 +40,7 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
             s = a.selection.option
             con.print(f"  - {s.count} x {s.gpu.name}: {usd(a.total_usd)}, {a.selection.throughput:,.4g}: {a.why_lost}")
     if multi:
-        con.print("[bold]One box or several[/bold]")
-        for r in multi:
-            s = r.selection.option
-            con.print(f"  - {r.boxes} box(es) of {s.count} x {s.gpu.name}: {usd(r.total_usd)}, "
-                      f"{r.throughput:,.4g} {p.throughput_unit} in all")
+        _render_boxes(p, multi, con)
     counts = {sev: sum(1 for f in p.findings if f.severity == sev) for sev in ("problem", "warning", "note")}
     con.print(f"[bold]Checker[/bold]: {counts['problem']} problems, {counts['warning']} warnings, "
               f"{counts['note']} notes (plan --out FILE writes the build; dlrig check FILE shows them all)")
@@ -51,6 +50,38 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
     con.print("[bold]Notes[/bold]")
     for n in p.notes:
         con.print(f"  - {n}")
+    render_excluded(p.excluded, con, explain)
+
+
+def _render_recommended(p: Any, con: Any) -> None:
+    if p.minimal_usd is not None:
+        con.print(f"[bold]Recommended[/bold]: RAM >= the GPUs' memory in every channel, >= 2 cores per GPU, a CPU "
+                  f"that keeps up with decoding, an SSD: {usd(p.total_usd - p.minimal_usd)} more than the same GPUs "
+                  f"in the cheapest build that passes check ({usd(p.minimal_usd)}; --minimal plans that)")
+    elif p.request.minimal:
+        con.print("[bold]Minimal[/bold]: the cheapest build that passes check, without the recommended rules")
+
+
+def _render_boxes(p: Any, multi: Any, con: Any) -> None:
+    con.print("[bold]One box or several[/bold]")
+    for r in multi:
+        s = r.selection.option
+        con.print(f"  - {r.boxes} box(es) of {s.count} x {s.gpu.name}: {usd(r.total_usd)}, "
+                  f"{r.throughput:,.4g} {p.throughput_unit} in all")
+
+
+def render_excluded(excluded: Any, con: Any, explain: bool) -> None:
+    """The cards that cannot run the request: a count per code, and with ``explain`` each card."""
+    if not excluded:
+        return
+    from dlrig.feasibility import summary
+
+    counts = ", ".join(f"{code} {n}" for code, n in summary(excluded).items())
+    con.print(f"[bold]Excluded GPUs[/bold] ({len(excluded)}, cannot run the request): {counts}"
+              + ("" if explain else " (--explain lists them)"))
+    if explain:
+        for e in excluded:
+            con.print(f"  - {e.gpu} ({e.code}): {e.reason}")
 
 
 def render_frontier(f: Any, con: Any) -> None:

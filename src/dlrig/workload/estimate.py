@@ -484,17 +484,25 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
     if len({i.part.id for i in lines}) > 1:
         notes.append(f"mixed GPUs: estimated as {gpus} x {first.part.name}")
     cpu = build.cpu
-    lanes = None
-    if cpu is not None and cpu.pcie_lanes:
-        lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
+    gen, lanes = cpu_link(cpu, gpu, gpus)
+    if cpu is not None and lanes is not None:
         notes.append(f"{cpu.pcie_lanes} CPU PCIe lanes for {gpus} GPU(s): the slowest GPU link taken as x{lanes}")
-    gens = [g for g in (cpu.pcie_gen if cpu else None, gpu.pcie_gen) if g]
     from dlrig.workload.infer_run import build_gpu_list, build_ram_bandwidth
 
     return Machine(gpu=gpu, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,
-                   storage=tuple(build.storage), pcie_gen=min(gens) if gens else None, pcie_lanes=lanes,
+                   storage=tuple(build.storage), pcie_gen=gen, pcie_lanes=lanes,
                    notes=tuple(notes), gpu_list=build_gpu_list(build, gpus), ram_gb=build.ram_gb,
                    ram_bandwidth_gb_s=build_ram_bandwidth(build))
+
+
+def cpu_link(cpu: Cpu | None, gpu: Gpu, gpus: int) -> tuple[float | None, int | None]:
+    """(PCIe generation, lanes per GPU) of each GPU's link in a build with this CPU: the CPU's
+    lanes shared out (a power of two, at most x16), the older of the CPU's and the card's generation."""
+    lanes = None
+    if cpu is not None and cpu.pcie_lanes:
+        lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
+    gens = [g for g in (cpu.pcie_gen if cpu else None, gpu.pcie_gen) if g]
+    return (min(gens) if gens else None), lanes
 
 
 def request_from_build(build: Build, **overrides: Any) -> WorkloadRequest:

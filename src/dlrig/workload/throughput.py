@@ -261,12 +261,32 @@ def finish(t: Throughput, software: str, family: str, precision: Precision, kind
                       sigma=sig)
 
 
+# single_gpu's answers for the GPU and model objects it was given (the planner asks the same card
+# on every CPU's links; the answer does not depend on them): kept while the very same objects are
+# asked again, never for an equal-looking copy (tests build cards that share an id)
+_SINGLE: dict[tuple[object, ...], tuple[object, object, Throughput]] = {}
+SINGLE_CACHE_SIZE = 8192
+
+
 def single_gpu(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
                batch: int | None, software: str, *, version: str = cal.FIT_VERSION,
                held: frozenset[str] = frozenset()) -> Throughput:
     """One GPU without its own measurement of this case: the nearest measurement x the model's
     ratio (:mod:`dlrig.workload.anchor`), at the user's software, with its range; large
     transformers: the MFU rule of thumb; ``held``: chips held out (accuracy benchmark)."""
+    key = (id(gpu), id(model), precision, train_flops, activation_bytes, batch, software, version, held)
+    hit = _SINGLE.get(key)
+    if hit is not None and hit[0] is gpu and hit[1] is model:
+        return hit[2]
+    found = _single_gpu(model, gpu, precision, train_flops, activation_bytes, batch, software, version, held)
+    if len(_SINGLE) >= SINGLE_CACHE_SIZE:
+        _SINGLE.clear()
+    _SINGLE[key] = (gpu, model, found)
+    return found
+
+
+def _single_gpu(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
+                batch: int | None, software: str, version: str, held: frozenset[str]) -> Throughput:
     from dlrig.workload import anchor
 
     _, note = compute_peak_tflops(gpu, precision)
