@@ -21,12 +21,13 @@ if TYPE_CHECKING:
     from dlrig.catalog.store import Catalog
 
 SINGLE = ("cpu", "motherboard", "psu", "case", "cooler")  # at most one line each
+MAX_COUNT = 64  # of one part in a build (8 boxes of 8 GPUs); more is a typo, not a build
 
 
 class PartRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
-    count: int = Field(default=1, ge=1, le=64)
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
     power_limit_w: float | None = Field(default=None, gt=0)
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 import types
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from dlrig.jsondoc import plain
-from dlrig.web.app import get_catalog
+from dlrig.web.app import get_catalog, json_bytes
 from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
@@ -96,9 +97,10 @@ EstimateIn = create_model(
     cpu_cores=(int | None, Field(None, description="CPU cores for the decode stage (dlrig estimate --cpu-cores)")),
     **WORKLOAD_FIELDS,
 )
+FitMode = Literal["train", "infer"]
 FitIn = create_model(
     "FitIn", __base__=_In,
-    mode=(Literal["train", "infer"], Field("train", description="training (dlrig fit --train) or inference (--infer)")),
+    mode=(FitMode, Field("train", description="training (dlrig fit --train) or inference (--infer)")),
     prices=(str, Field("latest", description="packaged price book for 'cheapest first'")),
     **{**WORKLOAD_FIELDS, "model": (str, Field(..., description=WorkloadRequest.help("model"))),
        "sharding": (str, Field("fsdp", description="how extra GPUs share the state (default fsdp)"))},
@@ -169,27 +171,44 @@ class CostIn(BuildIn):
 
 @router.get("/gpus", responses=ERRORS, summary="dlrig gpus --json")
 @router.get("/ranking", responses=ERRORS, summary="dlrig gpus --json (the same as /api/gpus)")
-def ranking(catalog: Catalog = Depends(get_catalog), precision: str | None = None, prices: str = "latest",
-            sort: str | None = None, min_vram: float | None = None, max_price: float | None = None,
-            kind: list[str] = Query([]), names: list[str] = Query([]), limit: int = 0) -> Any:
+def ranking(request: Request, catalog: Catalog = Depends(get_catalog), precision: str | None = None,
+            prices: str = "latest", sort: str | None = None, min_vram: float | None = None,
+            max_price: float | None = None, kind: list[str] = Query([]), names: list[str] = Query([]),
+            limit: int = 0) -> Any:
     """GPUs ranked by FLOP/s per dollar, with VRAM, power and each price's date and source."""
-    from dlrig.catalog.ranking import Filters
-    from dlrig.services.inputs import price_book
-    from dlrig.services.ranking import RankingRequest, rank
+    key = ("gpus", precision, prices, sort, min_vram, max_price, tuple(kind), tuple(names), limit)
+    answers = request.app.state.answers
+    found = answers.get(key)
+    if found is None:
+        from dlrig.catalog.ranking import Filters
+        from dlrig.services.inputs import price_book
+        from dlrig.services.ranking import RankingRequest, rank
 
-    filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
-    book = price_book(catalog, prices, files=False)
-    return plain(rank(RankingRequest(book, precision or None, sort or None, filters, limit), catalog))
+        filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
+        book = price_book(catalog, prices, files=False)
+        found = answers.put(key, json_bytes(rank(RankingRequest(book, precision or None, sort or None, filters,
+                                                                limit), catalog)))
+    return Response(found, media_type="application/json")
 
 
 @router.post("/check", responses=ERRORS, summary="dlrig check --json")
-def check(body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
+def check(request: Request, body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """A build against every rule: findings by tier, placement, facts, what is not checked.
     A build with a problem is a 200 with ``"ok": false`` (the CLI's exit code 1)."""
-    from dlrig.services.check import CheckRequest
-    from dlrig.services.check import check as run
+    import hashlib
+    import json
 
-    return plain(run(CheckRequest(body.load(catalog), body.region)))
+    text = body.build if isinstance(body.build, str) else json.dumps(body.build, sort_keys=True)
+    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    key = ("check", digest, isinstance(body.build, str), body.format, body.name, body.region)
+    answers = request.app.state.answers
+    found = answers.get(key)
+    if found is None:
+        from dlrig.services.check import CheckRequest
+        from dlrig.services.check import check as run
+
+        found = answers.put(key, json_bytes(run(CheckRequest(body.load(catalog), body.region))))
+    return Response(found, media_type="application/json")
 
 
 @router.post("/estimate", responses=ERRORS, summary="dlrig estimate --json")
@@ -218,17 +237,22 @@ def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: i
     return plain(run(req, catalog))
 
 
-@router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
+@router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed, or every planner "
+                                                  "worker is busy (`Retry-After` says when to try again)"}},
              summary="dlrig plan --json")
-def plan(body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
-    """The provably best build for the goal, why each part, the alternatives; or the frontier."""
-    from dlrig.services import plan as service
+def plan(request: Request, body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+    """The provably best build for the goal, why each part, the alternatives; or the frontier.
+    Plans run in a bounded pool of worker processes (``dlrig serve --workers``)."""
+    from dlrig.plan.request import validate
+    from dlrig.web.pool import frontier_doc, plan_doc
 
     b: Any = body
     req = plan_request(b, catalog)
+    validate(req)  # bad input is answered here, without taking a worker
+    pool = request.app.state.pool
     if b.frontier:
-        return plain(service.frontier(req, catalog))
-    return plain(service.plan(req, catalog, b.boxes))
+        return pool.run(frontier_doc, req, catalog=catalog)
+    return pool.run(plan_doc, req, b.boxes, catalog=catalog)
 
 
 @router.post("/cost", responses=ERRORS, summary="dlrig cost --json")
