@@ -76,7 +76,7 @@ def _body(chart: Chart) -> tuple[str, int]:
 def _root(uid: str, title: str, desc: str, body: str, height: int) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
             f'class="chart" id="{esc(uid)}" aria-labelledby="{esc(uid)}-title {esc(uid)}-desc" '
-            f'style="{FONT};max-width:100%;height:auto">'
+            f'font-family="{FONT.removeprefix("font-family:")}">'
             f'<title id="{esc(uid)}-title">{esc(title)}</title><desc id="{esc(uid)}-desc">{esc(desc)}</desc>'
             f"{body}</svg>")
 

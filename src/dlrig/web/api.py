@@ -10,6 +10,7 @@ result's ``to_json()``.
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -176,39 +177,46 @@ def ranking(request: Request, catalog: Catalog = Depends(get_catalog), precision
             max_price: float | None = None, kind: list[str] = Query([]), names: list[str] = Query([]),
             limit: int = 0) -> Any:
     """GPUs ranked by FLOP/s per dollar, with VRAM, power and each price's date and source."""
-    key = ("gpus", precision, prices, sort, min_vram, max_price, tuple(kind), tuple(names), limit)
-    answers = request.app.state.answers
-    found = answers.get(key)
-    if found is None:
+    def compute() -> Any:
         from dlrig.catalog.ranking import Filters
         from dlrig.services.inputs import price_book
         from dlrig.services.ranking import RankingRequest, rank
 
         filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
         book = price_book(catalog, prices, files=False)
-        found = answers.put(key, json_bytes(rank(RankingRequest(book, precision or None, sort or None, filters,
-                                                                limit), catalog)))
+        return rank(RankingRequest(book, precision or None, sort or None, filters, limit), catalog)
+
+    return answer(request, ("gpus", precision, prices, sort, min_vram, max_price, tuple(kind), tuple(names), limit),
+                  compute)
+
+
+def answer(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+    """The JSON answer for ``key``: from the app's cache of answers given, else ``compute()``'s,
+    then kept (the catalog does not change while the app runs; errors are not kept)."""
+    answers = request.app.state.answers
+    found = answers.get(key)
+    if found is None:
+        found = answers.put(key, json_bytes(compute()))
     return Response(found, media_type="application/json")
+
+
+def body_key(route: str, body: BaseModel) -> tuple[Any, ...]:
+    """A request body as a cache key: its fields' JSON, hashed (a pasted build can be megabytes)."""
+    import hashlib
+    import json
+
+    text = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return route, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @router.post("/check", responses=ERRORS, summary="dlrig check --json")
 def check(request: Request, body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """A build against every rule: findings by tier, placement, facts, what is not checked.
     A build with a problem is a 200 with ``"ok": false`` (the CLI's exit code 1)."""
-    import hashlib
-    import json
+    from dlrig.services.check import CheckRequest
+    from dlrig.services.check import check as run
 
-    text = body.build if isinstance(body.build, str) else json.dumps(body.build, sort_keys=True)
-    digest = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-    key = ("check", digest, isinstance(body.build, str), body.format, body.name, body.region)
-    answers = request.app.state.answers
-    found = answers.get(key)
-    if found is None:
-        from dlrig.services.check import CheckRequest
-        from dlrig.services.check import check as run
-
-        found = answers.put(key, json_bytes(run(CheckRequest(body.load(catalog), body.region))))
-    return Response(found, media_type="application/json")
+    return answer(request, body_key("check", body), lambda: run(CheckRequest(body.load(catalog), body.region)))
 
 
 @router.post("/estimate", responses=ERRORS, summary="dlrig estimate --json")
@@ -225,7 +233,7 @@ def estimate(body: EstimateIn, catalog: Catalog = Depends(get_catalog)) -> Any: 
 
 
 @router.post("/fit", responses=ERRORS, summary="dlrig fit --json")
-def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+def fit(request: Request, body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
     """Which GPU chips hold the model (training or inference), the smallest count of each (1, 2, 4, 8),
     cheapest first by the price book."""
     from dlrig.services.fit import FitRequest
@@ -233,8 +241,12 @@ def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: i
     from dlrig.services.inputs import price_book
 
     b: Any = body
-    req = FitRequest(WorkloadRequest(**workload_of(b)), b.mode, price_book(catalog, b.prices, files=False))
-    return plain(run(req, catalog))
+
+    def compute() -> Any:
+        req = FitRequest(WorkloadRequest(**workload_of(b)), b.mode, price_book(catalog, b.prices, files=False))
+        return run(req, catalog)
+
+    return answer(request, body_key("fit", b), compute)
 
 
 @router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed, or every planner "

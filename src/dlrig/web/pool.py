@@ -155,6 +155,11 @@ class PlanPool:
         log.warning("planner pool restarted after %s", type(exc).__name__)
         self.close()
 
+    @property
+    def busy(self) -> int:
+        """Jobs in progress now."""
+        return self.slots - self._free._value  # type: ignore[attr-defined]  # BoundedSemaphore keeps no public count
+
     def retry_after(self) -> int:
         """Seconds until a worker is likely free: the mean job time, whole, at least 1."""
         return max(1, min(int(self._seconds + 0.999), 120))
