@@ -71,7 +71,7 @@ def _chip(name: str, category: str = "gpu"):  # a catalog part
 def _gpu_train(m: Measurement) -> tuple[float, tuple[float, float], str]:
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
-    fields = WorkloadRequest.__dataclass_fields__
+    fields = WorkloadRequest.model_fields
     extra = {"software": m.software} if "software" in fields else {}
     req = WorkloadRequest(model=m.model, precision=m.precision, batch=m.batch, seq=m.seq, **extra)
     tp = estimate(req, Machine(gpu=_chip(m.hardware), gpus=m.count)).throughput

@@ -77,6 +77,10 @@ def multi_gpu_table() -> None:
           f"max {max(errors):.1%}")
 
 
-if __name__ == "__main__":
+def main() -> None:
     single_gpu_table()
     multi_gpu_table()
+
+
+if __name__ == "__main__":
+    main()

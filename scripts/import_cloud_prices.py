@@ -24,7 +24,7 @@ SOURCE = ROOT.parent / "shared" / "data" / "lambda-cloud-skypilot" / "lambda_clo
 OUT = ROOT / "src" / "dlrig" / "cost" / "data" / "cloud_prices.csv"
 DATE = "~2025"
 SOURCE_NOTE = ("Lambda Cloud on-demand list via skypilot-org/skypilot-catalog catalogs/v7/lambda/vms.csv "
-               "@11580132; date unknown, about 2025 (shared/data/PROVENANCE.md)")
+               "@11580132; date unknown, about 2025 (NOTICE.md)")
 
 # Lambda accelerator name -> catalog chip name (TechPowerUp spelling); per instance-type form.
 CHIPS = {
@@ -72,7 +72,7 @@ def main(argv: list[str]) -> int:
     with out.open("w", encoding="utf-8", newline="") as fh:
         fh.write("# Cloud GPU prices for `dlrig cost`; written by scripts/import_cloud_prices.py.\n"
                  "# Columns: see dlrig/cost/cloud.py and docs/cost.md. usd_per_hour is the whole instance.\n"
-                 "# date ~2025 = about 2025, unverified (PROVENANCE.md, lambda-cloud-skypilot).\n")
+                 "# date ~2025 = about 2025, unverified (NOTICE.md, lambda-cloud).\n")
         writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)

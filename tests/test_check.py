@@ -107,6 +107,22 @@ def test_seed_example_has_the_posts_findings() -> None:
 
 
 @needs_catalog
+def test_a_quad_a6000_workstation_is_checked_in_full() -> None:
+    """Issue 15: four RTX A6000s on a WRX90 board get each card's lane map, and nothing about the
+    socket, the CPU's lanes or the slots is left unchecked."""
+    from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import load_build_file as load_build
+
+    report = check_build(load_build(EXAMPLES / "quad-a6000-wrx90.yaml", default_catalog()))
+    assert report.ok
+    assert [(p.slot, p.covers, p.lanes) for p in report.placement] == [
+        (1, (1, 2), 16), (3, (3, 4), 16), (5, (5, 6), 16), (7, (7, 8), 16)]
+    about = {"SOCKET", "PCIE-LANES", "GPU-SLOTS", "FORM-FACTOR"}
+    assert not [f.message for f in report.findings if f.code in about]
+    assert not [u for u in report.unchecked if u.split(":")[0] in about]
+
+
+@needs_catalog
 def test_seed_list_checks_like_the_yaml() -> None:
     from dlrig.catalog.store import default_catalog
     from dlrig.pcpartpicker import build_from_list

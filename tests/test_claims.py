@@ -21,7 +21,7 @@ def claims():
 
 
 def test_packaged_seed_build_is_the_example():
-    assert SEED_BUILD.read_text() == Path("examples/seed-2015.yaml").read_text()
+    assert SEED_BUILD.read_text() == (Path(__file__).resolve().parents[1] / "examples" / "seed-2015.yaml").read_text()
 
 
 def test_verdicts(claims):

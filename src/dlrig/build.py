@@ -1,4 +1,4 @@
-"""The Build: parts with counts, read from and written to YAML build files (DESIGN.md section 3).
+"""The Build: parts with counts, read from and written to YAML build files.
 
 A ``BuildFile`` is what the user wrote (names); a ``Build`` is that file resolved against
 the catalog (parts, with each board-partner GPU merged with its chip's figures).
@@ -8,20 +8,34 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from dlrig.catalog.models import CATEGORIES, Case, Cpu, CpuCooler, Gpu, MemoryKit, Motherboard, Part, Psu, Storage
+from dlrig.catalog.models import (
+    CATEGORIES,
+    MODEL_BY_CATEGORY,
+    Case,
+    Cpu,
+    CpuCooler,
+    Gpu,
+    MemoryKit,
+    Motherboard,
+    Part,
+    Psu,
+    Storage,
+)
+from dlrig.catalog.protocol import resolve_as
 from dlrig.errors import BadInput, MalformedFile
 from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
     from dlrig.catalog.prices import PriceBook
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 SINGLE = ("cpu", "motherboard", "psu", "case", "cooler")  # at most one line each
 MAX_COUNT = 64  # of one part in a build (8 boxes of 8 GPUs); more is a typo, not a build
+P = TypeVar("P", bound=Part)
 
 
 class PartRef(BaseModel):
@@ -125,10 +139,31 @@ class Build:
         lines = self.lines(category)
         return lines[0].part if lines else None
 
+    def _one_of(self, category: str, kind: type[P]) -> P | None:
+        part = self.one(category)
+        assert part is None or isinstance(part, kind), f"a {category} line holds {part.id}"  # see _each_of
+        return part
+
+    def _each(self, category: str, kind: type[P]) -> list[P]:
+        """The category's parts, one entry per unit (counts expanded), in file order."""
+        return [part for item in self.lines(category) for part in self._each_of(item, kind)]
+
+    @staticmethod
+    def _each_of(item: Item, kind: type[P]) -> list[P]:
+        """One line's part, once per unit. A line holds a part of its category: resolve_build
+        refuses any other, and code-made builds take their parts from the catalog's categories."""
+        assert isinstance(item.part, kind), f"a {kind.__name__} line holds {item.part.id}"
+        return [item.part] * item.count
+
     @property
     def gpus(self) -> list[Gpu]:
         """Every GPU, one entry per physical card (counts expanded), in file order."""
-        return [i.part for i in self.lines("gpu") for _ in range(i.count)]  # type: ignore[misc]
+        return self._each("gpu", Gpu)
+
+    @property
+    def gpu_caps(self) -> list[tuple[Gpu, float | None]]:
+        """Every GPU with its board-power cap (None: uncapped), one entry per card, in file order."""
+        return [(gpu, item.power_limit_w) for item in self.lines("gpu") for gpu in self._each_of(item, Gpu)]
 
     @property
     def gpu_count(self) -> int:
@@ -136,36 +171,37 @@ class Build:
 
     @property
     def cpu(self) -> Cpu | None:
-        return self.one("cpu")  # type: ignore[return-value]
+        return self._one_of("cpu", Cpu)
 
     @property
     def motherboard(self) -> Motherboard | None:
-        return self.one("motherboard")  # type: ignore[return-value]
+        return self._one_of("motherboard", Motherboard)
 
     @property
     def psu(self) -> Psu | None:
-        return self.one("psu")  # type: ignore[return-value]
+        return self._one_of("psu", Psu)
 
     @property
     def case(self) -> Case | None:
-        return self.one("case")  # type: ignore[return-value]
+        return self._one_of("case", Case)
 
     @property
     def cooler(self) -> CpuCooler | None:
-        return self.one("cooler")  # type: ignore[return-value]
+        return self._one_of("cooler", CpuCooler)
 
     @property
     def memory_kits(self) -> list[MemoryKit]:
-        return [i.part for i in self.lines("memory") for _ in range(i.count)]  # type: ignore[misc]
+        return self._each("memory", MemoryKit)
 
     @property
     def storage(self) -> list[Storage]:
-        return [i.part for i in self.lines("storage") for _ in range(i.count)]  # type: ignore[misc]
+        return self._each("storage", Storage)
 
     @property
     def ram_gb(self) -> float | None:
         sizes = [k.total_gb for k in self.memory_kits]
-        return None if not sizes or None in sizes else float(sum(sizes))  # type: ignore[arg-type]
+        known = [s for s in sizes if s is not None]
+        return float(sum(known)) if sizes and len(known) == len(sizes) else None
 
     def to_file(self) -> BuildFile:
         parts = {cat: [PartRef(name=i.part.name,
@@ -176,7 +212,7 @@ class Build:
                          notes=self.notes)
 
 
-def resolve_build(spec: BuildFile, catalog: Catalog, origin: str = "") -> Build:
+def resolve_build(spec: BuildFile, catalog: CatalogQueries, origin: str = "") -> Build:
     """Resolve every name; errors name the category and the line."""
     items: dict[str, tuple[Item, ...]] = {}
     for cat, refs in spec.parts.items():
@@ -184,7 +220,7 @@ def resolve_build(spec: BuildFile, catalog: Catalog, origin: str = "") -> Build:
             raise BadInput(f"{origin or 'build'}: parts.{cat} lists {len(refs)} parts; a build has one {cat}")
         resolved = []
         for ref in refs:
-            part = catalog.resolve(ref.name, cat)
+            part = resolve_as(catalog, ref.name, cat, MODEL_BY_CATEGORY[cat])
             if isinstance(part, Gpu):
                 part = catalog.chip_of(part)
             resolved.append(Item(part=part, count=ref.count, power_limit_w=ref.power_limit_w,
@@ -228,6 +264,11 @@ def dump_build(build: Build | BuildFile) -> str:
     """The YAML text of a build file, in category order."""
     import yaml
 
+    return yaml.safe_dump(build_document(build), sort_keys=False, allow_unicode=True)
+
+
+def build_document(build: Build | BuildFile) -> dict[str, Any]:
+    """The build file as plain data (what ``dump_build`` writes as YAML), in category order."""
     spec = build.to_file() if isinstance(build, Build) else build
     data = spec.model_dump(mode="json", exclude_none=True)
     if spec.workload is not None:  # what the user gave, not every default spelled out
@@ -241,7 +282,7 @@ def dump_build(build: Build | BuildFile) -> str:
                   for r in refs]
         parts[cat] = simple[0] if cat in SINGLE and len(simple) == 1 else simple
     data["parts"] = parts
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    return data
 
 
 def save_build(build: Build | BuildFile, path: Path | str) -> None:

@@ -53,7 +53,7 @@ class CheckReport:
         return {f.code for f in self.findings if severity is None or f.severity == severity}
 
     def to_json(self) -> dict[str, Any]:
-        """The ``dlrig check --json`` document. ``not_checked`` (issue 3, DESIGN.md section 3) lists
+        """The ``dlrig check --json`` document. ``not_checked``  lists
         the rules that could not run here, then what no rule checks; ``unchecked`` is the same
         list under its first name, kept as an alias so existing scripts keep working."""
         not_checked = list(self.unchecked)

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Literal
 from dlrig.build import Build, parse_build_text, resolve_build
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
+    from dlrig.catalog.ranking import Ranking
+    from dlrig.workload.estimate import Estimate
 
 Verdict = Literal["holds", "flagged", "dated", "unverified"]
 SEED_BUILD = Path(__file__).parent / "data" / "seed-2015.yaml"  # the post's parts, as a build file
@@ -39,25 +41,25 @@ class Claim:
     source: str  # which dlrig model or data set gave the evidence
 
 
-def seed_build(catalog: Catalog) -> Build:
+def seed_build(catalog: CatalogQueries) -> Build:
     """The post's parts as a build (a file packaged with dlrig)."""
     spec = parse_build_text(SEED_BUILD.read_text(encoding="utf-8"), str(SEED_BUILD))
     return resolve_build(spec, catalog, origin=str(SEED_BUILD))
 
 
-def seed_claims(catalog: Catalog) -> list[Claim]:
+def seed_claims(catalog: CatalogQueries) -> list[Claim]:
     build = seed_build(catalog)
     checks = [_gpu_table, _titan_x_tflops, _teslas, _vram, _psu, _ram, _ssd, _cpu_vs_gpu, _cores, _cost, _qvo]
     return [c(catalog, build) for c in checks]
 
 
-def _ranking(catalog: Catalog):  # returns a Ranking (imported lazily)
+def _ranking(catalog: CatalogQueries) -> Ranking:
     from dlrig.catalog.ranking import rank_gpus
 
     return rank_gpus(catalog, catalog.price_book("seed-2015"), "fp32")
 
 
-def _gpu_table(catalog: Catalog, build: Build) -> Claim:
+def _gpu_table(catalog: CatalogQueries, build: Build) -> Claim:
     rows = _ranking(catalog).rows
     table = "; ".join(f"{r.label} ${r.price.usd:,.0f} {r.tflops:.1f} TFLOPS {r.gflops_per_usd:.1f} GFLOPS/$"
                       for r in rows)
@@ -68,7 +70,7 @@ def _gpu_table(catalog: Catalog, build: Build) -> Claim:
                  "dlrig gpus --prices seed-2015 (prices and TFLOPS as quoted)")
 
 
-def _titan_x_tflops(catalog: Catalog, build: Build) -> Claim:
+def _titan_x_tflops(catalog: CatalogQueries, build: Build) -> Claim:
     gpu = build.gpus[0]
     tf = gpu.fp32_tflops or 0.0
     verdict: Verdict = "holds" if 6.0 <= tf < 7.0 else "flagged"
@@ -77,7 +79,7 @@ def _titan_x_tflops(catalog: Catalog, build: Build) -> Claim:
                  f"catalog: {gpu.source_of('fp32_tflops')}")
 
 
-def _teslas(catalog: Catalog, build: Build) -> Claim:
+def _teslas(catalog: CatalogQueries, build: Build) -> Claim:
     rows = _ranking(catalog).rows
     flagged = [r.label for r in rows if any("double-precision" in n for n in r.notes)]
     verdict: Verdict = "holds" if {"Tesla K40", "Tesla K80"} <= set(flagged) else "flagged"
@@ -86,13 +88,14 @@ def _teslas(catalog: Catalog, build: Build) -> Claim:
                  "dlrig gpus: FP64/FP32 >= 1/3 and >= 3x the best cost per FLOP/s")
 
 
-def _vram(catalog: Catalog, build: Build) -> Claim:
+def _vram(catalog: CatalogQueries, build: Build) -> Claim:
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     gpu = build.gpus[0]
     machine = Machine(gpu=gpu, gpus=1)
-    fits, not_fit = [], []
+    fits: list[str] = []
+    not_fit: list[str] = []
     for key in (*MODELS_2015, *MODELS_TODAY):
         try:
             est = estimate(WorkloadRequest(model=key, precision="fp32" if key in MODELS_2015 else "bf16"), machine)
@@ -106,7 +109,7 @@ def _vram(catalog: Catalog, build: Build) -> Claim:
                  "dlrig estimate memory model (weights, gradients, optimizer, activations, overhead)")
 
 
-def _psu(catalog: Catalog, build: Build) -> Claim:
+def _psu(catalog: CatalogQueries, build: Build) -> Claim:
     from dlrig.rules.power import budget_of
 
     b = budget_of(build)
@@ -119,7 +122,7 @@ def _psu(catalog: Catalog, build: Build) -> Claim:
                  "dlrig.power (Dettmers' rule: (CPU + GPUs) x 1.1 x 1.1)")
 
 
-def _ram(catalog: Catalog, build: Build) -> Claim:
+def _ram(catalog: CatalogQueries, build: Build) -> Claim:
     vram = sum(g.vram_gb or 0 for g in build.gpus)
     ram = build.ram_gb or 0
     return Claim("RAM", "32 GB should be sufficient, even though it means we have less RAM than VRAM!", "flagged",
@@ -127,13 +130,13 @@ def _ram(catalog: Catalog, build: Build) -> Claim:
                  "dlrig check reports RAM-VRAM", "rule RAM-VRAM (Puget Systems' rule of thumb)")
 
 
-def _estimate_seed(build: Build):  # returns an Estimate (imported lazily)
+def _estimate_seed(build: Build) -> Estimate:
     from dlrig.workload.estimate import estimate, machine_from_build, request_from_build
 
     return estimate(request_from_build(build), machine_from_build(build))
 
 
-def _ssd(catalog: Catalog, build: Build) -> Claim:
+def _ssd(catalog: CatalogQueries, build: Build) -> Claim:
     est = _estimate_seed(build)
     stages = {s.name: s for s in est.pipeline.stages}
     disk = stages.get("storage read")
@@ -156,7 +159,7 @@ def _ssd(catalog: Catalog, build: Build) -> Claim:
                  f"the drive's throughput: {build.storage[0].source_of('random_reads_per_s')}")
 
 
-def _cpu_vs_gpu(catalog: Catalog, build: Build) -> Claim:
+def _cpu_vs_gpu(catalog: CatalogQueries, build: Build) -> Claim:
     """The post's box training its own workload (ResNet-50, fp32) against its CPU training alone."""
     from dlrig.workload.cpu_train import CpuRate, cpu_training
 
@@ -180,7 +183,7 @@ def _cpu_vs_gpu(catalog: Catalog, build: Build) -> Claim:
                  "base clock x the training efficiency measured on a 6-core Haswell-E, convnet-benchmarks 2015)")
 
 
-def _cores(catalog: Catalog, build: Build) -> Claim:
+def _cores(catalog: CatalogQueries, build: Build) -> Claim:
     cpu, n = build.cpu, build.gpu_count
     if cpu is None or not cpu.cores or not cpu.pcie_lanes:
         return Claim("CPU", "With 12 effective cores this is a pretty good option", "unverified",
@@ -203,7 +206,7 @@ US_SALES_TAX_2015 = (("none (Delaware, New Hampshire, Oregon)", 0.0), ("Hawaii (
                      ("Washington (fifth highest)", 0.0890), ("Tennessee (highest)", 0.0946))
 
 
-def _cost(catalog: Catalog, build: Build) -> Claim:
+def _cost(catalog: CatalogQueries, build: Build) -> Claim:
     """"About $6,000 after tax", priced from the post's own figures at 2015's US sales taxes."""
     from dataclasses import replace
 
@@ -246,7 +249,7 @@ def _cost(catalog: Catalog, build: Build) -> Claim:
                  f"(\"about\" = within {ABOUT:.0%}); {TAX_2015_SOURCE}; dlrig's prebuilt table (DevBox)")
 
 
-def _qvo(catalog: Catalog, build: Build) -> Claim:
+def _qvo(catalog: CatalogQueries, build: Build) -> Claim:
     """The copy's SSD is a later edit: the original built the box with a 2015 Mushkin drive."""
     from dlrig.catalog.sources_info import ORIGINAL_SOURCE
 

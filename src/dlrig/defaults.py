@@ -24,8 +24,9 @@ from typing import TYPE_CHECKING
 from dlrig.catalog.models import Precision
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.models import Gpu, PriceBookInfo
     from dlrig.catalog.prices import PriceBook
+    from dlrig.feasibility import Need
 
 TRANSFORMER_PRECISION: Precision = "bf16"
 CNN_PRECISION: Precision = "fp16"
@@ -37,9 +38,10 @@ PRE_TENSOR_CORE_PRECISION: Precision = "fp32"
 TENSOR_CORE_ERA = dt.date(2018, 1, 1)
 
 
-def comparison_precision(book: PriceBook | None = None) -> Precision:
-    """The precision GPUs are compared at without a workload, for a market (price book)."""
-    day = book.info.date if book is not None else None
+def comparison_precision(market: PriceBook | PriceBookInfo | None = None) -> Precision:
+    """The precision GPUs are compared at without a workload, for a market (a price book or its info)."""
+    info = getattr(market, "info", market)
+    day = getattr(info, "date", None)
     return PRE_TENSOR_CORE_PRECISION if day is not None and day < TENSOR_CORE_ERA else COMPARISON_PRECISION
 
 
@@ -47,3 +49,14 @@ def hardware_precision(gpus: Iterable[Gpu]) -> Precision:
     """The precision a build's GPUs train at without a workload: bf16 where all have it."""
     gpus = list(gpus)
     return COMPARISON_PRECISION if gpus and all(g.bf16_tflops for g in gpus) else PRE_TENSOR_CORE_PRECISION
+
+
+def feasibility_need(precision: str | None, book: PriceBook | None = None, use: str = "desktop") -> Need:
+    """What a request at ``precision`` needs of a GPU in the market of ``book``: today's software
+    rule (dlrig.feasibility), except for a market before tensor cores (the seed post's 2015
+    book), which its own time's software judged: Kepler and Maxwell ran the CUDA of 2015."""
+    from dlrig.feasibility import CURRENT, Need
+
+    day = book.info.date if book is not None else None
+    software = None if day is not None and day < TENSOR_CORE_ERA else CURRENT
+    return Need(precision=precision, software=software, use=use)  # type: ignore[arg-type]

@@ -1,4 +1,4 @@
-"""Power: DC load, PSU sizing and wall draw (DOMAIN.md section 5). Pure functions.
+"""Power: DC load, PSU sizing and wall draw (docs/domain.md section 5). Pure functions.
 
 The PSU rule of thumb is Tim Dettmers' ("A Full Hardware Guide to Deep Learning", 2018):
 (CPU + GPUs) x 1.1 for the other parts and spikes, x 1.1 again for safety. Each factor is
@@ -14,7 +14,7 @@ from dlrig.catalog.models import Gpu, Psu
 
 OTHER_PARTS_FACTOR = 1.1  # Dettmers: board, memory, drives, fans and transient spikes
 SAFETY_FACTOR = 1.1  # Dettmers: headroom so the PSU is not run at its limit
-REST_OF_SYSTEM_W = 75.0  # DOMAIN.md 5: board, memory, drives, fans ~50-100 W; midpoint
+REST_OF_SYSTEM_W = 75.0  # docs/domain.md 5: board, memory, drives, fans ~50-100 W; midpoint
 
 # 80 PLUS efficiency at 20/50/100% load, 115 V internal, from the CLEAResult 80 PLUS
 # programme's requirements table. Wall draw uses the 100% column at full load (the

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from dlrig.catalog.models import Cpu, Gpu
+from dlrig.catalog.models import Cpu, Gpu, Motherboard
 from dlrig.catalog.names import NameIndex, key, normalize
+from dlrig.catalog.store import Catalog
 from dlrig.errors import AmbiguousPart, UnknownPart
 
 
@@ -125,3 +126,17 @@ def test_parts_of_the_packaged_catalog_resolve_to_themselves_by_their_own_names(
             if normalize(found.name) != normalize(part.name):
                 wrong.append(f"{part.name} -> {found.name}")
     assert not wrong, wrong[:10]
+
+
+def test_search_finds_a_model_by_the_stem_of_its_name_after_exact_words():
+    """ "wrx90" is a whole word of "ASRock WRX90 WS EVO" and the start of "WRX90E-SAGE"."""
+    parts = [Motherboard(id=f"motherboard/{i}", name=n, src="t") for i, n in enumerate(
+        ["ASUS Pro WS WRX90E-SAGE SE", "ASRock WRX90 WS EVO", "ASUS Pro WS WRX80E-SAGE SE WIFI", "MSI X99A RAIDER"])]
+    hits = NameIndex(parts).search("wrx90")
+    assert [NameIndex(parts).name_of(h) for h in hits] == ["ASRock WRX90 WS EVO", "ASUS Pro WS WRX90E-SAGE SE"]
+
+
+def test_the_packaged_catalog_lists_wrx90_boards_first():
+    hits = Catalog().search("wrx90", limit=5)
+    assert len(hits) >= 2 and all("WRX90" in p.name.upper() for p in hits[:2])
+    assert all(p.id.startswith("motherboard/") for p in hits[:2])

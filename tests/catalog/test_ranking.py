@@ -71,3 +71,39 @@ def test_bad_options_are_bad_input(catalog, kwargs, word):
     with pytest.raises(BadInput) as exc:
         rank_gpus(catalog, catalog.price_book("latest"), **{"precision": "fp32", **kwargs})
     assert word in exc.value.message
+
+
+def test_bf16_flags_no_datacenter_part_as_a_double_precision_card(catalog):
+    """The post's 2015 verdict on Teslas is an FP32 verdict; at bf16 a flag names price per throughput."""
+    r = rank_gpus(catalog, catalog.price_book("latest"), "bf16", filters=Filters(min_vram_gb=24))
+    notes = {row.gpu.name: " ".join(row.notes) for row in r.rows}
+    assert any(n.startswith(("H100", "A100", "Radeon Instinct MI300")) for n in notes)
+    assert not any("double-precision" in text for text in notes.values())
+    flagged = {name: text for name, text in notes.items() if "poor value at bf16" in text}
+    assert flagged and all("per bf16 TFLOPS" in text and "the best value with at least" in text
+                           for text in flagged.values())
+
+
+def test_poor_value_is_against_cards_with_as_much_memory(catalog):
+    """Each flag holds: the card costs at least 3x per TFLOPS what the best card with its memory costs."""
+    from dlrig.catalog.ranking import MARKUP_FACTOR
+
+    r = rank_gpus(catalog, catalog.price_book("latest"), "bf16")
+    for row in r.rows:
+        peers = [p for p in r.rows if (p.gpu.vram_gb or 0) >= (row.gpu.vram_gb or 0)]
+        worse = max(p.gflops_per_usd for p in peers) / row.gflops_per_usd
+        assert any("poor value" in n for n in row.notes) == (worse >= MARKUP_FACTOR), row.gpu.name
+
+
+def test_the_service_leaves_out_what_frameworks_cannot_run(catalog):
+    from dlrig.services.ranking import RankingRequest, rank
+
+    r = rank(RankingRequest(catalog.price_book("latest")), catalog)
+    assert r.precision == "bf16"  # today's default (dlrig.defaults)
+    left_out = {e.gpu for e in r.excluded}
+    assert {"GeForce RTX 2080 Ti", "Radeon RX 7600 XT"} <= left_out  # bf16 emulated on Turing; not on ROCm's list
+    assert not left_out & {row.gpu.name for row in r.rows}
+    doc = r.as_json()
+    assert doc["excluded_by_code"]["precision-emulated"] > 0 and doc["software"]["as_of"]
+    seed = rank(RankingRequest(catalog.price_book("seed-2015")), catalog)
+    assert seed.precision == "fp32" and not seed.excluded and seed.as_json()["software"] is None

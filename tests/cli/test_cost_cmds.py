@@ -158,3 +158,25 @@ def test_a_users_cloud_row_wins_over_the_packaged_one_and_an_ambiguous_gpu_is_ba
     mine.write_text("instance_type,gpu,gpu_count,usd_per_hour,date\nmy_h100,H100,1,0.30,2026-10-01\n")
     bad = runner.invoke(app, ["cost", str(SEED), "--cloud-prices", str(mine)])
     assert bad.exit_code == 2 and "names several catalog chips" in bad.stderr and "Traceback" not in bad.output
+
+
+def test_buy_or_rent_verdict_in_text_and_json(build_file):
+    """Issue 14.6: a verdict at the given years and utilization, the break-even utilization, and the
+    cost per job where the build's workload sizes one (ResNet-50, one ImageNet epoch)."""
+    build_file.write_text(BUILD + "workload: {model: resnet50, precision: fp32, epochs: 1}\n")
+    args = [str(build_file), "--tax-rate", "0.08", "--years", "2", "--utilization", "0.4", "--vs", "gpu_1x_a10"]
+    data = json.loads(run(*args, "--json").stdout)
+    (rent,) = data["comparisons"]
+    bvr = rent["buy_vs_rent"]
+    assert data["verdict"] == bvr["verdict"] and data["busy_hours"] == pytest.approx(2 * 8760 * 0.4)
+    assert bvr["busy_hours"] == pytest.approx(7008) and bvr["rent_usd_per_hour"] == rent["usd_per_hour"]
+    assert bvr["owning_usd"] == pytest.approx(data["total_usd"] - bvr["resale_usd"] + bvr["power_usd"], abs=0.02)
+    assert bvr["rent_hours"] == pytest.approx(7008 * bvr["work_ratio"], rel=1e-3)
+    assert bvr["renting_usd"] == pytest.approx(bvr["rent_hours"] * rent["usd_per_hour"], rel=1e-3)
+    assert "dlrig estimate" in bvr["work_basis"]  # the same work: the workload on both sides
+    job = bvr["per_job"]
+    assert job["samples"] == 1281167 and job["own_hours"] > 0 and job["rent_hours"] > 0
+    assert job["renting_usd"] == pytest.approx(job["rent_hours"] * rent["usd_per_hour"], abs=0.01)  # hours to 0.01
+    assert 0 < data["break_even_utilization"] == bvr["break_even_utilization"]
+    text = run(*args).stdout
+    assert "buy or rent:" in text and "break-even utilization:" in text and "per job (1,281,167 images)" in text

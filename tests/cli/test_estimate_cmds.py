@@ -108,10 +108,16 @@ def test_packaged_catalog_resnet50_on_h100() -> None:
 
 @needs_catalog
 def test_packaged_catalog_fit_table() -> None:
-    result = runner.invoke(app, ["fit", "--model", "llama-3-70b", "--precision", "bf16", "--seq", "2048",
-                                 "--batch", "1", "--recompute", "full"])
-    assert result.exit_code == 0, result.output
-    assert "GPUs that hold llama-3-70b" in result.stdout
+    """A full fine-tune of a 70B model: no eight cards of a desk hold it; server parts do."""
+    args = ["fit", "--model", "llama-3-70b", "--precision", "bf16", "--seq", "2048", "--batch", "1",
+            "--recompute", "full"]
+    desk = runner.invoke(app, args, env={"COLUMNS": "200"})
+    assert desk.exit_code == 1, desk.output
+    assert "nothing fits: the closest is 8 x" in desk.stdout and "--qlora: QLoRA" in desk.stdout
+    assert "--servers: server parts" in desk.stdout
+    servers = runner.invoke(app, [*args, "--servers"])
+    assert servers.exit_code == 0, servers.output
+    assert "GPUs that hold llama-3-70b" in servers.stdout
 
 
 FLAT_KEYS = {"samples_per_s", "samples_per_s_range", "memory_per_gpu_gb", "memory_breakdown", "fits", "max_batch",
@@ -171,8 +177,13 @@ def test_fit_orders_cheapest_first_priced_before_unpriced(catalog: Path) -> None
 
 
 def test_fit_infer_uses_weights_and_kv_cache(catalog: Path) -> None:
-    trained = runner.invoke(app, ["fit", "--model", "llama-3-8b", "--precision", "bf16", "--json"])
+    trained = runner.invoke(app, ["fit", "--model", "llama-3-8b", "--precision", "bf16", "--seq", "8192",
+                                  "--recompute", "none", "--json"])
     assert trained.exit_code == 1  # no card of this small catalog trains it, even 8 of them: the answer is "no"
+    advice = json.loads(trained.stdout)["advice"]
+    assert advice["shortfall"]["gpu"] == "GeForce RTX 4090" and advice["shortfall"]["short_gb"] > 0
+    shorter = {a["field"]: a for a in advice["alternatives"]}["seq"]  # each alternative fitted again
+    assert shorter["value"] < 8192 and shorter["gpus"] >= 1
     train = {r["gpu"]: r for r in json.loads(trained.stdout)["gpus"]}
     infer = _json("fit", "--model", "llama-3-8b", "--infer", "--precision", "bf16", "--seq", "8192")
     rows = {r["gpu"]: r for r in infer["gpus"]}

@@ -100,7 +100,7 @@ def test_fit_infer_with_a_model_config(catalog: Path) -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--precision", "int4"], "int4 is an inference weight format"),
-    (["--weights", "q4_k_m"], "add --infer"),
+    (["--weights", "q4_k_m"], "weights applies to language-model inference: ask for inference (infer)"),
     (["--infer", "--weights", "q3"], "unknown weight format"),
     (["--infer", "--kv-cache", "q2"], "unknown KV cache format"),
     (["--infer", "--split", "pipe"], "unknown split"),

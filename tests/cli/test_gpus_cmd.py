@@ -14,8 +14,8 @@ dlrig.cli._register()
 runner = CliRunner()
 
 
-def run(*args: str):
-    return runner.invoke(app, list(args))
+def run(*args: str, env: dict[str, str] | None = None):
+    return runner.invoke(app, list(args), env=env)
 
 
 def test_seed_table_exactly():
@@ -119,3 +119,12 @@ def test_an_empty_name_is_a_clear_error(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 2 and "Traceback" not in result.output
     assert "empty part name" in result.output or "nothing to search for" in result.output
+
+
+def test_gpus_explain_lists_what_was_left_out_and_why() -> None:
+    counted = run("gpus", "--precision", "bf16", "--limit", "3")
+    assert counted.exit_code == 0 and "left out:" in counted.stdout and "--explain" in counted.stdout
+    explained = run("gpus", "--precision", "bf16", "--limit", "3", "--explain", env={"COLUMNS": "250"})
+    assert "precision-emulated" in explained.stdout and "GeForce RTX 2080 Ti" in explained.stdout
+    doc = json.loads(run("gpus", "--precision", "bf16", "--json").stdout)
+    assert doc["excluded"] and {"gpu", "code", "reason"} == set(doc["excluded"][0])

@@ -34,6 +34,15 @@ def test_plan_renders_a_report() -> None:
     assert "980 Ti" in result.stdout and "Why" in result.stdout
 
 
+def test_the_seed_plan_states_its_borrowed_prices_under_the_table() -> None:
+    result = runner.invoke(app, SEED, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    table, rest = result.stdout.split("└", 1)
+    caveat = rest.split("\n", 1)[1].split("Why", 1)[0]  # the line right after the table
+    assert caveat.startswith("* ") and "have no price in seed-2015" in caveat and "not a seed-2015 price" in caveat
+    assert table.count("*") >= 1
+
+
 def test_plan_bad_input_exits_2() -> None:
     result = runner.invoke(app, ["plan", "--budget", "-1"])
     assert result.exit_code == 2

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 import dlrig.cli
 from dlrig.cli import app
+
+SEED = str(Path(__file__).resolve().parents[2] / "examples" / "seed-2015.yaml")
 
 dlrig.cli._register()
 runner = CliRunner()
@@ -13,7 +17,7 @@ runner = CliRunner()
 
 def test_estimate_plot_has_memory_and_pipeline_labels(tmp_path):
     out = tmp_path / "e.svg"
-    result = runner.invoke(app, ["estimate", "examples/seed-2015.yaml", "--plot", str(out), "--json"])
+    result = runner.invoke(app, ["estimate", SEED, "--plot", str(out), "--json"])
     assert result.exit_code == 0, result.output
     svg = out.read_text()
     assert svg.startswith("<svg") or "<svg" in svg[:200]

@@ -100,17 +100,18 @@ def test_json_shape(build, book, offers, titan, today):
     assert data["comparisons"][1]["usd_per_hour"] == 1.50 and data["comparisons"][1]["break_even_hours"] > 0
     board = next(p for p in data["prices"] if p["part"] == "GA-X99-UD3P")
     assert board == {**board, "usd": 200, "date": "2024-06-01", "source": "hand", "stale": True}
-    assert data["depreciation_per_year"] == 0.20 and "DOMAIN.md" in data["depreciation_source"]
+    assert data["depreciation_per_year"] == 0.20 and "rule of thumb" in data["depreciation_source"]
+    assert data["verdict"] == data["comparisons"][1]["buy_vs_rent"]["verdict"]  # the first instance compared
 
 
 def test_a_break_even_beyond_the_years_is_flagged(build, book, offers, titan, today):
     """The resale value is taken after --years; a break-even that needs more hours than those years
-    hold at hours_per_day means renting is cheaper over the horizon."""
+    hold at hours_per_day and the utilization means renting is cheaper over the horizon."""
     within = report(build, book, offers, titan, today, vs=("four_titan",)).comparisons[0]
-    assert within.within_horizon is True  # 2,016 h of 3 x 12 x 30.44 x 24 h
+    assert within.within_horizon is True  # 2,016 h of 3 x 8,760 h
     short = report(build, book, offers, titan, today, vs=("four_titan",), hours_per_day=1.0, years=0.1)
     (c,) = short.comparisons
-    assert c.horizon_hours == pytest.approx(0.1 * 12 * DAYS_PER_MONTH * 1.0)
+    assert c.horizon_hours == pytest.approx(0.1 * 8760 / 24)
     assert c.within_horizon is False and report_json(short)["comparisons"][0]["break_even_within_years"] is False
 
 
@@ -135,3 +136,62 @@ def test_without_a_workload_tensor_core_builds_are_compared_at_bf16(build, make_
     modern = replace(build, items={**build.items, "gpu": (Item(card, 2),)})
     assert workload_precision(modern) == "bf16"
     assert workload_precision(replace(modern, workload=WorkloadSpec(model="resnet50", precision="fp32"))) == "fp32"
+
+
+def test_buy_or_rent_hand_worked(build, book, offers, titan, today):
+    """Issue 14.6, by hand. Purchase $4,968 (4,600 + 8%); resale after 2 years 4,600 x 0.8^2 =
+    $2,944; power 1.51875 kW x $0.20 = $0.30375 per busy hour; four_titan rents 4 x TITAN X at
+    $1.60/h (same GPUs: same hours for the same work). At 40%: 2 x 8,760 x 0.4 = 7,008 h. Owning
+    4,968 - 2,944 + 7,008 x 0.30375 = $4,152.68; renting 7,008 x 1.60 = $11,212.80: owning saves
+    $7,060.12. Break-even: 2,024 / ((1.60 - 0.30375) x 17,520) = 8.91%."""
+    r = report(build, book, offers, titan, today, vs=("four_titan",), years=2, utilization=0.4)
+    rent = r.buy_vs_rent
+    assert rent is not None and rent.busy_hours == pytest.approx(7008)
+    assert rent.resale_usd == pytest.approx(2944) and rent.power_usd == pytest.approx(7008 * 0.30375)
+    assert rent.owning_usd == pytest.approx(4152.68) and rent.renting_usd == pytest.approx(11212.80)
+    assert rent.saving_usd == pytest.approx(7060.12) and rent.work_ratio == 1.0
+    assert rent.break_even_utilization == pytest.approx(2024 / (1.29625 * 17520))
+    assert rent.verdict().startswith("over 2 years at 40% utilization, owning saves $7,060")
+    assert "owning pays off from 9% utilization" in rent.verdict()
+    data = report_json(r)
+    assert data["verdict"] == rent.verdict() and data["break_even_utilization"] == pytest.approx(0.0891, abs=1e-4)
+    assert data["comparisons"][0]["buy_vs_rent"]["owning_usd"] == pytest.approx(4152.68)
+    # at 5% (876 h) renting is cheaper: 876 x 1.60 = $1,401.60 against 2,024 + 876 x 0.30375 = $2,290.09
+    low = report(build, book, offers, titan, today, vs=("four_titan",), years=2, utilization=0.05).buy_vs_rent
+    assert low is not None and low.saving_usd == pytest.approx(1401.60 - 2290.085)
+    assert low.verdict().startswith("renting is cheaper over 2 years at 5% utilization, by $888")
+
+
+def test_buy_or_rent_per_job_and_the_same_work():
+    """A job of 1.28M images at 1,000 images/s on the build and 2,000 on the instance: 1/0.5 h
+    (355.6 h / 177.8 h); the instance does the build's hour of work in half an hour."""
+    from dlrig.cost.rent import Work, buy_vs_rent
+
+    r = buy_vs_rent(10_000, 4_000, 0.30, 4.00, 1, 0.5, 24, Work(1000, 2000, "image", 1.28e6))
+    assert r.busy_hours == pytest.approx(4380) and r.work_ratio == 0.5 and r.rent_hours == pytest.approx(2190)
+    assert r.renting_usd == pytest.approx(8760) and r.owning_usd == pytest.approx(6000 + 4380 * 0.30)
+    job = r.job
+    assert job is not None and job.own_hours == pytest.approx(1.28e6 / 1000 / 3600)
+    assert job.rent_hours == pytest.approx(job.own_hours / 2) and job.jobs == pytest.approx(4380 / job.own_hours)
+    assert job.renting_usd == pytest.approx(job.rent_hours * 4.00)
+    assert job.owning_usd == pytest.approx(job.own_hours * 0.30 + 6000 / job.jobs)
+    # rent per hour of the build's work $2.00 - power $0.30: break-even 6,000 / (1.70 x 8,760)
+    assert r.break_even_utilization == pytest.approx(6000 / (1.70 * 8760))
+
+
+def test_renting_cheaper_than_the_power_never_breaks_even():
+    from dlrig.cost.rent import buy_vs_rent
+
+    r = buy_vs_rent(5_000, 1_000, 0.50, 0.40, 2, 1.0, 24)
+    assert r.break_even_utilization is None and r.saving_usd < 0
+    assert "owning never pays off" in r.verdict()
+
+
+def test_without_a_workload_the_same_work_is_judged_by_peak_tflops(build, book, titan, today, tmp_path):
+    """An instance of 8 TITAN X does the 4-card build's hour of work in half an hour (peak FP32)."""
+    path = tmp_path / "eight.csv"
+    path.write_text("instance_type,gpu,gpu_count,usd_per_hour,date,gpu_chip\neight,TitanX,8,3.20,2026-01-01,Titan X\n")
+    r = report(build, book, load_cloud_prices(path), titan, today, vs=("eight",), years=1, utilization=1.0)
+    rent = r.buy_vs_rent
+    assert rent is not None and rent.work_ratio == pytest.approx(0.5) and "peak fp32 TFLOPS" in rent.work_basis
+    assert rent.renting_usd == pytest.approx(8760 * 0.5 * 3.20)

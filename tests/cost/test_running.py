@@ -16,11 +16,13 @@ def test_full_load_power_and_cost(build):
     assert r.usd_per_month == pytest.approx(0.30375 * 24 * DAYS_PER_MONTH)
 
 
-def test_utilization_scales_gpu_and_cpu_not_the_rest(build):
+def test_utilization_scales_the_hours_not_the_watts(build):
+    """Issue 14: utilization is the share of the working hours the machine trains; a training job
+    runs flat out, so it pays full power for fewer hours (idle hours not counted)."""
     r = running_cost(build, KWH, utilization=0.5, hours_per_day=8)
-    assert r.power.dc_w == pytest.approx(1140 * 0.5 + 75)  # 645 W
-    assert r.power.wall_w == pytest.approx(645 / 0.80)
-    assert r.usd_per_month == pytest.approx(645 / 0.80 / 1000 * 0.20 * 8 * DAYS_PER_MONTH)
+    assert r.power.dc_w == pytest.approx(1215)  # full load, as at utilization 1
+    assert r.usd_per_hour == pytest.approx(1.51875 * 0.20)
+    assert r.usd_per_month == pytest.approx(1.51875 * 0.20 * 8 * 0.5 * DAYS_PER_MONTH)
 
 
 def test_power_limit_caps_board_power(build):
@@ -58,8 +60,9 @@ def test_a_builds_workload_gives_the_estimates_power(build):
     assert full.dc_w == pytest.approx(4 * 250 * load_high + 140 * 0.6 + 75)
     assert full.wall_w == pytest.approx(full.dc_w / 0.80)
     assert "board power" in running_cost(build, KWH, 1.0, 24).power.method  # no workload: the budget
-    half = running_cost(trained, KWH, utilization=0.5, hours_per_day=24).power
-    assert half.dc_w == pytest.approx(75 + (full.dc_w - 75) * 0.5)  # the rest of the system stays on
+    half = running_cost(trained, KWH, utilization=0.5, hours_per_day=24)
+    assert half.power.dc_w == pytest.approx(full.dc_w)  # busy half the time, at the same power while busy
+    assert half.usd_per_month == pytest.approx(full.wall_w / 1000 * 0.20 * 24 * 0.5 * DAYS_PER_MONTH)
 
 
 def test_a_workload_that_cannot_be_estimated_falls_back_to_the_budget(build):

@@ -95,3 +95,21 @@ def test_pruning_keeps_the_cpu_whose_lanes_three_cards_need(small_catalog: Catal
     assert feasible  # three cards on the X99 board with the 5930K
     for objective in OBJECTIVES:
         assert _score(brute.best(brute.feasible(pruned, req), objective)) == _score(brute.best(feasible, objective))
+
+
+def test_a_workstation_board_goes_in_an_e_atx_case(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The checker puts an SSI CEB board in a case that lists E-ATX (same mounting, no larger); the
+    planner must too (its model once asked for CEB by name, and brute force found the builds it missed)."""
+    from dlrig.rules import samples as s
+
+    from .conftest import PRICED, write_catalog
+
+    ceb = s.X99_BOARD.model_copy(update={"form_factor": "SSI CEB"})
+    priced = [(ceb if p is s.X99_BOARD else p, usd) for p, usd in PRICED
+              if p not in (s.AM5_BOARD, s.SUMMARY_BOARD, s.MID_TOWER, s.THOR_V2)]  # one board, one E-ATX case
+    catalog = write_catalog(tmp_path / "ceb", priced)
+    req = PlanRequest(prices=BOOK, gpus_min=1, gpus_max=2, region="us-240v", alternatives=0)
+    full, _ = candidates_for(req, catalog)
+    expected = brute.best(brute.feasible(full, req), "max-throughput")
+    assert expected is not None and expected.parts["motherboard"].part.form_factor == "SSI CEB"
+    assert _score(plan(req, catalog).selection) == _score(expected)

@@ -91,3 +91,43 @@ def test_ticks_and_numbers():
     assert nice_ticks(1379) == [0, 500, 1000, 1500]
     assert log_ticks(150, 20000)[:3] == [100, 200, 500] and log_ticks(150, 20000)[-1] == 100000
     assert (fmt(1379.4, "$"), fmt(25000), fmt(0.345), fmt(12.5)) == ("$1,379", "25k", "0.345", "12.5")
+
+
+def test_no_inline_style_so_a_strict_content_security_policy_allows_the_chart():
+    for chart in (bars(), Scatter("s", "t", "d", "x", "y", (Point(1, 1, "a"),))):
+        root = parse(render(chart))
+        assert all(el.get("style") is None for el in root.iter())
+        assert "system-ui" in root.get("font-family", "")
+
+
+def _bar_widths(svg: str) -> dict[str, float]:
+    root = parse(svg)
+    bars = [g for g in root.iter(f"{NS}g") if (g.get("class") or "").startswith("bar")]
+    return {g.find(f"{NS}title").text.split(":")[0]: float(g.find(f"{NS}rect").get("width"))
+            for g in bars if g.find(f"{NS}rect") is not None}
+
+
+def test_the_shortest_bar_on_a_log_axis_is_never_a_sliver():
+    # 1,020/s sits just above a power of ten: an axis from 1,000 had drawn it 1 px wide
+    chart = Bars("p", "Pipeline", "d", "items/s", (Bar("storage", 40_000.0), Bar("GPU", 1020.0, mark="bottleneck")),
+                 log=True)
+    widths = _bar_widths(render(chart))
+    assert widths["GPU"] >= 50 and widths["storage"] > widths["GPU"]
+
+
+def test_a_highlighted_label_avoids_other_markers_when_it_can():
+    # the plan's point far right with a long name; a cheaper point sits where its left label would go
+    pts = (Point(8000, 2900, "4 x PNY RTX A-Series RTX A5000 24GB GDDR6 Black", highlight=True),
+           Point(3000, 2850, "4 x GeForce RTX 5070"), Point(1500, 600, "4 x GeForce RTX 3050"))
+    root = parse(render(Scatter("f", "Frontier", "d", "cost", "throughput", pts, connect=True)))
+    labels = {t.text: t for t in root.iter(f"{NS}text") if t.get("class") == "label"}
+    assert len(labels) == 3  # every point named
+    chosen = labels["▶ 4 x PNY RTX A-Series RTX A5000 24GB GDDR6 Black"]
+    other = next(c for g in root.iter(f"{NS}g") if g.get("class") == "point" and "5070" in g.find(f"{NS}title").text
+                 for c in g if c.tag == f"{NS}circle")
+    cx, cy, r = (float(other.get(k)) for k in ("cx", "cy", "r"))
+    x, y, size = float(chosen.get("x")), float(chosen.get("y")), float(chosen.get("font-size"))
+    width = len(chosen.text) * 6.4 * size / 11
+    left = {"end": x - width, "middle": x - width / 2}.get(chosen.get("text-anchor"), x)
+    covers = left < cx + r and cx - r < left + width and y - size < cy + r and cy - r < y + 2
+    assert not covers, (left, y, cx, cy)

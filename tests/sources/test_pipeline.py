@@ -91,10 +91,14 @@ def test_street_price_of_a_chip_is_its_cheapest_listing(built):
     assert price.usd == min(listings)
 
 
-def test_lhr_listings_join_their_chip(built):
-    catalog, _ = built
-    cards = [p for p in catalog.parts("gpu") if "3070" in p.name and isinstance(p, Gpu) and p.chip_id]
-    assert not cards or all(c.chip_id for c in cards)
+def test_lhr_and_memory_variants_join_their_chip():
+    """A listing's "LHR" (lite hash rate) or "GDDR6X" is the same chip for deep learning: its key
+    joins the chip's; another chip's key does not."""
+    from dlrig.sources.common import chip_key
+
+    chip3070 = chip_key("NVIDIA GeForce RTX 3070")
+    assert chip_key("GeForce RTX 3070 LHR") == chip3070 and chip_key("GeForce RTX 3070 OC") == chip3070
+    assert chip_key("GeForce RTX 3070 Ti LHR") != chip3070
 
 
 def test_seed_book_reproduces_the_posts_table(built):
@@ -164,3 +168,26 @@ def test_an_oam_module_listed_with_card_dimensions_is_a_module(built):
     mi250x = chip(catalog, "Radeon Instinct MI250X")
     assert mi250x.form == "other" and mi250x.length_mm is None and mi250x.power_connectors is None
     assert "instinct.docs.amd.com" in mi250x.source_of("form")
+
+
+def test_intel_cpus_take_arks_lanes_with_the_page_cited(built):
+    catalog, report = built
+    i7 = catalog.resolve("Intel Core i7-5820K", "cpu")
+    assert i7.pcie_lanes == 28 and i7.launch_quarter == "2014-Q3"  # type: ignore[attr-defined]
+    assert i7.source_of("pcie_lanes").startswith("intel-ark: https://ark.intel.com/")
+    assert report["checks"]["intel_ark"]["cpus_joined"] >= 1
+
+
+def test_boards_take_a_trusted_bios_slot_table_with_the_dump_cited(built):
+    catalog, report = built
+    mapped = [b for b in catalog.parts("motherboard") if b.source_of("slots").startswith("linuxhw: ")]
+    assert mapped and report["checks"]["linuxhw"]["boards_mapped"] == len(mapped)
+    for board in mapped:
+        assert all(s.size in (1, 4, 8, 16) and s.lanes <= s.size for s in board.slots)  # type: ignore[attr-defined]
+
+
+def test_coverage_of_priced_parts_is_in_the_import_report(built):
+    _, report = built
+    rows = {(r["category"], r["field"]): r for r in report["checks"]["coverage"]}
+    lanes = rows[("cpu", "pcie_lanes")]
+    assert 0 < lanes["have"] <= lanes["priced"] and lanes["rules"] == "PCIE-LANES"

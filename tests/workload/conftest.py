@@ -1,7 +1,7 @@
 """Hand-made GPUs, CPUs and drives: the workload tests need no packaged catalog.
 
 Figures are the datasheet values the calibration was fitted against (chip_specs in
-data/lambda_bench.json), or the seed build's parts (DOMAIN.md 1).
+data/lambda_bench.json), or the seed build's parts (docs/domain.md 1).
 """
 
 from __future__ import annotations

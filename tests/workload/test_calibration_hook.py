@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -10,6 +11,8 @@ from typer.testing import CliRunner
 import dlrig.cli
 from dlrig.cli import app
 from dlrig.machine.calibration import save
+
+SEED = str(Path(__file__).resolve().parents[2] / "examples" / "seed-2015.yaml")
 
 dlrig.cli._register()
 runner = CliRunner()
@@ -19,7 +22,7 @@ RESULT = {"disk": {"seq_read_mb_s": 400.0, "small_file_reads_per_s": 321.0, "sma
 
 
 def stages(*extra: str) -> dict[str, dict]:
-    result = runner.invoke(app, ["estimate", "examples/seed-2015.yaml", "--json", *extra])
+    result = runner.invoke(app, ["estimate", SEED, "--json", *extra])
     assert result.exit_code == 0, result.output
     return {s["name"]: s for s in json.loads(result.stdout)["pipeline"]["stages"]}
 
@@ -37,7 +40,7 @@ def test_measured_stages_replace_the_model(tmp_path, monkeypatch):
 
 def test_measured_without_a_saved_bench_is_bad_input(tmp_path, monkeypatch):
     monkeypatch.setenv("DLRIG_HOME", str(tmp_path / "empty"))
-    result = runner.invoke(app, ["estimate", "examples/seed-2015.yaml", "--measured"])
+    result = runner.invoke(app, ["estimate", SEED, "--measured"])
     assert result.exit_code == 2 and "dlrig bench --save" in result.stderr
 
 

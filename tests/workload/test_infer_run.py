@@ -28,12 +28,12 @@ def test_precision_maps_to_a_weight_format_for_inference() -> None:
 
 
 def test_int4_for_training_points_at_weights_and_qlora() -> None:
-    with pytest.raises(BadInput, match=r"--weights int4.*--qlora"):
+    with pytest.raises(BadInput, match=r"weights of an inference workload.*QLoRA"):
         parse_precision("int4")
 
 
 def test_inference_options_on_a_training_request_are_named() -> None:
-    with pytest.raises(BadInput, match="--weights, --kv-cache apply to language-model inference"):
+    with pytest.raises(BadInput, match="weights, kv_cache apply to language-model inference"):
         reject_inference_options(WorkloadRequest(model="llama-3.1-8b", weights="q4_k_m", kv_cache="q8_0"))
 
 

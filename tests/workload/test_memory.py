@@ -22,7 +22,7 @@ LLAMA8 = get_model("llama-3-8b")
     ("bf16", "adamw8bit", 10), ("tf32", "sgd", 12),
 ])
 def test_recipe_bytes_per_param(precision: str, optimizer: str, total: float) -> None:
-    assert recipe(precision, optimizer).total == total  # DOMAIN.md 3
+    assert recipe(precision, optimizer).total == total  # docs/domain.md 3
 
 
 def test_llama3_8b_full_finetune_is_16_bytes_per_param_plus_activations() -> None:

@@ -1,4 +1,4 @@
-"""The memory model against cases worked by hand (issue 4, "Done when"; DOMAIN.md 2-3)."""
+"""The memory model against cases worked by hand (issue 4, "Done when"; docs/domain.md 2-3)."""
 
 from __future__ import annotations
 

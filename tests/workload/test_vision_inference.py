@@ -17,6 +17,15 @@ def test_inference_is_about_three_times_training(rtx4090) -> None:
     assert "inference factor" in infer.detail
 
 
+def test_a_model_with_its_own_inference_rows_gets_its_own_factor() -> None:
+    """EfficientNet's forward pass gains more over training than ResNet-50's (NVIDIA's tables)."""
+    own = factor("efficientnet-b0")
+    assert own.rows == 4 and "own rows" in own.basis
+    assert own.value > 1.25 * factor("resnet50").value
+    borrowed = factor("vgg16")
+    assert borrowed.value == factor("resnet50").value and "no rows of its own" in borrowed.basis
+
+
 def test_transformers_are_not_covered(rtx4090) -> None:
     with pytest.raises(BadInput, match="image models"):
         inference_throughput(get_model("bert-base"), rtx4090, "fp16", 8)

@@ -22,6 +22,9 @@ Precision = Literal["fp32", "tf32", "fp16", "bf16", "fp8"]
 PRECISIONS: tuple[Precision, ...] = ("fp32", "tf32", "fp16", "bf16", "fp8")
 GpuKind = Literal["consumer", "workstation", "datacenter"]
 Cooler = Literal["blower", "open-air", "passive", "water"]
+GpuForm = Literal["pcie", "sxm", "other"]
+StorageKind = Literal["ssd", "hdd", "hybrid"]
+StorageInterface = Literal["nvme", "sata", "sas", "other"]
 
 
 class Frozen(BaseModel):
@@ -61,7 +64,7 @@ class Gpu(Part):
 
     FLOP/s are dense (never 2:4 sparsity). ``fp16_tflops`` and ``bf16_tflops`` are the
     tensor-core rates with FP32 accumulate, which is what training uses; GeForce spec sheets
-    quote FP16 accumulate, twice as high (DOMAIN.md section 2).
+    quote FP16 accumulate, twice as high (docs/domain.md section 2).
     """
 
     category: Literal["gpu"] = "gpu"
@@ -78,6 +81,10 @@ class Gpu(Part):
     bf16_tflops: float | None = None
     fp8_tflops: float | None = None
     board_power_w: float | None = None
+    # a chip's: lowest and highest board power of its reference board and its partner cards'
+    # own figures (``board_power_cards`` of them); a card without its own figure is sized by the top
+    board_power_range_w: tuple[float, float] | None = None
+    board_power_cards: int | None = None
     length_mm: float | None = None
     slot_width: float | None = None
     cooler: Cooler | None = None
@@ -85,8 +92,9 @@ class Gpu(Part):
     pcie_gen: float | None = None
     pcie_lanes: int | None = None
     nvlink: bool | None = None
-    form: Literal["pcie", "sxm", "other"] | None = None
-    dual_gpu: bool = False  # one board, two GPUs (Tesla K80): figures are per board
+    form: GpuForm | None = None
+    dual_gpu: bool = False  # one board, several GPUs (Tesla K80): figures are per board
+    gpus_per_board: int = 1  # GPUs on the board (Tesla K80: 2, Tesla M10: 4); each sees vram_gb / this
 
     def tflops(self, precision: Precision) -> float | None:
         return getattr(self, f"{precision}_tflops")
@@ -103,7 +111,9 @@ class Cpu(Part):
     memory_types: tuple[str, ...] = ()
     memory_channels: int | None = None
     max_memory_gb: float | None = None
+    ecc_support: bool | None = None  # the CPU's memory controller takes ECC modules
     release_year: int | None = None
+    launch_quarter: str | None = None  # "2014-Q3"
     microarchitecture: str | None = None
 
 
@@ -172,8 +182,8 @@ class MemoryKit(Part):
 class Storage(Part):
     category: Literal["storage"] = "storage"
     capacity_gb: float | None = None
-    kind: Literal["ssd", "hdd", "hybrid"] | None = None
-    interface: Literal["nvme", "sata", "sas", "other"] | None = None
+    kind: StorageKind | None = None
+    interface: StorageInterface | None = None
     pcie_gen: float | None = None
     form_factor: str | None = None
     rpm: int | None = None

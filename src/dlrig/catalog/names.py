@@ -164,15 +164,21 @@ class NameIndex:
                 seen.append(self.name_of(pid))
         return seen[:limit]
 
+    def starting(self, words: set[str]) -> list[str]:
+        """Parts with, for each of ``words``, a word starting with it ("wrx90" finds "WRX90E-SAGE")."""
+        return [pid for pid, have in self.words.items() if all(any(h.startswith(w) for h in have) for w in words)]
+
     def search(self, text: str, limit: int = 20) -> list[str]:
         wanted = set(key(text).split()) or set(normalize(text).split())
-        hits = self.containing(wanted) if wanted else []
+        exact = set(self.containing(wanted)) if wanted else set()
+        # a model name's stem finds the model too ("wrx90" starts "WRX90E-SAGE"), after exact words
+        hits = list(exact | set(self.starting(wanted))) if wanted else []
         if not hits:
             from rapidfuzz import fuzz, process
 
             found = process.extract(key(text) or normalize(text), self.all_keys(), scorer=fuzz.ratio, limit=limit)
             return [pid for _n, _s, pid in found]
-        hits.sort(key=lambda pid: (not self.chip(pid), len(self.name_of(pid))))
+        hits.sort(key=lambda pid: (pid not in exact, not self.chip(pid), len(self.name_of(pid)), pid))
         return hits[:limit]
 
 

@@ -31,7 +31,7 @@ from dlrig.errors import BadInput, MalformedFile
 from dlrig.textfile import csv_rows, shown
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 CSV_COLUMNS = ("part", "price_usd", "date", "source", "retailer", "bundle")
 REQUIRED_COLUMNS = ("part", "price_usd", "date")
@@ -65,9 +65,12 @@ class PriceBook:
             for pid, p in book.prices.items():
                 if pid not in best or p.date > best[pid].date:
                     best[pid] = p
-        info = PriceBookInfo(name="latest", source="several",
-                             description="the most recent known price of each part, with its date")
-        return cls(info=info, prices=best)
+        return cls(info=latest_info(), prices=best)
+
+
+def latest_info() -> PriceBookInfo:
+    return PriceBookInfo(name="latest", source="several",
+                         description="the most recent known price of each part, with its date")
 
 
 def check_bundles(bundles: Iterable[Bundle]) -> str | None:
@@ -118,7 +121,7 @@ def parse_usd(text: str) -> float:
     return value
 
 
-def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
+def load_csv_book(path: Path, catalog: CatalogQueries) -> PriceBook:
     """Read a user's CSV book; name the line and column of anything malformed."""
     from dlrig.textfile import read_user_text
 
@@ -134,7 +137,8 @@ def load_csv_book(path: Path, catalog: Catalog) -> PriceBook:
     return _book_of_rows(path, header, rows[1:], catalog)
 
 
-def _book_of_rows(path: Path, header: list[str], body: list[tuple[int, list[str]]], catalog: Catalog) -> PriceBook:
+def _book_of_rows(path: Path, header: list[str], body: list[tuple[int, list[str]]],
+                  catalog: CatalogQueries) -> PriceBook:
     prices: dict[str, Price] = {}
     via_card: dict[str, Price] = {}  # chip id -> a card's price, where the file names a card
     members: dict[str, list[tuple[int, dict[str, str]]]] = {}
@@ -171,7 +175,7 @@ def _cell_error(path: Path, lineno: int) -> Callable[[str, str], MalformedFile]:
     return bad
 
 
-def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Part, float, date]:
+def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: CatalogQueries) -> tuple[Part, float, date]:
     """A row's part, USD and date, each checked; the error names the line and column."""
     bad = _cell_error(path, lineno)
     if not row.get("part"):
@@ -194,7 +198,7 @@ def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -
     return part, usd, day
 
 
-def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: Catalog) -> tuple[Price, Part]:
+def _csv_price(row: dict[str, str], path: Path, lineno: int, catalog: CatalogQueries) -> tuple[Price, Part]:
     """The row's price and the part it names. Where the name resolved to a board-partner card
     (``catalog.resolve`` as every command does: "RTX 3090" finds a Founders Edition card), the caller
     also prices the card's GPU chip, which the GPU ranking and ``fit`` look up."""
@@ -214,7 +218,7 @@ def _same_cell(column: str, a: str, b: str) -> bool:
     return a == b
 
 
-def _csv_bundle(name: str, rows: list[tuple[int, dict[str, str]]], path: Path, catalog: Catalog) -> Bundle:
+def _csv_bundle(name: str, rows: list[tuple[int, dict[str, str]]], path: Path, catalog: CatalogQueries) -> Bundle:
     """One bundle from its member rows: the price, date and source, given once or repeated alike."""
     shared: dict[str, tuple[int, str]] = {}  # column -> (line, value) where first given
     for lineno, row in rows:

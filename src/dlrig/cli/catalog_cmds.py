@@ -70,7 +70,7 @@ def stats(json_out: bool = typer.Option(False, "--json")) -> None:
     from dlrig.catalog.models import CATEGORIES
     store = catalog()
     report = store.import_report()
-    counts = {c: report["checks"]["parts"][c] for c in CATEGORIES}
+    counts: dict[str, int] = {c: report["checks"]["parts"][c] for c in CATEGORIES}
     counts["gpu chips"] = report["checks"]["parts"]["gpu chips"]
     books = []
     for name in store.book_infos:

@@ -116,10 +116,14 @@ def console(stderr: bool = False) -> Any:
 
 
 def catalog() -> Catalog:
-    """The packaged catalog (opened once per process)."""
+    """The packaged catalog (opened once per process); its one-time work shows on stderr."""
     from dlrig.catalog import store
+    from dlrig.cli.progress import CatalogReporter
 
-    return store.default_catalog()
+    cat = store.default_catalog()
+    if not isinstance(cat.reporter, CatalogReporter):
+        cat.reporter = CatalogReporter()
+    return cat
 
 
 def load_build(path: Path, fmt: str = "auto") -> Build:

@@ -13,8 +13,9 @@ HELP = {
     "prices": "Price book or CSV file (default: a part list's own prices, the build's book, else latest).",
     "tax": "Sales tax as a fraction: 0.08 is 8% (default: the build's, else the region's).",
     "kwh": "USD per kWh (default: the region's; US EIA residential average).",
-    "util": "Load while working, 0-1: scales GPU and CPU power.",
-    "hours": "Hours a day the machine works (and a cloud instance would be rented).",
+    "util": "Share of the working hours the machine trains, 0-1: over --years it trains years x 8760 x utilization "
+            "hours (x hours-per-day/24), pays power for those hours, and renting the same work is rented for them.",
+    "hours": "Hours a day the machine works (default 24); --utilization is the share of them it trains.",
     "dep": "Resale value lost a year, 0-1 (default 0.20, a rule of thumb: docs/cost.md).",
     "vs": "'cloud' (nearest instance), a prebuilt box (devbox, ...), or an instance type; repeatable.",
     "cloud": "Your own cloud price CSV (format: docs/cost.md).",
@@ -32,12 +33,16 @@ def cost(
     utilization: float = typer.Option(1.0, "--utilization", help=HELP["util"]),
     hours_per_day: float = typer.Option(24.0, "--hours-per-day", help=HELP["hours"]),
     depreciation: float | None = typer.Option(None, "--depreciation", help=HELP["dep"]),
-    years: float = typer.Option(3.0, "--years", help="Ownership horizon for resale value."),
+    years: float = typer.Option(3.0, "--years", help="Ownership horizon: resale value after it, and the hours "
+                                                    "of work it holds."),
     vs: list[str] | None = typer.Option(None, "--vs", help=HELP["vs"]),
     cloud_prices: Path | None = typer.Option(None, "--cloud-prices", help=HELP["cloud"]),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON document."),
 ) -> None:
-    """Cost of ownership: dated prices, tax, power, and break-even against prebuilt boxes and cloud."""
+    """Cost of ownership: dated prices, tax, power, and buy or rent: owning against renting the same work over
+    --years at --utilization (a verdict, the break-even utilization, and the cost per job where the build's
+    workload sizes one), against prebuilt boxes and cloud instances (Lambda's list and the GPU price tracker's
+    dated marketplace offers; spot offers named as spot)."""
     from dlrig.cost.cloud import load_cloud_prices
     from dlrig.cost.ownership import CostOptions
     from dlrig.services.cost import CostRequest

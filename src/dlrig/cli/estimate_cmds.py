@@ -7,13 +7,18 @@ so the command line, the web API and build files describe one workload the same 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 
 from dlrig.cli import app
 from dlrig.cli.common import catalog, console, emit_json, given, handle_errors, load_build
+from dlrig.cli.progress import busy
 from dlrig.errors import BadInput
 from dlrig.workload_request import WorkloadRequest
+
+if TYPE_CHECKING:
+    from dlrig.workload.inference import InferenceEstimate
 
 H = WorkloadRequest.help
 CONFIG_HELP = "a Hugging Face config.json: estimate any transformer by its configuration"
@@ -102,7 +107,9 @@ def estimate(
         raise BadInput("give a build file, or --gpu NAME with --model")
     result = run(EstimateRequest(build=loaded, gpu=gpu, gpus=gpus, cpu_cores=cpu_cores, workload=workload,
                                  calibration=host_calibration(loaded, measured)), catalog())
-    if getattr(result, "placement", None) is not None:  # LLM inference
+    from dlrig.workload.inference import InferenceEstimate
+
+    if isinstance(result, InferenceEstimate):  # LLM inference
         _inference(result, as_json, plot)
         return
     if plot is not None:
@@ -138,7 +145,7 @@ def _cpu_only(build: object, gpu: str | None, workload: dict, cores: int | None,
     view(console(), result)
 
 
-def _inference(result: object, as_json: bool, plot: Path | None) -> None:
+def _inference(result: InferenceEstimate, as_json: bool, plot: Path | None) -> None:
     if plot is not None:
         raise BadInput("--plot draws training estimates; an inference estimate has no chart yet")
     if as_json:
@@ -147,7 +154,7 @@ def _inference(result: object, as_json: bool, plot: Path | None) -> None:
         from dlrig.render.inference import render_inference
 
         render_inference(result, console())
-    if not result.placement.fits:  # type: ignore[attr-defined]
+    if not result.placement.fits:
         raise typer.Exit(1)  # the answer is "no": it does not fit
 
 
@@ -165,7 +172,8 @@ def fit(
     seq: int | None = typer.Option(None, "--seq", "--context",
                                    help="sequence length (transformers; inference: tokens in the KV cache)"),
     optimizer: str | None = typer.Option(None, help=H("optimizer")),
-    sharding: str = typer.Option("fsdp", help="none | zero1 | zero2 | fsdp (how extra GPUs share the state)"),
+    sharding: str | None = typer.Option(None, help="none | zero1 | zero2 | fsdp (how extra GPUs share the state; "
+                                                   "default fsdp)"),
     lora: bool = typer.Option(False, "--lora", help=H("lora")),
     qlora: bool = typer.Option(False, "--qlora", help=H("qlora")),
     recompute: str | None = typer.Option(None, help=H("recompute")),
@@ -173,9 +181,17 @@ def fit(
     order: str = typer.Option("auto", help="auto (training: cheapest first; LLM inference: fewest GPUs, then "
                                            "cheapest) | cost | gpus | speed"),
     limit: int = typer.Option(30, min=1, help="rows to show in the table"),
-    as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
+    servers: bool = typer.Option(False, "--servers", help="include server parts: SXM/OAM modules and passively "
+                                                          "cooled datacenter cards (default: cards for a desk)"),
+    explain: bool = typer.Option(False, "--explain", help="list every GPU left out, with the reason"),
+    as_json: bool = typer.Option(False, "--json", help="print one JSON document (its 'excluded' lists every GPU "
+                                                       "left out)"),
 ) -> None:
-    """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first."""
+    """Which catalog GPUs hold the model (training or inference), how many (1, 2, 4, 8), cheapest first.
+
+    GPUs that cannot run the request (its precision, today's framework builds, a desktop's form
+    factor) are left out first; the defaults assumed are printed; when nothing fits, the answer
+    says by how much and what would fit."""
     from dlrig.services.fit import FitRequest
     from dlrig.services.fit import fit as run
     from dlrig.services.inputs import price_book
@@ -185,12 +201,14 @@ def fit(
                                        sharding=sharding, lora=lora, qlora=qlora, recompute=recompute,
                                        weights=weights, kv_cache=kv_cache, split=split))
     cat = catalog()
-    result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order), cat)
+    with busy(f"fitting {name} on every GPU chip ({'training' if train else 'inference'}) …"):
+        result = run(FitRequest(workload, "train" if train else "infer", price_book(cat, prices), order,
+                                "server" if servers else "desktop"), cat)
     if as_json:
         emit_json(result)
     else:
         from dlrig.render.estimate import fit as view
 
-        view(console(), list(result.rows), name or "", result.to_json(), limit)
+        view(console(), list(result.rows), name or "", result.to_json(), limit, explain)
     if not result.any_fits:
         raise typer.Exit(1)  # the answer is "no": no GPU holds it with at most 8

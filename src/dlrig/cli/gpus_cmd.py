@@ -24,10 +24,15 @@ def gpus(
     kind: list[str] = typer.Option([], help="consumer, workstation or datacenter (repeatable)"),
     names: list[str] = typer.Option([], "--names", help="only these GPUs (repeatable)"),
     limit: int = typer.Option(0, help="show only the first N (0: all)"),
-    json_out: bool = typer.Option(False, "--json", help="print one JSON document"),
+    explain: bool = typer.Option(False, "--explain", help="list every priced GPU left out, with the reason"),
+    json_out: bool = typer.Option(False, "--json", help="print one JSON document (its 'excluded' lists the GPUs "
+                                                        "left out)"),
     plot: Path = typer.Option(None, help="also write a chart (SVG or PNG) of throughput against price"),
 ) -> None:
-    """Rank GPUs by FLOP/s per dollar, with VRAM, power, and each price's date and source."""
+    """Rank GPUs by FLOP/s per dollar, with VRAM, power, and each price's date and source.
+
+    Cards today's frameworks cannot run at the precision (absent or emulated in hardware, no
+    current PyTorch/ROCm build, never sold as a part) are left out and counted; --explain lists them."""
     from dlrig.catalog.ranking import Filters
     from dlrig.services.inputs import price_book
     from dlrig.services.ranking import RankingRequest, rank
@@ -44,4 +49,4 @@ def gpus(
         return
     from dlrig.render.catalog import ranking
 
-    ranking(console(), result)
+    ranking(console(), result, explain)

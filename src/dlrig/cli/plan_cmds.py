@@ -9,6 +9,7 @@ import typer
 
 from dlrig.cli import app
 from dlrig.cli.common import catalog, console, emit_json, err, given, handle_errors
+from dlrig.cli.progress import busy
 from dlrig.errors import BadInput
 
 
@@ -89,7 +90,7 @@ def _plan(req: Any, boxes: int | None, out: Path | None, as_json: bool) -> None:
 
         out = writable_file(out)  # before the solve: a bad path is said at once
     cat = catalog()
-    with console(stderr=True).status("planning: building candidates and solving …"):
+    with busy("planning: building candidates and solving …"):
         result = run(req, cat, boxes)
     if out is not None:
         _write(result.plan, out, cat)
@@ -119,7 +120,7 @@ def _write(plan: Any, out: Path, cat: Any) -> None:
 def _frontier(req: Any, as_json: bool, plot: Path | None = None) -> None:
     from dlrig.services.plan import frontier as run
 
-    with console(stderr=True).status("tracing the cost/throughput frontier …"):
+    with busy("tracing the cost/throughput frontier …"):
         f = run(req, catalog())
     if plot is not None:
         from dlrig.report.charts import frontier_points

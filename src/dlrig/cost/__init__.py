@@ -1,4 +1,4 @@
-"""Cost of ownership (DOMAIN.md section 7): purchase, running cost, prebuilt boxes, cloud rental.
+"""Cost of ownership (docs/domain.md section 7): purchase, running cost, prebuilt boxes, cloud rental.
 
 Modules: ``purchase`` (dated prices, tax, shipping), ``running`` (wall power, kWh price),
 ``cloud`` (price files, nearest instance, break-even, resale), ``prebuilt`` (the dated table of

@@ -1,4 +1,4 @@
-"""The named defaults of the cost model, each with its source and date (DOMAIN.md section 7).
+"""The named defaults of the cost model, each with its source and date (docs/domain.md section 7).
 
 Every default here is a setting the CLI exposes; outputs name the constant they used, so a
 reader can tell a measured or quoted figure from a rule of thumb.
@@ -33,17 +33,17 @@ US_RESIDENTIAL_KWH = Figure(
     note="a national average; states range from about 8 to 30 cents/kWh (same EIA page)",
 )
 
-# DOMAIN.md 7: "GPUs lose roughly 15-25% of resale value a year (rule of thumb)". The midpoint,
+# docs/domain.md 7: "GPUs lose roughly 15-25% of resale value a year (rule of thumb)". The midpoint,
 # applied as a declining balance to the parts total (pre-tax): resale = parts x (1 - d)^years.
 DEPRECIATION_PER_YEAR = Figure(
     value=0.20,
-    source="DOMAIN.md section 7: GPUs lose roughly 15-25% of resale value a year",
+    source="rule of thumb: GPUs lose roughly 15-25% of resale value a year (docs/domain.md section 7)",
     date_text="rule of thumb",
     rule_of_thumb=True,
     note="midpoint of 15-25%, declining balance on the parts total; pass --depreciation",
 )
 
 DEFAULT_YEARS = 3.0  # the ownership horizon for resale; a common GPU refresh cycle, a setting
-DEFAULT_UTILIZATION = 1.0  # load while working: full load is the conservative case for power
+DEFAULT_UTILIZATION = 1.0  # share of the working hours it trains: 1 = busy whenever it works; pass --utilization
 DEFAULT_HOURS_PER_DAY = 24.0  # a training box runs while jobs are queued; pass --hours-per-day
 DAYS_PER_MONTH = 365.25 / 12  # calendar average, so months x 12 = a year

@@ -1,6 +1,6 @@
 """Cloud rental: dated per-GPU-hour prices, the nearest equivalent instance, and break-even.
 
-Break-even hours = (purchase - resale) / (cloud rate - own power cost per hour), DOMAIN.md 7.
+Break-even hours = (purchase - resale) / (cloud rate - own power cost per hour), docs/domain.md 7.
 Resale after a horizon of ``years`` is a declining balance on the parts total:
 parts x (1 - depreciation)^years.
 
@@ -220,7 +220,7 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     """The cheapest instance whose peak TFLOPS at ``precision`` and VRAM per GPU cover the build's.
 
     Peak TFLOPS is a coarse proxy: whole networks reach different fractions of it on different
-    generations (DOMAIN.md section 2); the output says so.
+    generations (docs/domain.md section 2); the output says so.
     """
     if not gpus:
         return None
@@ -228,10 +228,10 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     if any(g.tflops(precision) is None for g in gpus):  # compare like with like: both sides at FP32
         fallback = f" (the build's GPUs have no {precision} rate: compared at fp32)"
         precision = "fp32"
-    own = [g.tflops(precision) for g in gpus]
-    if any(t is None for t in own):
+    own = [t for g in gpus if (t := g.tflops(precision)) is not None]
+    if len(own) < len(gpus):  # a GPU without the rate
         return None
-    need_tflops = sum(own)  # type: ignore[arg-type]
+    need_tflops = sum(own)
     need_vram = max((g.vram_gb or 0.0) for g in gpus)
     fits = []
     for o in offers:
@@ -244,7 +244,7 @@ def match_by_throughput(gpus: Sequence[Gpu], offers: Sequence[CloudOffer],
     if best is None:
         return None
     note = (f"needs {need_tflops:.1f} peak {precision} TFLOPS and {need_vram:g} GB per GPU{fallback}; peak "
-            "TFLOPS is a coarse proxy for training speed across generations (DOMAIN.md 2)")
+            "TFLOPS is a coarse proxy for training speed across generations (docs/domain.md 2)")
     return CloudMatch(best, f"peak {precision} TFLOPS and VRAM", note)
 
 

@@ -6,23 +6,24 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dlrig.catalog.models import Gpu
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 
-def chips_by_name(catalog: Catalog, names: set[str]) -> dict[str, Gpu | None]:
+def chips_by_name(catalog: CatalogQueries, names: set[str]) -> dict[str, Gpu | None]:
     """Catalog GPU chips by the names the cloud and prebuilt tables use; None where it has none."""
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.protocol import resolve_as
     from dlrig.errors import AmbiguousPart, BadInput
 
     found: dict[str, Gpu | None] = {}
     for name in names:
         try:
-            part = catalog.resolve(name, "gpu-chips")
+            found[name] = resolve_as(catalog, name, "gpu-chips", Gpu)
         except AmbiguousPart:
             hits = catalog.search(name, "gpu-chips", limit=1)
-            part = hits[0] if hits else None
+            found[name] = hits[0] if hits and isinstance(hits[0], Gpu) else None
         except (BadInput, FileNotFoundError):
-            part = None
-        found[name] = part  # type: ignore[assignment]
+            found[name] = None
     return found
 
 

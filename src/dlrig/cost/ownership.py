@@ -11,6 +11,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from dlrig.build import Build
 from dlrig.catalog.models import Gpu, Precision
@@ -29,6 +30,7 @@ from dlrig.cost.cloud import CloudMatch, CloudOffer
 from dlrig.cost.prebuilt import Prebuilt, find_prebuilt, prebuilt_names
 from dlrig.cost.purchase import Purchase, check_rate, purchase_cost
 from dlrig.cost.quote import QuoteCheck, check_quote
+from dlrig.cost.rent import BuyVsRent, Peak, Work, busy_hours, buy_vs_rent
 from dlrig.cost.running import Running, running_cost
 from dlrig.errors import BadInput
 from dlrig.regions import Region
@@ -94,7 +96,8 @@ class CloudComparison:
     resale_usd: float
     break_even_hours: float | None  # None: renting never costs more than owning's power
     break_even_months: float | None
-    horizon_hours: float = 0.0  # hours of work the --years horizon holds at hours_per_day
+    horizon_hours: float = 0.0  # hours of work the --years horizon holds at the utilization
+    rent: BuyVsRent | None = None  # buy or rent over the horizon (dlrig.cost.rent)
 
     @property
     def within_horizon(self) -> bool | None:
@@ -118,7 +121,16 @@ class CostReport:
     today: dt.date = field(default_factory=dt.date.today)
     quote: QuoteCheck | None = None  # the build file's quoted total, checked
 
-    def to_json(self) -> dict[str, object]:
+    @property
+    def buy_vs_rent(self) -> BuyVsRent | None:
+        """The verdict against the first instance compared (the nearest one by default)."""
+        return next((c.rent for c in self.comparisons if isinstance(c, CloudComparison) and c.rent), None)
+
+    @property
+    def busy_hours(self) -> float:
+        return busy_hours(self.years, self.running.utilization, self.running.hours_per_day)
+
+    def to_json(self) -> dict[str, Any]:
         """The ``dlrig cost --json`` document (``dlrig.cost.report``)."""
         from dlrig.cost.report import report_json
 
@@ -140,8 +152,8 @@ def resolve_tax(given: float | None, build: Build, region: Region) -> tuple[floa
 def resolve_kwh(given: float | None, region: Region) -> Figure:
     if given is not None:
         if not math.isfinite(given) or given < 0:
-            raise BadInput(f"--kwh-price must be zero or more USD per kWh, got {given:g}")
-        return Figure(value=given, source="--kwh-price", date_text="given")
+            raise BadInput(f"the price of a kWh must be zero or more USD, got {given:g}", field="kwh_price")
+        return Figure(value=given, source="given (kwh_price)", date_text="given")
     if region.kwh_price_usd is None:
         note = f"no sourced price for region {region.key}; the US average stands in: pass --kwh-price"
         return replace(US_RESIDENTIAL_KWH, note=note)
@@ -159,30 +171,30 @@ def resolve_depreciation(given: float | None) -> Figure:
 
 # -- comparisons ---------------------------------------------------------------------------------
 def peak_tflops(gpus: Sequence[Gpu], precision: Precision) -> float | None:
-    values = [g.tflops(precision) for g in gpus]
-    return None if not values or None in values else float(sum(values))  # type: ignore[arg-type]
+    values = [t for g in gpus if (t := g.tflops(precision)) is not None]
+    return float(sum(values)) if values and len(values) == len(gpus) else None
 
 
 def compare_prebuilt(box: Prebuilt, build: Build, total_usd: float, chips: Mapping[str, Gpu | None],
                      precision: Precision, throughput_note: str, today: dt.date | None = None) -> PrebuiltComparison:
     chip = chips.get(box.gpu_chip) if box.gpu_chip else None
     box_tflops = chip.tflops(precision) if chip and box.gpu_count else None
-    rates = _workload_rates(build, chip, box.gpu_count)
-    if rates is not None:
-        own, theirs, unit = rates
-        throughput_note = (f"the build's workload ({build.workload.model}) by dlrig estimate, GPU compute only: "  # type: ignore[union-attr]
-                           f"build {own:,.0f}, box {theirs:,.0f} {unit}s/s")
+    rates = workload_work(build, chip, box.gpu_count)
+    if rates is not None and build.workload is not None:  # rates are estimated for the build's workload only
+        throughput_note = (f"the build's workload ({build.workload.model}) by dlrig estimate, GPU compute only: "
+                           f"build {rates.own_rate:,.0f}, box {rates.rent_rate:,.0f} {rates.unit}s/s")
     return PrebuiltComparison(
         box=box, difference_usd=box.price_usd - total_usd,
         peak_tflops_build=peak_tflops(build.gpus, precision),
         peak_tflops_box=box_tflops * box.gpu_count if box_tflops and box.gpu_count else None,
         precision=precision, throughput_note=throughput_note,
         stale=cloud.stale_date_text(box.price_date, today or dt.date.today()),
-        throughput=rates[1] if rates else None)
+        throughput=rates.rent_rate if rates else None)
 
 
-def _workload_rates(build: Build, chip: Gpu | None, count: int | None) -> tuple[float, float, str] | None:
-    """(build's, box's samples/s, unit) for the build's workload, or None where it cannot be estimated."""
+def workload_work(build: Build, chip: Gpu | None, count: int | None) -> Work | None:
+    """The build's workload on the build and on ``count`` x ``chip`` (dlrig estimate, GPU compute
+    only), with one job's samples where the workload sizes one; None where it cannot be estimated."""
     if build.workload is None or chip is None or not count:
         return None
     from dlrig.errors import DlrigError
@@ -194,17 +206,25 @@ def _workload_rates(build: Build, chip: Gpu | None, count: int | None) -> tuple[
         theirs = estimate(req, Machine(gpu=chip, gpus=count))
     except DlrigError:
         return None
-    return own.throughput.samples_per_s, theirs.throughput.samples_per_s, own.model.sample_unit
+    return Work(own.throughput.samples_per_s, theirs.throughput.samples_per_s, own.model.sample_unit,
+                own.samples_total)
 
 
 def compare_cloud(match: CloudMatch, purchase: Purchase, running: Running, depreciation: float,
-                  years: float, today: dt.date) -> CloudComparison:
+                  years: float, today: dt.date, work: Work | None = None, peak: Peak | None = None) -> CloudComparison:
+    """Break-even and buy-or-rent against one instance; ``work``: the build's workload on both
+    (the instance's hours for the same work), else ``peak``: their peak TFLOPS, else the same hours."""
     resale = cloud.resale_usd(purchase.parts_usd, depreciation, years)
-    hours = cloud.break_even_hours(purchase.total_usd, resale, match.offer.usd_per_hour, running.usd_per_hour)
-    months = None if hours is None else cloud.hours_to_months(hours, running.hours_per_day, DAYS_PER_MONTH)
-    horizon = years * 12 * DAYS_PER_MONTH * running.hours_per_day
+    rent = buy_vs_rent(purchase.total_usd, resale, running.usd_per_hour, match.offer.usd_per_hour, years,
+                       running.utilization, running.hours_per_day, work, peak)
+    hours = cloud.break_even_hours(purchase.total_usd, resale, match.offer.usd_per_hour * rent.work_ratio,
+                                   running.usd_per_hour)
+    busy_per_day = running.hours_per_day * running.utilization
+    months = None if hours is None or busy_per_day <= 0 else cloud.hours_to_months(hours, busy_per_day,
+                                                                                  DAYS_PER_MONTH)
     return CloudComparison(match=match, stale=match.offer.stale(today), resale_usd=resale,
-                           break_even_hours=hours, break_even_months=months, horizon_hours=horizon)
+                           break_even_hours=hours, break_even_months=months, horizon_hours=rent.busy_hours,
+                           rent=rent)
 
 
 def _cloud_match(name: str, build: Build, offers: Sequence[CloudOffer], chips: Mapping[str, Gpu | None],
@@ -228,7 +248,11 @@ def _comparison(name: str, ctx: _Context) -> PrebuiltComparison | CloudCompariso
     if match is None:
         return ("no cloud instance matches this build's GPUs by model or by peak "
                 f"{ctx.precision} TFLOPS and VRAM (GPU figures missing from the catalog?)")
-    return compare_cloud(match, ctx.purchase, ctx.running, ctx.depreciation.value, ctx.years, ctx.today)
+    chip = ctx.chips.get(match.offer.gpu_chip)
+    work = workload_work(ctx.build, chip, match.offer.gpu_count)
+    own, theirs = peak_tflops(ctx.build.gpus, ctx.precision), chip.tflops(ctx.precision) if chip else None
+    peak = Peak(own, theirs * match.offer.gpu_count, ctx.precision) if own and theirs else None
+    return compare_cloud(match, ctx.purchase, ctx.running, ctx.depreciation.value, ctx.years, ctx.today, work, peak)
 
 
 @dataclass(frozen=True)
@@ -262,7 +286,7 @@ def cost_report(build: Build, book: PriceBook, region: Region, options: CostOpti
     """Purchase, running cost and each comparison in ``options.vs``, every figure sourced."""
     today = today or dt.date.today()
     if not math.isfinite(options.years) or options.years < 0:
-        raise BadInput(f"--years must be zero or more, got {options.years:g}")
+        raise BadInput(f"years must be zero or more, got {options.years:g}", field="years")
     tax_rate, tax_source = resolve_tax(options.tax_rate, build, region)
     purchase = purchase_cost(build, book, tax_rate, tax_source, options.shipping_usd, today)
     running = running_cost(build, resolve_kwh(options.kwh_price_usd, region), options.utilization,

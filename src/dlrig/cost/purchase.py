@@ -1,6 +1,6 @@
 """Purchase cost: every part's dated price, tax, shipping; unpriced parts listed, never guessed.
 
-Build cost = sum of parts + tax + shipping, with a date on every price (DOMAIN.md section 7).
+Build cost = sum of parts + tax + shipping, with a date on every price (docs/domain.md section 7).
 A book's quoted bundles price, as one line, the parts that have no price of their own
 (dlrig.cost.bundles says how, without counting anything twice).
 Tax applies to the parts; shipping is added after tax (US sales tax on shipping varies by

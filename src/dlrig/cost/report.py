@@ -49,13 +49,16 @@ def cloud_json(c: CloudComparison) -> dict[str, Any]:
         "matched_by": c.match.matched_by, "match_note": c.match.note or None,
         "resale_usd": _r(c.resale_usd), "break_even_hours": _r(c.break_even_hours, 0),
         "break_even_months": _r(c.break_even_months, 1), "break_even_within_years": c.within_horizon,
+        "buy_vs_rent": c.rent.to_json() if c.rent else None,
         "note": o.note or None,
     }
 
 
 def report_json(report: CostReport) -> dict[str, Any]:
-    p, run = report.purchase, report.running
-    comparisons = [prebuilt_json(c) if hasattr(c, "box") else cloud_json(c)  # type: ignore[arg-type]
+    from dlrig.cost.ownership import PrebuiltComparison  # loaded by now: the report is its CostReport's
+
+    p, run, rent = report.purchase, report.running, report.buy_vs_rent
+    comparisons = [prebuilt_json(c) if isinstance(c, PrebuiltComparison) else cloud_json(c)
                    for c in report.comparisons]
     return {
         "build": report.build, "as_of": report.today.isoformat(),
@@ -74,5 +77,8 @@ def report_json(report: CostReport) -> dict[str, Any]:
         "power_cost_usd_per_hour": _r(run.usd_per_hour, 4), "power_cost_usd_per_month": _r(run.usd_per_month),
         "depreciation_per_year": report.depreciation.value, "depreciation_source": report.depreciation.source,
         "years": report.years, "comparisons": comparisons,
+        "busy_hours": _r(report.busy_hours, 1),
+        "verdict": rent.verdict() if rent else None,
+        "break_even_utilization": _r(rent.break_even_utilization, 4) if rent else None,
         "prices": [price_json(line) for line in p.lines], "notes": list(report.notes),
     }

@@ -112,7 +112,7 @@ def mountpoints() -> dict[str, tuple[str, ...]]:
 
 
 # -- GPUs ---------------------------------------------------------------------------------------
-NVML_CALLS = {  # value key -> pynvml function name (each takes a device handle)
+NVML_CALLS: dict[str, str | tuple[str, str]] = {  # value key -> pynvml function name (each takes a device handle)
     "name": "nvmlDeviceGetName", "uuid": "nvmlDeviceGetUUID",
     "memory_total_bytes": ("nvmlDeviceGetMemoryInfo", "total"), "bus_id": ("nvmlDeviceGetPciInfo", "busId"),
     "power_limit_mw": "nvmlDeviceGetEnforcedPowerLimit",

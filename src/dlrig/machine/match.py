@@ -13,7 +13,7 @@ from dlrig.errors import AmbiguousPart, UnknownPart
 
 if TYPE_CHECKING:
     from dlrig.catalog.models import Part
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.machine.model import DriveInfo, GpuInfo
 
 SIZE_TOLERANCE = 0.08  # probed size within 8% of the catalog's nominal size (GiB vs GB, reserved memory)
@@ -49,7 +49,7 @@ def clean_gpu_name(name: str) -> str:
     return NVML_ALIASES.get(text.lower(), text if not name.lower().startswith("tesla") else f"Tesla {text}")
 
 
-def _resolve(catalog: Catalog, name: str, category: str, size_field: str, size: float | None) -> Match:
+def _resolve(catalog: CatalogQueries, name: str, category: str, size_field: str, size: float | None) -> Match:
     try:
         return Match(name, catalog.resolve(name, category), "by name")
     except UnknownPart:
@@ -58,7 +58,7 @@ def _resolve(catalog: Catalog, name: str, category: str, size_field: str, size: 
         return _narrow(catalog, name, category, exc.candidates, size_field, size)
 
 
-def _narrow(catalog: Catalog, name: str, category: str, candidates: list[str], size_field: str,
+def _narrow(catalog: CatalogQueries, name: str, category: str, candidates: list[str], size_field: str,
             size: float | None) -> Match:
     if size is None:
         return Match(name, None, f"ambiguous ({len(candidates)} catalog parts) and its size unknown")
@@ -87,20 +87,20 @@ def _equivalent(parts: list[Part]) -> bool:
     return len(vendors) == 1 and len(specs) == 1
 
 
-def match_cpu(catalog: Catalog, model: str | None) -> Match:
+def match_cpu(catalog: CatalogQueries, model: str | None) -> Match:
     if not model:
         return Match(model, None, "CPU model unknown")
     return _resolve(catalog, clean_cpu_model(model), "cpu", "cores", None)
 
 
-def match_gpu(catalog: Catalog, gpu: GpuInfo) -> Match:
+def match_gpu(catalog: CatalogQueries, gpu: GpuInfo) -> Match:
     if not gpu.name:
         return Match(None, None, "GPU name unknown")
     vram_gib = gpu.memory_mib / 1024 if gpu.memory_mib else None
     return _resolve(catalog, clean_gpu_name(gpu.name), "gpu-chips", "vram_gb", vram_gib)
 
 
-def match_drive(catalog: Catalog, drive: DriveInfo) -> Match:
+def match_drive(catalog: CatalogQueries, drive: DriveInfo) -> Match:
     if not drive.model:
         return Match(None, None, "drive model unknown")
     result = _resolve(catalog, drive.model, "storage", "capacity_gb", drive.capacity_gb)

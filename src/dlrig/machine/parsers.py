@@ -36,7 +36,8 @@ def _float(text: str | None) -> float | None:
 # -- /proc/cpuinfo ------------------------------------------------------------------------------
 def cpuinfo_blocks(text: str) -> list[dict[str, str]]:
     """One ``{key: value}`` per logical processor (blocks are separated by blank lines)."""
-    blocks, current = [], {}
+    blocks: list[dict[str, str]] = []
+    current: dict[str, str] = {}
     for line in text.splitlines():
         if not line.strip():
             if current:
@@ -167,7 +168,8 @@ def parse_lspci_vv(text: str) -> list[PciDevice]:
         if not lines or not re.match(r"^[0-9a-fA-F:.]+\s", lines[0]):
             continue
         slot, _, desc = lines[0].partition(" ")
-        cap = sta = (None, None)
+        cap: tuple[int | None, int | None] = (None, None)
+        sta = cap
         for line in lines[1:]:
             s = line.strip()
             if s.startswith("LnkCap:"):
@@ -239,8 +241,8 @@ def _smi_gpu(index: int, key: str, node: dict[str, Any]) -> GpuInfo:
                     gen_device_max=_int(_first(node, (*gen, "Device Max"), (*gen, "Max"))),
                     width_current=_int(_get(node, *width, "Current")),
                     width_max=_int(_get(node, *width, "Max")))
-    return GpuInfo(index=_int(_get(node, "Minor Number")) if _get(node, "Minor Number") not in (None, "N/A")
-                   else index,
+    minor = _int(_get(node, "Minor Number"))  # None where absent or "N/A"
+    return GpuInfo(index=minor if minor is not None else index,
                    name=_first(node, ("Product Name",)), bus_id=_bus_id(key.removeprefix("GPU ").strip()),
                    memory_mib=_float(_get(node, "FB Memory Usage", "Total")),
                    power_limit_w=_float(enforced), default_power_limit_w=_float(default),

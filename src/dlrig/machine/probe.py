@@ -17,7 +17,7 @@ from dlrig.machine.model import CpuInfo, DriveInfo, GpuInfo, LinkFinding, Machin
 
 if TYPE_CHECKING:
     from dlrig.build import BuildFile
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.machine.match import Match
 
 T = TypeVar("T")
@@ -106,6 +106,7 @@ def link_findings(gpus: tuple[GpuInfo, ...] | list[GpuInfo]) -> list[LinkFinding
     for g in gpus:
         link = g.link
         if link.width_reduced:
+            assert link.width_current and link.width_max  # width_reduced: both are known
             out.append(LinkFinding(g.index, g.name, f"GPU {g.index} runs at x{link.width_current} of x{link.width_max} "
                                    f"(a slot wired x{link.width_current}, a riser or a shared slot): host-GPU copies "
                                    f"at {link.width_current / link.width_max:.0%} of the link's speed", "warning"))
@@ -128,7 +129,7 @@ class ProbedBuild:
     left_out: tuple[str, ...]  # what the build file lacks, and why
 
 
-def build_from_probe(info: MachineInfo, catalog: Catalog, name: str | None = None) -> ProbedBuild:
+def build_from_probe(info: MachineInfo, catalog: CatalogQueries, name: str | None = None) -> ProbedBuild:
     """A build file of the parts the catalog knows; each part it does not is left out and said."""
     from dlrig.build import BuildFile, PartRef
     from dlrig.machine import match as m

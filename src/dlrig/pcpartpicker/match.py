@@ -15,10 +15,10 @@ from dlrig.errors import AmbiguousPart, BadInput, UnknownPart
 from dlrig.pcpartpicker.patterns import MIN_PREFIX_WORDS, NUMBER, SPEC_UNITS, SPEC_WORDS, UNITS, WORD
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
 
 
-def match_item(item: str, category: str, catalog: Catalog) -> Part:
+def match_item(item: str, category: str, catalog: CatalogQueries) -> Part:
     """The catalog part a PCPartPicker item names: the full name; else the most specific
     catalog part all of whose name words (sizes included) the item contains; else the longest
     leading part of the item that names one part."""
@@ -39,7 +39,7 @@ def match_item(item: str, category: str, catalog: Catalog) -> Part:
             break  # a shorter name only matches more parts
     if isinstance(first_error, AmbiguousPart):
         raise first_error
-    raise UnknownPart(item, category, catalog.index(category).closest(item))
+    raise UnknownPart(item, category, first_error.closest)  # the closest names to the full item
 
 
 def _core_length(words: list[str], category: str) -> int:
@@ -69,11 +69,11 @@ def _tokens(text: str) -> frozenset[str]:
 
 
 @lru_cache(maxsize=32)
-def _token_table(catalog: Catalog, category: str) -> tuple[tuple[Part, tuple[frozenset[str], ...]], ...]:
+def _token_table(catalog: CatalogQueries, category: str) -> tuple[tuple[Part, tuple[frozenset[str], ...]], ...]:
     return tuple((p, tuple(_tokens(s) for s in (p.name, *p.aliases))) for p in catalog.parts(category))
 
 
-def _contained(item: str, category: str, catalog: Catalog) -> Part | None:
+def _contained(item: str, category: str, catalog: CatalogQueries) -> Part | None:
     have = _tokens(item)
     best: list[tuple[frozenset[str], Part]] = []
     for part, spellings in _token_table(catalog, category):
@@ -103,7 +103,7 @@ def _known_fields(part: Part) -> int:
                if v not in (None, (), [], {}))
 
 
-def ref_name(part: Part, category: str, catalog: Catalog) -> str:
+def ref_name(part: Part, category: str, catalog: CatalogQueries) -> str:
     """The part's name where the name finds it again, else its id (two records share a name)."""
     try:
         if catalog.resolve(part.name, category).id == part.id:

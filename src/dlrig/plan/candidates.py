@@ -10,15 +10,15 @@ FLOP/s at the precision) and whether the workload fits its memory.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, Price, Psu, Storage
+from dlrig.catalog.models import Case, Cpu, Gpu, MemoryKit, Motherboard, Part, PriceBookInfo, Psu, Storage
+from dlrig.catalog.priced import Priced
 from dlrig.errors import BadInput, Infeasible
 from dlrig.plan.request import DEFAULT_STORAGE_KIND, PlanRequest
 
 if TYPE_CHECKING:
-    from dlrig.catalog.prices import PriceBook
     from dlrig.catalog.store import Catalog
 
 PLATFORM = ("cpu", "motherboard", "memory", "psu", "case", "storage")
@@ -42,23 +42,6 @@ REQUIRED: dict[str, tuple[str, ...]] = {
 # when the buyer names one.
 REGISTERED_WHY = "registered (RDIMM): plans use unbuffered memory; --include a registered kit to use one"
 NO_ECC_WHY = "no ECC support, so no registered memory (the --include'd kit is an RDIMM)"
-
-
-@dataclass(frozen=True)
-class Priced:
-    """A part with the price the plan pays for it, and a note when that price is borrowed."""
-
-    part: Part
-    price: Price
-    price_note: str = ""
-
-    @property
-    def usd(self) -> float:
-        return self.price.usd
-
-    @property
-    def cents(self) -> int:
-        return round(self.price.usd * 100)
 
 
 @dataclass(frozen=True)
@@ -104,32 +87,6 @@ class Candidates:
         return self.gpus if category == "gpu" else self.platform[category]
 
 
-PriceFn = Callable[[Part], "tuple[Price, str] | None"]
-
-
-def price_lookup(catalog: Catalog, book_name: str, fallback: bool) -> PriceFn:
-    """The book's price of a part; for an unpriced platform part, with ``fallback``, the price in
-    another packaged book whose date is nearest the book's, with a note naming it."""
-    book = catalog.price_book(book_name)
-    others = [catalog.price_book(n) for n in catalog.book_infos if n != book.name] if fallback else []
-    anchor = book.info.date or max((p.date for p in book.prices.values()), default=None)
-
-    def lookup(part: Part) -> tuple[Price, str] | None:
-        own = book.price(part.id)
-        if own is not None:
-            return own, ""
-        if part.category == "gpu" or not others or anchor is None:
-            return None
-        found = [p for b in others if (p := b.price(part.id)) is not None]
-        if not found:
-            return None
-        near = min(found, key=lambda p: (abs((p.date - anchor).days), p.usd))
-        return near, (f"{book.name} has no price for it: {near.date.isoformat()} price from "
-                      f"{near.source} (nearest dated)")
-
-    return lookup
-
-
 def _missing(part: Part, category: str) -> str | None:
     for name in REQUIRED[category]:
         if getattr(part, name, None) in (None, (), ""):
@@ -153,18 +110,17 @@ class _Tally:
 
 def gather(catalog: Catalog, req: PlanRequest, included: dict[str, Part]) -> Candidates:
     """The unpruned candidate table (see the module docstring); Infeasible if a category empties."""
-    lookup = price_lookup(catalog, req.prices, req.price_fallback)
     year = market_year(catalog, req.prices)
     tally = _Tally()
     platform: dict[str, tuple[Priced, ...]] = {}
     borrowed = 0
     for cat in ("gpu", *PLATFORM):
-        rows = _gather_category(catalog, cat, req, included.get(cat), lookup, tally, year)
+        rows = _gather_category(catalog, cat, req, included.get(cat), tally, year)
         borrowed += sum(1 for r in rows if r.price_note)
         platform[cat] = tuple(rows)
     gpus = platform.pop("gpu")
     platform["motherboard"] = _boards_for(included, platform["motherboard"], tally)
-    options, unit, source, precision = gpu_options(gpus, req, catalog.price_book(req.prices), tally)
+    options, unit, source, precision = gpu_options(gpus, req, tally, catalog.book_info(req.prices))
     _require_nonempty(platform, gpus, options, tally, req)
     return Candidates(gpus=gpus, options=options, platform=platform, throughput_unit=unit,
                       throughput_source=source, precision=precision, dropped=tally.dropped,
@@ -186,32 +142,36 @@ def _boards_for(included: dict[str, Part], boards: tuple[Priced, ...], tally: _T
 def market_year(catalog: Catalog, book_name: str) -> int | None:
     """The year of a book whose prices share one date (seed-2015, street-2025-07): the market it
     stands for. None for books without one date (launch, a CSV of mixed dates)."""
-    info = catalog.price_book(book_name).info
+    info = catalog.book_info(book_name)
     return info.date.year if info.date is not None else None
 
 
-def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None,
-                     lookup: PriceFn, tally: _Tally, year: int | None = None) -> list[Priced]:
-    parts: Iterable[Part] = [forced] if forced is not None else catalog.parts(cat)
+def _gather_category(catalog: Catalog, cat: str, req: PlanRequest, forced: Part | None, tally: _Tally,
+                     year: int | None = None) -> list[Priced]:
+    """The category's priced parts (``Catalog.priced``) that a plan may use, or the --include'd one."""
+    priced, unpriced = catalog.priced(req.prices, cat)
+    if forced is not None:
+        found: list[tuple[Part, Priced | None]] = [(forced, next((r for r in priced if r.part.id == forced.id), None))]
+    else:
+        found = [(r.part, r) for r in priced]
+        if unpriced:
+            tally.drop(cat, f"no price in {req.prices}", unpriced)
     rows = []
-    for part in parts:
-        got = lookup(part)
-        if got is None:
+    for part, row in found:
+        if row is None or (row.price_note and not req.price_fallback):
             tally.drop(cat, f"no price in {req.prices}")
             continue
-        released = getattr(part, "release_year", None)
-        if got[1] and year and released and released > year and forced is None:
+        released = part.release_year if row.price_note and "release_year" in type(part).model_fields else None  # type: ignore[attr-defined]
+        if year and released and released > year and forced is None:
             # A borrowed (later) price must not bring a later part into an older market: the seed
             # market's plan would otherwise pair 2015 cards with a 2017 CPU.
             tally.drop(cat, f"released in {released}, after the {req.prices} market ({year})")
             continue
-        if isinstance(part, Gpu):
-            part = catalog.chip_of(part)
         why = _reject(part, cat, req, forced is not None)
         if why:
             tally.drop(cat, why)
             continue
-        rows.append(Priced(part=part, price=got[0], price_note=got[1]))
+        rows.append(row if part is row.part else replace(row, part=part))
     return rows
 
 
@@ -245,10 +205,11 @@ def _category_reject(part: Part, req: PlanRequest, forced: bool) -> str | None:
     return None
 
 
-def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally: _Tally
+def gpu_options(gpus: Iterable[Priced], req: PlanRequest, tally: _Tally, market: PriceBookInfo | None = None
                 ) -> tuple[tuple[GpuOption, ...], str, str, str]:
-    """One option per card and count, with throughput; options missing a target are dropped."""
-    rate = _rate_fn(req, book)
+    """One option per card and count, with throughput; options missing a target are dropped.
+    ``market``: the price book's info, which sets the comparison precision without a workload."""
+    rate = _rate_fn(req, market)
     options = []
     for card in gpus:
         per_board = 2 if card.part.dual_gpu else 1  # type: ignore[attr-defined]  # K80: two GPUs a board
@@ -267,7 +228,7 @@ def gpu_options(gpus: Iterable[Priced], req: PlanRequest, book: PriceBook, tally
                 tally.drop("gpu options", why)
                 continue
             options.append(option)
-    unit, source, precision = _unit(req, book)
+    unit, source, precision = _unit(req, market)
     return tuple(options), unit, source, precision
 
 
@@ -278,15 +239,14 @@ Rate = "tuple[float, tuple[float, float], bool, float | None] | None"
 NEEDS_HARDWARE = ("bf16", "fp8")
 
 
-def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
+def _rate_fn(req: PlanRequest, market: PriceBookInfo | None) -> Callable[[Priced, int], Rate]:  # type: ignore[valid-type]
     cache: dict[tuple, Rate] = {}  # type: ignore[valid-type]
     if req.workload is None:
-        precision = comparison_at(req, book)
+        precision = comparison_at(req, market)
 
         def peak(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
             g: Gpu = card.part  # type: ignore[assignment]
-            quoted = book.quoted.get(g.id, {}) or book.quoted.get(g.chip_id or "", {})
-            tf = quoted.get(f"{precision}_tflops") or g.tflops(precision)  # type: ignore[arg-type]
+            tf = card.quoted.get(f"{precision}_tflops") or g.tflops(precision)  # type: ignore[arg-type]
             return None if tf is None else (tf * n, (tf * n, tf * n), True, None)
 
         return peak
@@ -298,14 +258,18 @@ def _rate_fn(req: PlanRequest, book: PriceBook) -> Callable[[Priced, int], Rate]
 
     wanted = wreq.precision
 
+    figures: dict[str, str] = {}  # card id -> its figures, the same at every count
+
     def modelled(card: Priced, n: int) -> Rate:  # type: ignore[valid-type]
         g: Gpu = card.part  # type: ignore[assignment]
         if wanted in NEEDS_HARDWARE and g.tflops(wanted) is None:
             return None  # a bf16 or fp8 plan needs cards that run it (the estimate alone would borrow fp16's rate)
         # same figures, same estimate; but Lambda's measurements are looked up by name, so the chip
         # a card is measured as is part of the key
-        key = (g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src", "notes",
-                                          "chip_id", "length_mm", "cooler", "slot_width"}), n, lambda_chip(g))
+        if g.id not in figures:
+            figures[g.id] = g.model_dump_json(exclude={"id", "name", "vendor", "aliases", "src", "field_src",
+                                                       "notes", "chip_id", "length_mm", "cooler", "slot_width"})
+        key = (figures[g.id], n, lambda_chip(g))
         if key not in cache:
             try:
                 e = estimate(wreq, Machine(gpu=g, gpus=n))
@@ -335,18 +299,18 @@ def _misses_target(o: GpuOption, req: PlanRequest, hours: float | None) -> str |
     return None
 
 
-def comparison_at(req: PlanRequest, book: PriceBook) -> str:
+def comparison_at(req: PlanRequest, market: PriceBookInfo | None) -> str:
     """The precision GPUs are compared at without a workload: the one asked for, else the
     market's (``dlrig.defaults.comparison_precision``: FP32 before tensor cores, else bf16)."""
     from dlrig.defaults import comparison_precision
 
-    return req.precision or comparison_precision(book)
+    return req.precision or comparison_precision(market)
 
 
-def _unit(req: PlanRequest, book: PriceBook) -> tuple[str, str, str]:
+def _unit(req: PlanRequest, market: PriceBookInfo | None) -> tuple[str, str, str]:
     w = req.workload
     if w is None:
-        precision = comparison_at(req, book)
+        precision = comparison_at(req, market)
         return (f"peak {precision} TFLOPS", f"no model given: GPUs compared on dense peak {precision} "
                 "FLOP/s (the price book's quoted figure where it quotes one), times the count, no scaling "
                 "losses", precision)

@@ -112,3 +112,19 @@ def explain(sel: Selection, cands: Candidates, req: PlanRequest, objective: str)
     lines = [why_gpu(sel, cands, objective)]
     lines += [why_part(cat, sel, cands, req) for cat in cn.PLATFORM]
     return tuple(lines)
+
+
+def borrowed_caveat(sel: Selection, book: str) -> str | None:
+    """The caveat a plan needs when some of its platform parts have no price in its book and took
+    their nearest dated price from another (the seed-2015 book prices the GPUs and the post's
+    bundle, not today's boards and PSUs): how many, how much of the parts cost, and whence."""
+    borrowed = [r for cat in cn.PLATFORM if (r := sel.parts.get(cat)) is not None and r.price_note]
+    if not borrowed:
+        return None
+    money = sum(r.usd for r in borrowed)
+    dates = sorted({r.price.date.isoformat() for r in borrowed})
+    sources = sorted({r.price.source for r in borrowed})
+    when = dates[0] if len(dates) == 1 else f"{dates[0]} to {dates[-1]}"
+    return (f"{len(borrowed)} of the parts have no price in {book}: each takes its nearest dated price in another "
+            f"book ({when}, {', '.join(sources)}), so {usd(money)} of the {usd(sel.parts_usd)} of parts is not a "
+            f"{book} price: the total mixes prices of different dates")

@@ -17,7 +17,7 @@ from dlrig.check import CheckReport
 from dlrig.plan.request import AVOIDED_WARNINGS, MIN_CORES_PER_GPU, PlanRequest
 from dlrig.regions import get_region
 from dlrig.rules.base import Finding
-from dlrig.rules.placement import LONG_SLOT_SIZE, place_gpus, width_positions
+from dlrig.rules.placement import LONG_SLOT_SIZE, width_positions
 from dlrig.rules.power import connector_need
 
 DETTMERS_FACTOR = pw.OTHER_PARTS_FACTOR * pw.SAFETY_FACTOR  # PSU >= (GPUs + CPU) x 1.21
@@ -35,12 +35,20 @@ def gpu_needs(gpu: Gpu) -> GpuNeeds:
     return GpuNeeds(pin8=k.pcie_8pin, pin6=k.pcie_6pin, hpwr=k.pcie_12vhpwr)
 
 
+_LEADS: dict[tuple[tuple[int, ...] | None, float | None, int, int], tuple[int, int]] = {}
+
+
 def leads_needed(gpu: Gpu, count: int, psu_12vhpwr: int) -> tuple[int, int]:
     """(8-pin leads, 6-pin inputs) that ``count`` cards ask of a PSU with that many native
-    12VHPWR leads: the checker's own arithmetic (dlrig.rules.power.connector_need)."""
-    fake = _psu_with(psu_12vhpwr)
-    need = connector_need([gpu] * count, fake)
-    return need.pin8, need.pin6
+    12VHPWR leads: the checker's own arithmetic (dlrig.rules.power.connector_need), which reads
+    only the cards' power inputs and board power, so it is worked out once per such card."""
+    k = gpu.power_connectors
+    inputs = None if k is None else (k.pcie_6pin, k.pcie_8pin, k.pcie_12vhpwr, k.eps_8pin)
+    key = (inputs, gpu.board_power_w, count, psu_12vhpwr)
+    if key not in _LEADS:
+        need = connector_need([gpu] * count, _psu_with(psu_12vhpwr))
+        _LEADS[key] = (need.pin8, need.pin6)
+    return _LEADS[key]
 
 
 @cache
@@ -56,7 +64,13 @@ def wall_limit_w(req: PlanRequest) -> float:
 
 def dc_limit_w(psu: Psu, limit_w: float) -> float:
     """The largest DC load whose wall draw through this PSU stays within ``limit_w`` (wall draw
-    grows with the load, so a bisection finds it)."""
+    grows with the load, so a bisection finds it; once per 80 PLUS tier, wattage and limit)."""
+    return _dc_limit(psu.efficiency, psu.wattage_w, limit_w)
+
+
+@cache
+def _dc_limit(tier: str | None, watts: float | None, limit_w: float) -> float:
+    psu = Psu(id="psu/plan-probe", name="probe", src="plan", efficiency=tier, wattage_w=watts)
     lo, hi = 0.0, limit_w
     for _ in range(50):
         mid = (lo + hi) / 2
@@ -83,10 +97,27 @@ def openings_needed(board: Motherboard, gpu: Gpu, count: int) -> int | None:
     w = width_positions(gpu) or 1
     if not has_slot_map(board):
         return count * w
-    last = max(s.position for s in board.slots) + w
-    for limit in range(count * w, last + 1):  # the fewest openings any placement fits in
-        if place_gpus([gpu] * count, board.slots, None, limit).fits:
-            return limit
+    return lowest_bottom(long_positions(board), w, count)
+
+
+def long_positions(board: Motherboard) -> tuple[int, ...]:
+    """The positions of the board's full-length (x16) slots, top first."""
+    return tuple(sorted(s.position for s in board.slots if s.size >= LONG_SLOT_SIZE))
+
+
+@cache
+def lowest_bottom(positions: tuple[int, ...], width: int, count: int) -> int | None:
+    """The fewest openings ``count`` cards ``width`` positions thick fit in, on x16 slots at these
+    positions (None: they do not fit): what ``place_gpus`` allows (a card covers its slot's
+    position and the next ``width - 1``; the next card's slot is below that). Taking the highest
+    free slot each time gives the highest bottom card of any placement (a placement that skips
+    a free slot can move that card up to it), and at least count x width openings are needed."""
+    placed, free_from, bottom = 0, None, 0
+    for p in positions:
+        if free_from is None or p >= free_from:
+            placed, free_from, bottom = placed + 1, p + width, p + width - 1
+            if placed == count:
+                return max(count * width, bottom)
     return None
 
 

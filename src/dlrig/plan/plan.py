@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import time
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from dlrig.build import Build, dump_build
+from dlrig.build import Build, build_document
 from dlrig.catalog.models import Gpu, Part
 from dlrig.catalog.prices import PriceBook
 from dlrig.check import check_build
@@ -23,7 +24,7 @@ from dlrig.plan import model as md
 from dlrig.plan.candidates import PLATFORM, Candidates, gather
 from dlrig.plan.prune import prune
 from dlrig.plan.request import PlanRequest, validate
-from dlrig.plan.solver import Selection, SolveResult, optimize, to_build
+from dlrig.plan.solver import PlanModel, Selection, SolveResult, to_build
 from dlrig.rules.base import Finding
 
 if TYPE_CHECKING:
@@ -66,17 +67,15 @@ class Plan:
         return PriceBook(info=info, prices=prices, order=tuple(prices))
 
     def to_json(self) -> dict[str, Any]:
-        import yaml
-
         return {
-            "build": yaml.safe_load(dump_build(self.build)),
+            "build": build_document(self.build),
             "total_usd": round(self.total_usd, 2), "parts_usd": round(self.parts_usd, 2),
             "optimal": self.optimal, "solve_ms": round(self.solve_ms, 1),
             "objective": self.request.objective,
             "throughput": {"value": self.throughput, "unit": self.throughput_unit,
                            "range": list(self.selection.option.throughput_range), "source": self.throughput_source},
             "why": list(self.why),
-            "alternatives": [{"build": yaml.safe_load(dump_build(to_build(a.selection, self.request))),
+            "alternatives": [{"build": build_document(to_build(a.selection, self.request)),
                               "total_usd": round(a.total_usd, 2), "throughput": a.selection.throughput,
                               "why_lost": a.why_lost} for a in self.alternatives],
             "findings": [dataclasses.asdict(f) for f in self.findings],
@@ -138,13 +137,16 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
     """The best checker-clean build for the request (module docstring); Infeasible when none."""
     validate(req)
     full, cands = candidates_for(req, catalog)
-    res = optimize(cands, req, budget_cents(req), req.objective)
+    start = time.perf_counter()
+    model = PlanModel(cands, req)
+    res = model.optimize(req.objective, budget_cents(req))
+    res = replace(res, solve_ms=(time.perf_counter() - start) * 1000)  # building the model included
     if res.selection is None:
-        raise diagnose(req, cands, res)
+        raise diagnose(req, cands, res, model)
     sel = res.selection
     build = to_build(sel, req, name=f"plan-{req.objective}")
     report = check_build(build, req.region)
-    alts = alternatives(req, cands, sel)
+    alts = alternatives(req, cands, sel, model)
     parts_usd = sel.parts_usd
     return Plan(request=req, selection=sel, build=build, parts_usd=parts_usd,
                 total_usd=parts_usd * (1 + req.tax_rate), throughput=sel.throughput,
@@ -154,8 +156,11 @@ def plan(req: PlanRequest, catalog: Catalog) -> Plan:
                 stats=_stats(full, cands, res))
 
 
-def alternatives(req: PlanRequest, cands: Candidates, best: Selection) -> tuple[Alternative, ...]:
-    """The next best builds, each with a GPU chip the earlier ones did not use."""
+def alternatives(req: PlanRequest, cands: Candidates, best: Selection, model: PlanModel | None = None
+                 ) -> tuple[Alternative, ...]:
+    """The next best builds, each with a GPU chip the earlier ones did not use (the request's
+    model solved again with those chips forbidden)."""
+    model = model or PlanModel(cands, req)
     out: list[Alternative] = []
     banned: set[str] = set()
     sel = best
@@ -164,7 +169,7 @@ def alternatives(req: PlanRequest, cands: Candidates, best: Selection) -> tuple[
         banned |= {g.part.id for g in cands.gpus if (g.part.chip_id or g.part.id) == chip}  # type: ignore[attr-defined]
         if len(banned) >= len(cands.gpus):
             break
-        res = optimize(cands, req, budget_cents(req), req.objective, forbid=banned)
+        res = model.optimize(req.objective, budget_cents(req), forbid=banned)
         if res.selection is None:
             break
         sel = res.selection
@@ -192,15 +197,16 @@ def _stats(full: Candidates, cands: Candidates, res: SolveResult) -> dict[str, A
             "solves": res.solves, "status": res.status}
 
 
-def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult) -> Infeasible:
-    """Name the binding constraints, and the nearest feasible build where one exists."""
+def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult, model: PlanModel | None = None) -> Infeasible:
+    """Name the binding constraints, and the nearest feasible build where one exists: the
+    request's model without the budget, then a model with a looser wall limit."""
     if res.status not in ("INFEASIBLE", "CUT-LIMIT"):
         return Infeasible(f"the solver stopped ({res.status}) before finding a build; "
                           "raise --time-limit or narrow the request", [res.status])
     count = _count_text(req)
     causes = []
     if req.budget_usd is not None:
-        free = optimize(cands, req, None, "min-cost")
+        free = (model or PlanModel(cands, req)).optimize("min-cost")
         if free.selection is not None:
             s = free.selection
             total = s.parts_usd * (1 + req.tax_rate)
@@ -209,7 +215,7 @@ def diagnose(req: PlanRequest, cands: Candidates, res: SolveResult) -> Infeasibl
     if not causes:
         loose = replace(req, max_power_w=None, region="us-240v")
         if md.wall_limit_w(loose) > md.wall_limit_w(req):
-            free = optimize(cands, loose, budget_cents(req), "min-cost")
+            free = PlanModel(cands, loose).optimize("min-cost", budget_cents(req))
             if free.selection is not None:
                 causes.append(f"the wall limit ({md.wall_limit_w(req):,.0f} W continuous) binds: the cheapest "
                               f"{count}build needs {ex.power_summary(free.selection, req)}; use a 240 V "

@@ -12,6 +12,7 @@ known facts. Parts forced with ``--include`` are never pruned.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import replace
 from typing import Any
@@ -23,35 +24,41 @@ from dlrig.rules.base import norm_token
 from dlrig.rules.physical import _form
 from dlrig.rules.placement import width_positions
 
-ANY = object()  # a set-valued property left open ("fits every PSU form factor")
 
+class _Any:
+    """A set-valued property left open ("fits every PSU form factor"): at least as good as any
+    set, and only another open one is at least as good as it."""
 
-def _ge(a: Any, b: Any) -> bool:
-    if a is ANY:
+    def __ge__(self, other: object) -> bool:
         return True
-    if b is ANY:
-        return False
-    if isinstance(a, frozenset):
-        return a >= b
-    return a >= b
+
+    def __le__(self, other: object) -> bool:  # ``a_set >= ANY`` asks this: no set covers "any"
+        return other is self
+
+
+ANY = _Any()
 
 
 def skyline(rows: Sequence[Priced], group: Callable[[Priced], Hashable],
             dims: Callable[[Priced], tuple[Any, ...]]) -> list[Priced]:
-    """The undominated rows. Larger is better on every dim (negate costs)."""
+    """The undominated rows. Larger is better on every dim (negate costs); sets compare by
+    inclusion (``>=`` is "superset of")."""
     ordered = sorted(rows, key=lambda r: (r.usd, -_known(r), r.part.id))
-    kept: dict[Hashable, list[tuple[tuple[Any, ...], Priced]]] = {}
+    kept: dict[Hashable, list[tuple[Any, ...]]] = {}
+    out: dict[Hashable, list[Priced]] = {}
     for r in ordered:
         d = dims(r)
-        bucket = kept.setdefault(group(r), [])
-        if any(all(_ge(x, y) for x, y in zip(kd, d, strict=True)) for kd, _ in bucket):
+        key = group(r)
+        bucket = kept.setdefault(key, [])
+        if any(all(map(operator.ge, kd, d)) for kd in bucket):
             continue
-        bucket.append((d, r))
-    return [r for bucket in kept.values() for _, r in bucket]
+        bucket.append(d)
+        out.setdefault(key, []).append(r)
+    return [r for rs in out.values() for r in rs]
 
 
 def _known(r: Priced) -> int:
-    return sum(1 for v in r.part.model_dump().values() if v not in (None, (), {}, ""))
+    return r.known  # the facts the catalog gives for the part (dlrig.catalog.priced.known_facts)
 
 
 def _inf(x: float | None) -> float:

@@ -1,7 +1,7 @@
 """What a plan is asked for: the goal, the limits, the buyer's constraints, and the defaults.
 
 Every default assumption is one named constant here, so outputs can name the assumption that
-produced a number (STYLE.md lesson 5). ``PlanRequest`` is built at the edge (the CLI parses
+produced a number. ``PlanRequest`` is built at the edge (the CLI parses
 "2-4" into ``gpus_min``/``gpus_max``) and never changed afterwards.
 """
 
@@ -12,6 +12,10 @@ from dataclasses import dataclass
 from typing import Literal
 
 from dlrig.errors import BadInput
+
+# The checker's CPU-CORES-PER-GPU warns below 1 core per GPU; the planner asks for that much.
+# Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
+from dlrig.rules_of_thumb import MIN_CORES_PER_GPU  # noqa: F401  (the planner's modules read it here)
 from dlrig.workload_request import WorkloadRequest
 
 Objective = Literal["max-throughput", "perf-per-dollar", "min-cost"]
@@ -24,7 +28,7 @@ DEFAULT_STORAGE_GB = 1000.0  # one drive of at least this size (the seed's 1 TB 
 DEFAULT_STORAGE_KIND = "ssd"  # the seed post: one SSD serves four GPUs
 # The checker's CPU-CORES-PER-GPU warns below 1 core per GPU; the planner asks for that much.
 # Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
-MIN_CORES_PER_GPU = 1
+
 # Warnings the planner avoids, not just problems: the PSU below Dettmers' margin, the wall draw
 # above the circuit's continuous rating (training runs for days), RAM below the largest card.
 AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM", "PCIE-LANES")

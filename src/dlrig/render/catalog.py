@@ -10,15 +10,20 @@ from rich.table import Table
 from dlrig.catalog.sources_info import describe
 
 if TYPE_CHECKING:
+    from rich.console import JustifyMethod
+
     from dlrig.catalog.models import Part
     from dlrig.catalog.ranking import Ranking
 
+RANKING_COLUMNS: tuple[tuple[str, JustifyMethod], ...] = (
+    ("card", "left"), ("price", "right"), ("TFLOPS", "right"), ("GFLOPS/$", "right"),
+    ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left"))
 
-def ranking(console: Console, r: Ranking) -> None:
+
+def ranking(console: Console, r: Ranking, explain: bool = False) -> None:
     table = Table(title=f"GPUs by {r.precision} FLOP/s per dollar — prices: {r.book}", title_justify="left")
-    for col, justify in (("card", "left"), ("price", "right"), ("TFLOPS", "right"), ("GFLOPS/$", "right"),
-                         ("VRAM", "right"), ("power", "right"), ("price date", "left"), ("", "left")):
-        table.add_column(col, justify=justify, no_wrap=col in ("price date", "price"))  # type: ignore[arg-type]
+    for col, justify in RANKING_COLUMNS:
+        table.add_column(col, justify=justify, no_wrap=col in ("price date", "price"))
     notes: list[str] = []
     stale = [row for row in r.rows if any("over a year old" in n for n in row.notes)]
     all_stale = len(stale) == len(r.rows) and r.rows
@@ -43,6 +48,11 @@ def ranking(console: Console, r: Ranking) -> None:
     console.print("sources: " + "; ".join(describe(s) for s in sources))
     for why, n in r.unranked.items():
         console.print(f"not ranked: {n} priced GPU(s) with {why}")
+    from dlrig.render import feasibility as feas
+
+    doc = r.as_json()
+    feas.excluded(console, doc["excluded"], explain, what=f"priced GPUs at {r.precision}")  # type: ignore[arg-type]
+    feas.software(console, {"software": doc["software"]})
 
 
 def part(console: Console, p: Part, price_lines: list[str]) -> None:
@@ -102,7 +112,20 @@ def stats(console: Console, counts: dict[str, int], books: list[dict[str, Any]],
             for why, n in sorted(reasons.items(), key=lambda kv: -kv[1]):
                 t.add_row(src, why, f"{n:,}")
         console.print(t)
+    coverage(console, report.get("checks", {}).get("coverage", []))
     tm = report.get("checks", {}).get("tensor_model_vs_epoch", {})
     if tm.get("compared"):
         console.print(f"tensor-rate model vs Epoch datasheets: {tm['compared']} figures, median error "
                       f"{tm['median_abs_error']:.1%}, worst {tm['max_abs_error']:.0%}")
+
+
+def coverage(console: Console, rows: list[dict[str, Any]]) -> None:
+    """Per category, the share of priced parts that have each field a rule needs."""
+    if not rows:
+        return
+    table = Table(title="rule facts known, among priced parts", title_justify="left")
+    for col in ("category", "field", "known", "of priced", "share", "needed by"):
+        table.add_column(col, justify="right" if col in ("known", "of priced", "share") else "left")
+    for r in rows:
+        table.add_row(r["category"], r["field"], f"{r['have']:,}", f"{r['priced']:,}", f"{r['share']:.0%}", r["rules"])
+    console.print(table)

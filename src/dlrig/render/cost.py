@@ -40,9 +40,11 @@ def cost_report(out: Console, report: CostReport) -> None:
         (_render_prebuilt if c["kind"] == "prebuilt" else _render_cloud)(out, c, data)
     for note in data["notes"]:
         out.print(f"[yellow]note[/yellow]: {note}")
+    if data.get("verdict"):
+        out.print(f"\n[bold]buy or rent[/bold]: {data['verdict']}")
 
 
-def _render_quote(out: Any, q: dict) -> None:
+def _render_quote(out: Console, q: dict[str, Any]) -> None:
     tax = "after tax" if q["after_tax"] else "before tax"
     side = "below" if q["difference_usd"] <= 0 else "above"
     implied = f"; the quote implies {q['implied_tax_rate']:.2%} tax" if q["implied_tax_rate"] is not None else ""
@@ -55,16 +57,17 @@ def _render_quote(out: Any, q: dict) -> None:
         out.print(f"  [dim]quote: {q['source']}[/dim]")
 
 
-def _render_running(out: Any, d: dict) -> None:
-    out.print(f"\n[bold]Running[/bold]: {d['power_w_wall']:,.0f} W at the wall at "
-              f"{d['utilization']:.0%} load ({d['power_method']})")
+def _render_running(out: Console, d: dict[str, Any]) -> None:
+    out.print(f"\n[bold]Running[/bold]: {d['power_w_wall']:,.0f} W at the wall while training "
+              f"({d['power_method']})")
     stale = " [red](stale)[/red]" if d.get("kwh_stale") else ""
     out.print(f"  electricity ${d['kwh_price_usd']:.4f}/kWh ({d['kwh_date']}{stale}; {d['kwh_source']})")
-    out.print(f"  {_money(d['power_cost_usd_per_hour'])}/hour, {_money(d['power_cost_usd_per_month'])}/month "
-              f"at {d['hours_per_day']:g} h/day")
+    out.print(f"  {_money(d['power_cost_usd_per_hour'])} per hour of training, {_money(d['power_cost_usd_per_month'])}"
+              f"/month busy {d['utilization']:.0%} of {d['hours_per_day']:g} h/day "
+              f"({d['busy_hours']:,.0f} h of training over {d['years']:g} years; idle hours not counted)")
 
 
-def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
+def _render_prebuilt(out: Console, c: dict[str, Any], d: dict[str, Any]) -> None:
     stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["price_stale"]]
     out.print(f"\n[bold]vs {c['name']}[/bold]: {_money(c['price_usd'])} "
               f"({c['price_date']}{stale}; {c['price_source']})")
@@ -82,7 +85,7 @@ def _render_prebuilt(out: Any, c: dict, d: dict) -> None:
         out.print(f"  [yellow]unconfirmed[/yellow]: {claim}")
 
 
-def _render_cloud(out: Any, c: dict, d: dict) -> None:
+def _render_cloud(out: Console, c: dict[str, Any], d: dict[str, Any]) -> None:
     stale = {True: " [red](stale)[/red]", None: " [yellow](possibly stale)[/yellow]", False: ""}[c["stale"]]
     out.print(f"\n[bold]vs renting {c['name']}[/bold] ({c['provider']}, {c['gpu_count']} x {c['gpu']}, "
               f"matched by {c['matched_by']}): ${c['usd_per_hour']:.2f}/hour {c['pricing']}, "
@@ -94,9 +97,28 @@ def _render_cloud(out: Any, c: dict, d: dict) -> None:
     if c["break_even_hours"] is None:
         out.print("  [red]never breaks even[/red]: the power to run this build costs as much as renting")
     else:
-        out.print(f"  break-even after [bold]{c['break_even_hours']:,.0f} hours[/bold] of work = "
-                  f"{c['break_even_months']:,.1f} months at {d['hours_per_day']:g} h/day")
+        months = (f" = {c['break_even_months']:,.1f} months busy {d['utilization']:.0%} of {d['hours_per_day']:g} h/day"
+                  if c["break_even_months"] is not None else "")
+        out.print(f"  break-even after [bold]{c['break_even_hours']:,.0f} hours[/bold] of work{months}")
         if not c["break_even_within_years"]:
-            out.print(f"  [yellow]beyond the {d['years']:g}-year horizon[/yellow] the resale value assumes: at "
-                      f"{d['hours_per_day']:g} h/day, renting costs less over {d['years']:g} years")
+            out.print(f"  [yellow]beyond the {d['years']:g}-year horizon[/yellow] the resale value assumes")
+    if c.get("buy_vs_rent"):
+        _render_buy_vs_rent(out, c["buy_vs_rent"])
     out.print(f"  source: {c['source']}")
+
+
+def _render_buy_vs_rent(out: Any, r: dict) -> None:
+    colour = "green" if r["cheaper"] == "owning" else "yellow"
+    out.print(f"  [{colour}]{r['verdict']}[/{colour}]")
+    out.print(f"    owning: {_money(r['purchase_usd'])} - resale {_money(r['resale_usd'])} + power "
+              f"{_money(r['power_usd'])} for {r['busy_hours']:,.0f} h = {_money(r['owning_usd'])}; renting: "
+              f"{r['rent_hours']:,.0f} h x {_money(r['rent_usd_per_hour'])} = {_money(r['renting_usd'])}")
+    be = r["break_even_utilization"]
+    out.print(f"    break-even utilization: {'none' if be is None else f'{be:.1%}'}; same work: {r['work_basis']}")
+    job = r.get("per_job")
+    if job:
+        out.print(f"    per job ({job['samples']:,.0f} {job['unit']}s): owning {_money(job['owning_usd'])} "
+                  f"({job['own_hours']:,.1f} h; power, plus purchase less resale over "
+                  f"{job['jobs_in_horizon']:,.1f} jobs in the horizon), renting {_money(job['renting_usd'])} "
+                  f"({job['rent_hours']:,.1f} h): "
+                  f"{job['cheaper']} is cheaper")

@@ -103,7 +103,9 @@ def _render_pipeline(e: Any, con: Console) -> None:
         con.print(f"[dim]not checked (figures unknown): {', '.join(p.unknown)}[/]")
 
 
-def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: int) -> None:
+def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: int, explain: bool = False) -> None:
+    from dlrig.render import feasibility as feas
+
     inf = doc.get("inference")
     what = "for training" + (f" (sharding {doc['sharding']})" if doc["sharding"] else "") \
         if doc["mode"] == "train" else (
@@ -122,7 +124,7 @@ def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: i
         cells = [r.gpu, f"{r.vram_gb:g}", str(r.gpus), _gb(r.per_gpu_gb),
                  f"{r.cost_usd:,.0f}" if r.cost_usd is not None else "no price", r.price_date or "-"]
         if doc["mode"] == "train":
-            cells.append(_rate(r.samples_per_s) if r.samples_per_s else "-")
+            cells.append((_rate(r.samples_per_s) + ("*" if r.speed_outside_fit else "")) if r.samples_per_s else "-")
         elif inf:
             lo, hi = r.tokens_per_s_range or (0, 0)
             cells += [(_rate(r.tokens_per_s) + ("*" if r.speed_outside_fit else "")) if r.tokens_per_s else "-",
@@ -130,10 +132,18 @@ def fit(con: Console, rows: list[Any], model: str, doc: dict[str, Any], limit: i
                       _rate(r.prompt_tokens_per_s) if r.prompt_tokens_per_s else "-"]
         t.add_row(*cells)
     con.print(t)
-    con.print(f"{len(fitting)} of {len(rows)} GPU chips fit with at most 8 GPUs; prices: {doc['prices']}"
+    con.print(f"{len(fitting)} of {len(rows)} GPU chips that can run it fit with at most 8 GPUs; "
+              f"prices: {doc['prices']}"
               + (f"; {len(fitting) - limit} more with --limit or --json" if len(fitting) > limit else ""))
     for note in (inf or {}).get("notes", []):
         con.print(f"[dim]note: {note}[/]")
-    if any(r.speed_outside_fit and r.tokens_per_s for r in fitting[:limit]):
+    if any(r.speed_outside_fit and (r.tokens_per_s or r.samples_per_s) for r in fitting[:limit]):
         con.print("[dim]note: * not an NVIDIA GPU: the speed model was fitted on NVIDIA/CUDA measurements only; "
                   "other vendors' software is unchecked[/]")
+    if any(r.gpus_per_board > 1 for r in fitting[:limit]):
+        con.print("[dim]note: a board with several GPUs (Tesla K80) is counted as its GPUs, each with its own "
+                  "memory; the cost is for whole boards[/]")
+    feas.assumptions(con, doc.get("assumptions") or [])
+    feas.advice(con, doc)
+    feas.excluded(con, doc.get("excluded") or [], explain)
+    feas.software(con, doc.get("feasibility"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from dlrig.plan.candidates import PLATFORM
-from dlrig.plan.explain import usd
+from dlrig.plan.explain import borrowed_caveat, usd
 
 
 def render_plan(p: Any, multi: Any, con: Any) -> None:
@@ -25,6 +25,9 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
         r = sel.parts[cat]
         t.add_row(cat, "1", r.part.name, usd(r.usd) + ("*" if r.price_note else ""), r.price.date.isoformat())
     con.print(t)
+    caveat = borrowed_caveat(sel, p.request.prices)
+    if caveat:
+        con.print(f"[bold]*[/bold] {caveat}")
     con.print("[bold]Why[/bold]")
     for line in p.why:
         con.print(f"  - {line}")
@@ -41,7 +44,7 @@ def render_plan(p: Any, multi: Any, con: Any) -> None:
                       f"{r.throughput:,.4g} {p.throughput_unit} in all")
     counts = {sev: sum(1 for f in p.findings if f.severity == sev) for sev in ("problem", "warning", "note")}
     con.print(f"[bold]Checker[/bold]: {counts['problem']} problems, {counts['warning']} warnings, "
-              f"{counts['note']} notes (dlrig check --out file for the full report)")
+              f"{counts['note']} notes (plan --out FILE writes the build; dlrig check FILE shows them all)")
     for f in p.findings:
         if f.severity != "note":
             con.print(f"  ! {f.code} {f.message}")

@@ -40,7 +40,7 @@ def check_format(name: str) -> str:
 
 def ordered_lines(purchase: Purchase) -> list[PriceLine]:
     """The purchase's lines in catalog category order (GPU first), file order within a category."""
-    rank = {c: i for i, c in enumerate(CATEGORIES)}
+    rank: dict[str, int] = {c: i for i, c in enumerate(CATEGORIES)}
     return sorted(purchase.lines, key=lambda line: rank.get(line.category, len(rank)))
 
 

@@ -26,7 +26,12 @@ def charts_png(charts: Sequence[Chart]) -> bytes:
     fig, axes = plt.subplots(len(charts), 1, figsize=(10, sum(heights)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
     for ax, chart in zip(axes[:, 0], charts, strict=True):
-        {Scatter: _scatter, Bars: _bars, Stacked: _stacked}[type(chart)](ax, chart)
+        if isinstance(chart, Scatter):
+            _scatter(ax, chart)
+        elif isinstance(chart, Bars):
+            _bars(ax, chart)
+        else:
+            _stacked(ax, chart)
         ax.set_title(chart.title, loc="left", fontweight="bold")
     fig.tight_layout()
     buf = io.BytesIO()
@@ -35,8 +40,8 @@ def charts_png(charts: Sequence[Chart]) -> bytes:
     return buf.getvalue()
 
 
-def _rows(chart: Chart) -> int:
-    return len(chart.bars) if isinstance(chart, Bars) else len(chart.stacks)  # type: ignore[union-attr]
+def _rows(chart: Bars | Stacked) -> int:
+    return len(chart.bars) if isinstance(chart, Bars) else len(chart.stacks)
 
 
 def _scatter(ax: Any, c: Scatter) -> None:

@@ -47,6 +47,10 @@ __all__ = ["ACCENT", "BAR_H", "CHAR_W", "DASHES", "FILLS", "FONT", "INK", "MUTED
            "fmt", "log_ticks", "nice_ticks", "render", "render_page", "text", "text_width"]
 
 
+LOG_HEADROOM = 2.0
+MIN_BAR_PX = 3.0  # a positive value is always a visible bar
+
+
 # -- public ----------------------------------------------------------------------------------------
 def render(chart: Chart) -> str:
     """One chart as a standalone ``<svg>`` element."""
@@ -76,7 +80,7 @@ def _body(chart: Chart) -> tuple[str, int]:
 def _root(uid: str, title: str, desc: str, body: str, height: int) -> str:
     return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" role="img" '
             f'class="chart" id="{esc(uid)}" aria-labelledby="{esc(uid)}-title {esc(uid)}-desc" '
-            f'font-family="{FONT.removeprefix("font-family:")}">'
+            f'font-family="{FONT}">'
             f'<title id="{esc(uid)}-title">{esc(title)}</title><desc id="{esc(uid)}-desc">{esc(desc)}</desc>'
             f"{body}</svg>")
 
@@ -96,9 +100,11 @@ def fill(uid: str, i: int) -> str:
 
 
 def value_axis(values: list[float], start: float, end: float, log: bool) -> Axis:
+    """The value axis of a bar chart. A log axis starts at least a factor LOG_HEADROOM below the
+    smallest value, so the shortest bar (often the binding one) is never a sliver at the axis."""
     positive = [v for v in values if v > 0] or [1.0]
     if log:
-        return Axis(log_ticks(min(positive), max(positive)), start, end, log=True)
+        return Axis(log_ticks(min(positive) / LOG_HEADROOM, max(positive)), start, end, log=True)
     return Axis(nice_ticks(max(positive)), start, end)
 
 
@@ -156,7 +162,7 @@ def _bar_row(chart: Bars, bar: Bar, axis: Axis, left: float, y: float) -> str:
         return f'<g class="bar"><title>{esc(bar.label)}: unknown</title>{label}' + \
             text(left + 4, mid, bar.text or "unknown", fill=MUTED, extra=' font-style="italic"') + "</g>"
     end = axis(bar.value) if bar.value > 0 else left
-    width = max(end - left, 1.0)
+    width = max(end - left, MIN_BAR_PX if bar.value > 0 else 1.0)
     pattern = fill(chart.id, 2 if bar.mark else 0)
     shown = (bar.text or fmt(bar.value, chart.prefix)) + (f"  ◀ {bar.mark}" if bar.mark else "")
     weight = "bold" if bar.mark else "normal"

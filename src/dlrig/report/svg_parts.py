@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from html import escape
 
 WIDTH = 720
-FONT = "font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"
+FONT = "system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif"  # the root's font-family attribute
 CHAR_W = 6.4  # mean glyph width at 11 px, for layout without a font engine
 ROW_H, BAR_H = 26, 16
 INK, MUTED, ACCENT = "#1f2328", "#59636e", "#b35900"

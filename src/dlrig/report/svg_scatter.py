@@ -93,7 +93,8 @@ def _grid(chart: Scatter, xa: Axis, ya: Axis, width: int) -> str:
 
 
 def _legend(groups: list[str], size_note: str) -> str:
-    out, x = [], LEFT
+    out: list[str] = []
+    x: float = LEFT
     for i, g in enumerate(groups):
         out.append(_shape(SHAPES[i % len(SHAPES)], x + 5, 34, 5, "#ffffff", INK, 1.2) + text(x + 14, 38, g))
         x += 28 + text_width(g)
@@ -142,22 +143,29 @@ def _box(x: float, y: float, r: float) -> Box:
 
 
 def _label(p: Point, x: float, y: float, r: float, placed: list[Box], markers: list[Box], width: int) -> str:
-    """The first spot (right, left, above, below the marker) free of other labels and markers and
-    inside the plot; none found: no label (the marker's tooltip still names it)."""
+    """The first spot around the marker (right, left, above, below, then the diagonals) inside the
+    plot and free of other labels and markers; a highlighted point, when every spot covers a
+    marker, takes the first spot free of labels. None found: no label (the tooltip names it)."""
     size = 12 if p.highlight else 10
     content = ("▶ " if p.highlight else "") + p.label
     w, h = text_width(content, size), size + 2
-    for bx, by, anchor in ((x + r + 4, y + 4, "start"), (x - r - 4, y + 4, "end"),
-                           (x, y - r - 5, "middle"), (x, y + r + size + 2, "middle")):
+    up, down = y - r - 5, y + r + size + 2
+    spots = ((x + r + 4, y + 4, "start"), (x - r - 4, y + 4, "end"), (x, up, "middle"), (x, down, "middle"),
+             (x + r, up, "start"), (x - r, up, "end"), (x + r, down, "start"), (x - r, down, "end"))
+    boxes = []
+    for bx, by, anchor in spots:
         left = bx - (w if anchor == "end" else w / 2 if anchor == "middle" else 0)
         box = (left, by - size, left + w, by - size + h)
-        inside = box[0] >= LEFT - 40 and box[2] <= width - 2 and box[1] >= TOP and box[3] <= HEIGHT - BOTTOM
-        if inside and not any(_overlap(box, other) for other in placed) and \
-                (p.highlight or not any(_overlap(box, m) for m in markers)):
-            placed.append(box)
-            weight = "bold" if p.highlight else "normal"
-            return text(bx, by, content, anchor, size, weight, INK, ' class="label"')
-    return ""
+        if box[0] >= LEFT - 40 and box[2] <= width - 2 and box[1] >= TOP and box[3] <= HEIGHT - BOTTOM and \
+                not any(_overlap(box, other) for other in placed):
+            boxes.append((box, bx, by, anchor))
+    clear = [b for b in boxes if not any(_overlap(b[0], m) for m in markers)]
+    chosen = clear[0] if clear else boxes[0] if boxes and p.highlight else None
+    if chosen is None:
+        return ""
+    box, bx, by, anchor = chosen
+    placed.append(box)
+    return text(bx, by, content, anchor, size, "bold" if p.highlight else "normal", INK, ' class="label"')
 
 
 def _overlap(a: Box, b: Box) -> bool:

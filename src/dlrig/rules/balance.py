@@ -1,4 +1,4 @@
-"""Balance rules: system memory against GPU memory, CPU cores per GPU (DOMAIN.md sections 4, 6).
+"""Balance rules: system memory against GPU memory, CPU cores per GPU (docs/domain.md sections 4, 6).
 
 Both thresholds are rules of thumb (Puget Systems); each is one named constant here, and the
 messages say that they are rules of thumb.
@@ -12,13 +12,7 @@ from dlrig.build import Build
 from dlrig.rules import samples as s
 from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
-
-# Puget Systems, "Hardware Recommendations for Machine Learning / AI": system RAM at least the
-# total GPU memory, ideally twice it; below the largest card's memory is clearly short.
-RAM_PER_VRAM_RECOMMENDED = 2.0
-# Puget Systems (same page): at least 4 CPU cores per GPU for data loading and preprocessing.
-CORES_PER_GPU = 4
-MIN_CORES_PER_GPU = 1  # one process per GPU needs at least one core to feed it
+from dlrig.rules_of_thumb import CORES_PER_GPU, MIN_CORES_PER_GPU, RAM_PER_VRAM_RECOMMENDED
 
 
 @rule("RAM-VRAM", "warning", "System memory is at least the GPU memory", "balance",
@@ -37,7 +31,7 @@ def ram_vram(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: more RAM: at least the largest card's memory, ideally 2 x the total GPU memory.
 
     Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (rule of thumb);
-    DOMAIN.md section 6; the seed post ("less RAM than VRAM!").
+    docs/domain.md section 6; the seed post ("less RAM than VRAM!").
     """
     gpus = build.gpus
     if not gpus or not build.memory_kits:
@@ -87,7 +81,7 @@ def vram_workload(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a smaller batch (the largest that fits is named), more GPUs with ZeRO/FSDP sharding,
     LoRA or QLoRA, activation recomputation, or a GPU with more memory.
 
-    Source: DOMAIN.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
+    Source: docs/domain.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
     et al. 2022).
     """
     memory, why = wm.workload_memory(build)
@@ -135,7 +129,7 @@ def cpu_cores_per_gpu(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a CPU with more cores, or decode on the GPU (NVIDIA DALI).
 
     Source: Puget Systems, "Hardware Recommendations for Machine Learning / AI" (4 cores per
-    GPU, rule of thumb); DOMAIN.md section 4; the pipeline model in docs/workload.md section 4.
+    GPU, rule of thumb); docs/domain.md section 4; the pipeline model in docs/workload.md section 4.
     """
     n, cpu = build.gpu_count, build.cpu
     if n == 0 or cpu is None:

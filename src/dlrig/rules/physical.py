@@ -1,5 +1,5 @@
 """Physical rules: board in case, cards on slots, stacked coolers, lengths and heights
-(DOMAIN.md section 6)."""
+(docs/domain.md section 6)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from itertools import pairwise
 
 from dlrig.build import Build
-from dlrig.catalog.models import Case, Motherboard, Part
+from dlrig.catalog.models import Case, Gpu, Motherboard, Part
 from dlrig.rules import samples as s
 from dlrig.rules.base import Outcome, Rule, distinct, example, norm_token, rule
 from dlrig.rules.placement import Placement, place_gpus, placement_of, width_positions
@@ -111,7 +111,7 @@ def gpu_slots(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: thinner (blower, dual-slot) cards, a board with better-spaced x16 slots, a case with
     more openings, or PCIe risers.
 
-    Source: slot pitch 20.32 mm and 7 ATX positions (ATX specification); DOMAIN.md section 6;
+    Source: slot pitch 20.32 mm and 7 ATX positions (ATX specification); docs/domain.md section 6;
     the seed post ("enough space for 4 double-wide cards").
     """
     gpus, board = build.gpus, build.motherboard
@@ -183,12 +183,12 @@ def _count_slots(r: Rule, build: Build, board: Motherboard) -> Iterator[Outcome]
                      fix="check the board manual's slot layout against the cards' thickness")
 
 
-def _positions_needed(gpus: list) -> int | None:
+def _positions_needed(gpus: list[Gpu]) -> int | None:
     """Positions from the first card's slot to the last card's slot, packed as tightly as possible."""
-    widths = [width_positions(g) for g in gpus]
-    if not widths or None in widths:
+    widths = [w for g in gpus if (w := width_positions(g)) is not None]
+    if not widths or len(widths) < len(gpus):  # no card, or a card's width unknown
         return None
-    return sum(sorted(widths)[:-1]) + 1  # type: ignore[arg-type]
+    return sum(sorted(widths)[:-1]) + 1
 
 
 @rule("COOLING-STACK", "warning", "Open-air cards are not pressed against each other", "physical",
@@ -209,7 +209,7 @@ def cooling_stack(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Fix: blower cards, water cooling, risers to spread the cards, or fewer cards.
 
-    Source: DOMAIN.md section 6; Tim Dettmers, "A Full Hardware Guide to Deep Learning"
+    Source: docs/domain.md section 6; Tim Dettmers, "A Full Hardware Guide to Deep Learning"
     (cooling section: blower cards for multi-GPU).
     """
     gpus = build.gpus

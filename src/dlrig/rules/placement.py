@@ -3,7 +3,7 @@
 Expansion slots sit 20.32 mm (0.8 in) apart, one *position* each; a card ``slot_width``
 thick covers that many positions, rounded up (a 2.5-slot card blocks the third position).
 A card in position p covers p .. p + width - 1, so the next card can go no higher than
-p + width (DOMAIN.md section 6; PCI Express CEM specification, add-in card envelope).
+p + width (docs/domain.md section 6; PCI Express CEM specification, add-in card envelope).
 Positions are counted from the top slot (nearest the CPU), and a case's expansion openings
 are counted the same way, so a card's bottom position must not exceed the case's openings.
 

@@ -1,4 +1,4 @@
-"""Platform rules: CPU socket, memory type and slots, PCIe lanes (DOMAIN.md section 6)."""
+"""Platform rules: CPU socket, memory type and slots, PCIe lanes (docs/domain.md section 6)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from dlrig.rules import samples as s
 from dlrig.rules.base import Finding, Outcome, Rule, distinct, example, norm_token, rule
 from dlrig.rules.placement import Placement, placement_of
 
-# x8 per GPU is enough for data-parallel training; x4 or a chipset link is not (DOMAIN.md 6;
+# x8 per GPU is enough for data-parallel training; x4 or a chipset link is not (docs/domain.md 6;
 # Tim Dettmers, "A Full Hardware Guide to Deep Learning": PCIe lanes matter little at x8+).
 MIN_GOOD_LANES = 8
 
@@ -49,7 +49,7 @@ def socket(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: pick a board with the CPU's socket (or a CPU for the board); a cooler whose kit lists
     the socket, or the maker's add-on bracket.
 
-    Source: the CPU makers' specifications (socket per model); DOMAIN.md section 6.
+    Source: the CPU makers' specifications (socket per model); docs/domain.md section 6.
     """
     cpu, board, cooler = build.cpu, build.motherboard, build.cooler
     if cpu is None or board is None:
@@ -82,9 +82,9 @@ def memory_type(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Fix: a kit of the board's memory type.
 
-    Source: JEDEC DDR4/DDR5 module standards (different key notch); DOMAIN.md section 6.
+    Source: JEDEC DDR4/DDR5 module standards (different key notch); docs/domain.md section 6.
     """
-    kits = [i.part for i in build.lines("memory")]
+    kits = [i.part for i in build.lines("memory") if isinstance(i.part, MemoryKit)]  # each line once, not per kit
     board, cpu = build.motherboard, build.cpu
     if not kits or (board is None and cpu is None):
         yield r.skip("needs memory and a motherboard or CPU")
@@ -120,7 +120,7 @@ def memory_slots(r: Rule, build: Build) -> Iterator[Outcome]:
 
     Fix: fewer, larger modules; a board with more slots (workstation boards have 8).
 
-    Source: the board's and CPU's specifications; DOMAIN.md section 6.
+    Source: the board's and CPU's specifications; docs/domain.md section 6.
     """
     kits = build.memory_kits
     board, cpu = build.motherboard, build.cpu
@@ -230,7 +230,7 @@ def pcie_lanes(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a CPU with more lanes (i7-5930K: 40; Threadripper PRO: 128), fewer GPUs, or a board
     with a PCIe switch.
 
-    Source: AnandTech's Haswell-E review (5820K 28 lanes, 5930K 40); DOMAIN.md sections 4, 6;
+    Source: AnandTech's Haswell-E review (5820K 28 lanes, 5930K 40); docs/domain.md sections 4, 6;
     Dettmers, "A Full Hardware Guide to Deep Learning" (x8 per GPU is fine).
     """
     n = build.gpu_count
@@ -255,7 +255,8 @@ def pcie_lanes(r: Rule, build: Build) -> Iterator[Outcome]:
                         f"they run {_widths(placement)}: {where}",
                         [cpu.name, *gpu_names, *([board.name] if board else [])],
                         fix="a CPU with more lanes, fewer GPUs, or a board that gives every card x8")
-    cpu_wired = sum(p.lanes for p in placement.placed if p.slot.via == "cpu")
+    # a slot of unknown wiring (a BIOS slot table says no more) counts as the CPU's: x16 slots are
+    cpu_wired = sum(p.lanes for p in placement.placed if p.slot.via != "chipset")
     if cpu_wired > cpu.pcie_lanes:
         yield r.warning(f"the slots holding GPUs are wired for {cpu_wired} CPU lanes but {cpu.name} "
                         f"has {cpu.pcie_lanes}: some run narrower than the slot map says",

@@ -1,4 +1,4 @@
-"""Power rules: PSU watts, PSU connectors, the wall circuit (DOMAIN.md section 5)."""
+"""Power rules: PSU watts, PSU connectors, the wall circuit (docs/domain.md section 5)."""
 
 from __future__ import annotations
 
@@ -29,9 +29,8 @@ WALL_NOTE_FRACTION = 0.8  # above 80% of the continuous rating, nothing else sho
 
 def budget_of(build: Build) -> pw.PowerBudget:
     """The DC power budget: every card (with its cap), the CPU, the rest (dlrig.power)."""
-    cards = [(i.part, i.power_limit_w) for i in build.lines("gpu") for _ in range(i.count)]
     cpu = build.cpu
-    return pw.budget(cards, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")  # type: ignore[arg-type]
+    return pw.budget(build.gpu_caps, cpu.tdp_w if cpu else None, cpu.name if cpu else "CPU")
 
 
 @rule("PSU-WATTS", "problem", "The PSU covers the DC load with headroom", "power",
@@ -51,7 +50,7 @@ def psu_watts(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a bigger PSU, fewer cards, or cap the cards' board power (nvidia-smi -pl) and write
     power_limit_w in the build.
 
-    Source: Tim Dettmers, "A Full Hardware Guide to Deep Learning" (2018); DOMAIN.md section 5.
+    Source: Tim Dettmers, "A Full Hardware Guide to Deep Learning" (2018); docs/domain.md section 5.
     """
     psu = build.psu
     if psu is None or (not build.gpus and build.cpu is None):
@@ -135,7 +134,7 @@ def psu_connectors(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a PSU with enough PCIe leads (or native 12VHPWR leads for 12VHPWR cards).
 
     Source: PCI Express CEM specification (6-pin 75 W, 8-pin 150 W, 12VHPWR up to 600 W);
-    NVIDIA RTX 4090 specifications (adapter); DOMAIN.md section 5.
+    NVIDIA RTX 4090 specifications (adapter); docs/domain.md section 5.
     """
     psu, gpus = build.psu, build.gpus
     if psu is None or not gpus:
@@ -192,7 +191,7 @@ def wall_circuit(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: a 240 V or 20 A circuit, cap the GPUs' power (power_limit_w), or two machines.
 
     Source: NEC 210.19(A)(1)/210.20(A) (80% continuous rule); 80 PLUS efficiency tiers
-    (CLEAResult); DOMAIN.md section 5.
+    (CLEAResult); docs/domain.md section 5.
     """
     if not build.gpus and build.cpu is None:
         yield r.skip("needs a CPU or GPUs")

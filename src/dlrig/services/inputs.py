@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from dlrig.errors import BadInput, DlrigError, MalformedFile
+from dlrig.errors import BadInput, DlrigError, MalformedFile, UnknownPart
 from dlrig.textfile import MAX_INPUT_BYTES, check_text_size
 
 __all__ = ["MAX_INPUT_BYTES", "BuildSource", "load_build", "price_book"]
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from dlrig.workload.cpu_train import CpuRate
 
 BuildFormat = Literal["auto", "yaml", "pcpartpicker", "probe"]
-BUILD_FORMATS: tuple[str, ...] = ("auto", "yaml", "pcpartpicker", "probe")
+BUILD_FORMATS: tuple[BuildFormat, ...] = ("auto", "yaml", "pcpartpicker", "probe")
 LIST_SUFFIXES = (".md", ".markdown", ".txt")
 PASTED = {"yaml": "pasted build file", "pcpartpicker": "pasted part list", "probe": "pasted probe output"}
 
@@ -60,8 +60,7 @@ class BuildSource:
             raise BadInput("the build is empty: paste a build file (YAML), a PCPartPicker part list or "
                            "`dlrig probe --json` output", field="build")
         check_text_size(text, "build", field="build")
-        fmt: BuildFormat = format  # type: ignore[assignment]
-        return cls(text=text, origin=PASTED.get(_detect(text, "", fmt), PASTED["yaml"]), format=fmt, name=name)
+        return cls(text=text, origin=PASTED.get(_detect(text, "", format), PASTED["yaml"]), format=format, name=name)
 
 
 def read_text(path: Path, what: str) -> str:
@@ -114,7 +113,6 @@ def load_build_file(path: Path | str, catalog: CatalogQueries, format: BuildForm
 
 def _from_yaml(source: BuildSource, catalog: CatalogQueries) -> Build:
     from dlrig.build import parse_build_text, resolve_build
-    from dlrig.errors import UnknownPart
 
     hint = "" if source.folder else " (or paste a PCPartPicker list with its 'Type|Item|Price' header)"
     spec = parse_build_text(source.text, source.origin, not_a_mapping=hint)
@@ -138,7 +136,7 @@ def _beside(name: str, source: BuildSource) -> str:
     return str(path if path.is_absolute() else source.folder / path)
 
 
-def _other_category(exc: Any, catalog: CatalogQueries, origin: str) -> BadInput | None:
+def _other_category(exc: UnknownPart, catalog: CatalogQueries, origin: str) -> BadInput | None:
     """A part listed under the wrong category ("Intel Core i7-5820K" under gpu:) says where it
     belongs, instead of offering the closest GPUs."""
     from dlrig.catalog.models import CATEGORIES

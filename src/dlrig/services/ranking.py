@@ -23,11 +23,14 @@ class RankingRequest:
 
 
 def rank(req: RankingRequest, catalog: CatalogQueries) -> Ranking:
+    """The ranking at the requested precision (default: the market's, dlrig.defaults), of the
+    cards that can run it today (dlrig.feasibility, for a market: server parts kept)."""
     from dlrig.catalog.ranking import rank_gpus
-    from dlrig.defaults import comparison_precision
+    from dlrig.defaults import comparison_precision, feasibility_need
 
     if req.limit < 0:
         raise BadInput(f"limit must be 0 (all) or more, not {req.limit}", field="limit")
     precision = req.precision or comparison_precision(req.book)
-    result = rank_gpus(catalog, req.book, precision, req.sort, req.filters)  # type: ignore[arg-type]
+    need = feasibility_need(precision, req.book, "market")
+    result = rank_gpus(catalog, req.book, precision, req.sort, req.filters, need)
     return replace(result, rows=result.rows[:req.limit]) if req.limit else result

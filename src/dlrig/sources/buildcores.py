@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from dlrig.catalog.models import (
     Case,
+    Cooler,
     Cpu,
     CpuCooler,
     Gpu,
@@ -29,6 +30,8 @@ from dlrig.catalog.models import (
     Psu,
     SlotSummary,
     Storage,
+    StorageInterface,
+    StorageKind,
 )
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket, num, positive
 
@@ -85,7 +88,7 @@ def form_factor(raw: str | None) -> str | None:
     return FORM_FACTORS.get(raw.strip().upper(), raw.strip())
 
 
-COOLING = {"Blower": "blower", "Passive": "passive", "Water Cooled": "water", "Hybrid": "water",
+COOLING: dict[str, Cooler] = {"Blower": "blower", "Passive": "passive", "Water Cooled": "water", "Hybrid": "water",
            "2 Fans": "open-air", "3 Fans": "open-air", "4 Fans": "open-air"}
 
 
@@ -215,7 +218,7 @@ def memory_kits(path: Path, report: ImportReport, ids: IdMaker) -> list[MemoryKi
     return out
 
 
-def storage_interface(raw: str | None, nvme: Any = None) -> tuple[str | None, float | None]:
+def storage_interface(raw: str | None, nvme: Any = None) -> tuple[StorageInterface | None, float | None]:
     """(interface, PCIe generation) from "M.2 PCIe 4.0 x4", "SATA 6.0 Gb/s", "U.2"..."""
     text = raw or ""
     m = re.search(r"PCIe (\d\.\d)", text)
@@ -228,11 +231,14 @@ def storage_interface(raw: str | None, nvme: Any = None) -> tuple[str | None, fl
     return ("other" if text else None), None
 
 
+STORAGE_KINDS: dict[str, StorageKind] = {"SSD": "ssd", "HDD": "hdd", "SSHD": "hybrid"}
+
+
 def storage(path: Path, report: ImportReport, ids: IdMaker) -> list[Storage]:
     out = []
     for row in read_jsonl(path):
         interface, gen = storage_interface(row.get("interface"), row.get("nvme"))
-        kind = {"SSD": "ssd", "HDD": "hdd", "SSHD": "hybrid"}.get(row.get("type") or "")
+        kind = STORAGE_KINDS.get(row.get("type") or "")
         out.append(Storage(
             **_base(row, "storage", ids), capacity_gb=positive(row.get("capacity")), kind=kind,
             interface=interface, pcie_gen=gen, form_factor=row.get("form_factor") or None,
@@ -308,10 +314,12 @@ def coolers(path: Path, report: ImportReport, ids: IdMaker) -> list[CpuCooler]:
     return out
 
 
-READERS = {"cpu": ("CPU.jsonl", cpus), "motherboard": ("Motherboard.jsonl", motherboards),
-           "memory": ("RAM.jsonl", memory_kits), "storage": ("Storage.jsonl", storage),
-           "psu": ("PSU.jsonl", psus), "case": ("PCCase.jsonl", cases),
-           "cooler": ("CPUCooler.jsonl", coolers)}
+Reader = Callable[[Path, ImportReport, IdMaker], Iterable[Part]]
+READERS: dict[str, tuple[str, Reader]] = {
+    "cpu": ("CPU.jsonl", cpus), "motherboard": ("Motherboard.jsonl", motherboards),
+    "memory": ("RAM.jsonl", memory_kits), "storage": ("Storage.jsonl", storage),
+    "psu": ("PSU.jsonl", psus), "case": ("PCCase.jsonl", cases),
+    "cooler": ("CPUCooler.jsonl", coolers)}
 
 
 def read_platform(folder: Path, report: ImportReport, ids: IdMaker) -> dict[str, list[Part]]:

@@ -135,3 +135,52 @@ class ChipIndex:
         if found is None:
             raise KeyError(name)
         return found
+
+
+# Words a listing appends to a board's or a case's model name: socket, memory type and form
+# factor ("MSI X370 GAMING PRO CARBON AM4 DDR4 ATX", "ASRock B450 Pro4 ATX AM4 Motherboard"),
+# or the case's size class ("... ATX Mid Tower Case"). Stripped from the end only. A memory type
+# can be part of a model's name ("Z790 AORUS ELITE AX DDR4" is not the DDR5 board): callers
+# that merge on this key check the parts' memory types agree.
+_SOCKET_WORD = re.compile(r"^(?:lga\d{3,4}(?:v\d)?|am[2345]\+?|fm[12]\+?|s?trx?\d|s?wrx\d|str\d|sp\d|socket|ddr\d)$")
+_FORM_WORDS = "atx eatx micro mini itx matx microatx"  # not "XL": the Meshify 2 XL is its own case
+_TAIL_WORDS = {
+    "motherboard": frozenset(f"{_FORM_WORDS} e xl ssi eeb ceb motherboard".split()),
+    "case": frozenset(f"{_FORM_WORDS} mid full super tower computer pc case chassis black white gray grey silver "
+                      "red blue pink green orange cyan chalk charcoal tempered glass tg dark light tint tinted clear "
+                      "solid window side panel acrylic mesh rgb argb".split()),
+}
+
+
+def product_key(name: str, category: str) -> str:
+    """A board's or case's model name without the listing's generic tail and revision:
+    "MSI X370 GAMING PRO CARBON AM4 DDR4 ATX" and "MSI X370 GAMING PRO CARBON" are one board,
+    "Fractal Design Meshify 2 ATX Mid Tower Case" and "Fractal Design Meshify 2" one case."""
+    text = re.sub(r"\(\s*rev[^)]*\)", " ", name.lower()).replace("wi-fi", "wifi")
+    if category == "case":  # "... Mid Tower White / Black with Tempered Glass Side Panel and USB ..."
+        text = re.split(r" with | usb ", text)[0]
+    text = re.sub(r"\b(lga\s?\d{3,4})-(\d)\b", r"\1v\2", text)  # "LGA2011-3" is one word
+    words = normalize(text.replace("/", " ")).split()
+    tail = _TAIL_WORDS.get(category)
+    if tail is not None:
+        words = _strip_tail(words, tail, category == "motherboard")
+    if category == "motherboard":  # "ASRock AMD 760G 760GM-HDV": the chipset before the model
+        words = [w for i, w in enumerate(words) if w not in ("amd", "intel") and w not in words[i + 1:] and not (
+            i + 1 < len(words) and re.search(r"\d", w) and len(w) >= 3 and words[i + 1].startswith(w))]
+        return " ".join(sorted(words))  # "ASUS WS X299 SAGE" is the "ASUS X299 WS SAGE"
+    return " ".join(words)
+
+
+def _strip_tail(words: list[str], tail: frozenset[str], sockets: bool) -> list[str]:
+    end = len(words)
+    while end > 1:
+        w = words[end - 1]
+        if w in tail:
+            end -= 1
+        elif sockets and re.fullmatch(r"\d{3,4}", w) and end > 1 and words[end - 2] == "lga":
+            end -= 2  # "LGA 1151"
+        elif sockets and _SOCKET_WORD.match(w):  # a socket or a memory type
+            end -= 1
+        else:
+            break
+    return words[:end]

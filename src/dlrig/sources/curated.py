@@ -7,15 +7,17 @@ as ``curated: <url>`` in ``field_src``; fields it leaves out keep their data-set
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
-from dlrig.catalog.models import MODEL_BY_CATEGORY, Part, Slot, Storage
-from dlrig.catalog.names import key
+from dlrig.catalog.models import MODEL_BY_CATEGORY, Part, PowerConnectors, Slot, Storage
+from dlrig.catalog.names import key, normalize
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket
 
+P = TypeVar("P", bound=Part)
 CURATED = Path(__file__).parent / "curated"
 META_KEYS = {"note", "source", "sources", "id", "category", "chip", "price_usd", "price_date",
              "price_source", "modes", "key", "example", "part", "seq_read_mb_s_range",
@@ -64,6 +66,33 @@ def merge(category: str, entries: list[dict[str, Any]], parts: list[Part], repor
     return out
 
 
+def correct(entries: list[dict[str, Any]], parts: Sequence[P], report: ImportReport, label: str) -> list[P]:
+    """Apply curated corrections to the parts they name exactly, by name or alias (memory sizes
+    count: "Tesla V100 SXM2 32 GB" is not the 16 GB chip). A correction never becomes a part of its own: one naming
+    no part is counted in the report (``checks.curated_unmatched``)."""
+    by_name: dict[str, int] = {}
+    for i, p in enumerate(parts):  # a merged part answers to the names of the entries merged into it
+        for spelling in (p.name, *p.aliases):
+            by_name.setdefault(normalize(spelling), i)
+    out = list(parts)
+    unmatched: list[str] = []
+    for entry in entries:
+        hit = by_name.get(normalize(entry["name"]))
+        if hit is None:
+            unmatched.append(entry["name"])
+            continue
+        old = out[hit]
+        fields = {k: v for k, v in _fields(old.id.split("/", 1)[0], entry, None).items()
+                  if k not in ("name", "aliases")}
+        src = cite(entry)
+        notes = (str(entry["note"]).strip(),) if entry.get("note") else ()
+        out[hit] = type(old).model_validate({**old.model_dump(), **fields, "notes": (*old.notes, *notes),
+                                           "field_src": {**old.field_src, **dict.fromkeys(fields, src)}})
+        report.correct(f"curated:{label}", "corrected from the maker's figure")
+    report.checks.setdefault("curated_unmatched", {})[label] = unmatched
+    return out
+
+
 def _prefix(category: str, fields: dict[str, Any]) -> str:
     return "gpu/card" if category == "gpu" and fields.get("chip_id") else category
 
@@ -76,6 +105,10 @@ def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> di
         fields["aliases"] = tuple(str(a) for a in fields["aliases"])
     if category == "motherboard" and "slots" in fields:
         fields["slots"] = tuple(Slot.model_validate(s) for s in fields["slots"])
+    if "power_connectors" in fields:
+        fields["power_connectors"] = PowerConnectors.model_validate(fields["power_connectors"])
+    if "connectors" in fields:
+        fields["connectors"] = PowerConnectors.model_validate(fields["connectors"])
     chip = chips.get(entry["chip"]) if category == "gpu" and entry.get("chip") and chips is not None else None
     if chip is not None:
         fields["chip_id"] = chip.id
@@ -86,7 +119,7 @@ def _fields(category: str, entry: dict[str, Any], chips: ChipIndex | None) -> di
 def storage_defaults(parts: list[Part], report: ImportReport) -> list[Part]:
     """Fill unknown drive throughput from the class defaults, cited as ``default:<class>``."""
     classes = {e["key"]: e for e in load("storage_defaults.yaml") if "key" in e}
-    out = []
+    out: list[Part] = []
     for p in parts:
         assert isinstance(p, Storage)
         cls = storage_class(p)
@@ -96,10 +129,10 @@ def storage_defaults(parts: list[Part], report: ImportReport) -> list[Part]:
             for f in ("seq_read_mb_s", "random_reads_per_s"):
                 if getattr(p, f) is None and entry.get(f):
                     update[f] = float(entry[f])
-        if update:
-            src = f"default:{cls} ({str(entry.get('source', '')).split()[0]})"
-            p = p.model_copy(update={**update, "field_src": {**p.field_src, **dict.fromkeys(update, src)}})
-            report.correct("curated:storage_defaults", f"throughput from the {cls} default")
+            if update:
+                src = f"default:{cls} ({str(entry.get('source', '')).split()[0]})"
+                p = p.model_copy(update={**update, "field_src": {**p.field_src, **dict.fromkeys(update, src)}})
+                report.correct("curated:storage_defaults", f"throughput from the {cls} default")
         out.append(p)
     return out
 

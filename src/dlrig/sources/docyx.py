@@ -24,55 +24,18 @@ from dlrig.catalog.models import (
     Part,
     Psu,
     Storage,
+    StorageKind,
 )
-from dlrig.catalog.names import VENDOR_WORDS, key, normalize
+from dlrig.catalog.names import key
 from dlrig.sources.buildcores import efficiency_tier, form_factor, storage_interface
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, clean_socket, num, positive
+from dlrig.sources.matching import Matcher, strict_key
 
 SRC = "docyx"
 PRICE_DATE = "2025-07-23"
 FILES = {"gpu": "video-card.csv", "cpu": "cpu.csv", "motherboard": "motherboard.csv",
          "memory": "memory.csv", "storage": "internal-hard-drive.csv", "psu": "power-supply.csv",
          "case": "case.csv", "cooler": "cpu-cooler.csv"}
-FUZZY_MIN = 97  # token-set ratio for a name match; below it a listing stays its own part
-
-
-def strict_key(text: str) -> str:
-    """Like names.key, but sizes stay: a 128 GB and a 1 TB drive are different parts."""
-    return " ".join(w for w in normalize(text).split() if w not in VENDOR_WORDS)
-
-
-class Matcher:
-    """Finds the catalog part a listing names, or None when no single part fits.
-
-    Sizes count (capacities, module sizes), and a video card must be of the listing's chip.
-    """
-
-    def __init__(self, parts: list[Part]) -> None:
-        self.by_key: dict[str, list[str]] = defaultdict(list)
-        self.names: dict[str, str] = {}
-        self.chip: dict[str, str | None] = {}
-        for p in parts:
-            for spelling in (p.name, *p.aliases):
-                self.by_key[strict_key(spelling)].append(p.id)
-            self.names[p.id] = strict_key(p.name)
-            self.chip[p.id] = getattr(p, "chip_id", None)
-
-    def find(self, *spellings: str, chip_id: str | None = None) -> str | None:
-        def fits(pid: str) -> bool:
-            return chip_id is None or self.chip.get(pid) == chip_id
-
-        for s in spellings:
-            ids = [i for i in dict.fromkeys(self.by_key.get(strict_key(s), [])) if fits(i)]
-            if len(ids) == 1:
-                return ids[0]
-        from rapidfuzz import fuzz, process
-
-        choices = {pid: n for pid, n in self.names.items() if fits(pid)}
-        hits = process.extract(strict_key(spellings[-1]), choices, scorer=fuzz.token_set_ratio, limit=2)
-        if hits and hits[0][1] >= FUZZY_MIN and (len(hits) == 1 or hits[1][1] < hits[0][1]):
-            return hits[0][2]
-        return None
 
 
 def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report: ImportReport,
@@ -82,7 +45,7 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
     prices: dict[str, dict[str, Any]] = {}
     chip_best: dict[str, dict[str, Any]] = {}
     for cat, fname in FILES.items():
-        matcher = Matcher(catalog.get(cat, []))
+        matcher = Matcher(catalog.get(cat, []), cat)
         own: dict[str, str] = {}  # key of a listing-only part's name -> its id (colours merge)
         with (folder / fname).open(encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
@@ -94,7 +57,10 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
                     report.drop(f"{SRC}:{cat}", "GPU chipset not in the GPU catalog (old or mobile)")
                     continue
                 chip_id = chip.id if chip else None
-                part_id = matcher.find(row["name"], f"{row['name']} {color}", chip_id=chip_id) if price else None
+                facts = {"length_mm": positive(row.get("length")) if cat == "gpu" else None,
+                         "wattage_w": positive(row.get("wattage")) if cat == "psu" else None}
+                part_id = (matcher.find(row["name"], f"{row['name']} {color}", chip_id=chip_id, facts=facts)
+                           if price else None)
                 if part_id is None and strict_key(row["name"]) in own:
                     part_id = own[strict_key(row["name"])]
                     report.drop(f"{SRC}:{cat}", "same name as another listing (colour variants, repeats): merged")
@@ -119,7 +85,7 @@ def read(folder: Path, catalog: dict[str, list[Part]], chips: ChipIndex, report:
                     if chip and (chip.id not in chip_best or price < chip_best[chip.id]["usd"]):
                         chip_best[chip.id] = {**entry, "part_id": chip.id,
                                               "note": f"cheapest listing: {row['name']}"}
-    rows = [{k: v for k, v in e.items() if k != "listing"} for e in (*prices.values(), *chip_best.values())]
+    rows = [*prices.values(), *({k: v for k, v in e.items() if k != "listing"} for e in chip_best.values())]
     report.checks["street_prices"] = {"parts": len(prices), "gpu_chips": len(chip_best)}
     return new_parts, rows
 
@@ -136,15 +102,15 @@ def full_name(cat: str, row: dict[str, str]) -> str:
         return name if key(size) and size.lower() in name.lower() else f"{name} {size}"
     if cat == "memory":
         gen, speed = _pair(row.get("speed"))
-        count, size = _pair(row.get("modules"))
-        if gen and speed and count and size:
-            return f"{name} ({int(count)} x {size:g}GB) DDR{int(gen)}-{int(speed)}"
+        count, module_gb = _pair(row.get("modules"))
+        if gen and speed and count and module_gb:
+            return f"{name} ({int(count)} x {module_gb:g}GB) DDR{int(gen)}-{int(speed)}"
     return name
 
 
 def _own_part(cat: str, row: dict[str, str], chips: ChipIndex, ids: IdMaker) -> Part | None:
     name = " ".join(row["name"].split())
-    base = {"name": name, "vendor": name.split()[0], "src": SRC}
+    base: dict[str, Any] = {"name": name, "vendor": name.split()[0], "src": SRC}
     if cat == "gpu":
         chip = chips.get(row.get("chipset") or "")
         if chip is None:
@@ -186,7 +152,7 @@ def _storage(base: dict[str, Any], row: dict[str, str], ids: IdMaker) -> Part:
     kind_raw = row.get("type") or ""
     interface, gen = storage_interface(re.sub(r"X(\d)", r"x\1", row.get("interface") or ""))
     rpm = int(num(kind_raw) or 0) or None
-    kind = "ssd" if kind_raw == "SSD" else "hdd" if rpm else None
+    kind: StorageKind | None = "ssd" if kind_raw == "SSD" else "hdd" if rpm else None
     return Storage(**base, id=ids("storage", base["name"]), capacity_gb=positive(row.get("capacity")),
                    kind=kind, interface=interface, pcie_gen=gen, rpm=rpm,
                    form_factor=row.get("form_factor") or None)

@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from dlrig.catalog.models import Gpu, PowerConnectors
+from dlrig.catalog.models import Gpu, GpuForm, GpuKind, PowerConnectors
 from dlrig.sources import tensor_rates
 from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, num, positive
 
@@ -29,9 +29,16 @@ VENDORS = {"NVIDIA", "AMD", "Intel"}
 SKIP_GENERATION = re.compile(r"Mobile|\dM\b|-M\(|M\(|IGP|Max-Q|Mining|GRID|NVS|\bA\)|Go\b", re.I)
 SLOT_WIDTH = {"Single-slot": 1.0, "Dual-slot": 2.0, "Triple-slot": 3.0, "Quad-slot": 4.0}
 
-# Boards carrying several GPUs: TechPowerUp lists them per GPU; dlrig works per board.
+# Boards carrying several GPUs: TechPowerUp lists them per GPU (its gpu_name is one chip and its
+# memory, FP32 rate and bandwidth are one GPU's: the R9 295X2's 4 GB and 5.7 TFLOPS are half the
+# board's 8 GB and 11.5 TFLOPS); dlrig works per board and records how many GPUs a board carries.
+# Its TDP is the board's and is not scaled.
 GPUS_PER_BOARD = {"Tesla K80": 2, "Tesla K10": 2, "Tesla M60": 2, "Tesla M10": 4,
-                  "GeForce GTX TITAN Z": 2, "GeForce GTX 690": 2}
+                  "GeForce GTX TITAN Z": 2, "GeForce GTX 690": 2, "GeForce GTX 760 X2": 2,
+                  "Radeon HD 7990": 2, "Radeon HD 7970 X2": 2, "Radeon R9 290X2": 2, "Radeon R9 295X2": 2,
+                  "Radeon R9 390 X2": 2, "Radeon Pro Duo": 2, "Radeon Pro Duo Polaris": 2,
+                  "FirePro S10000": 2, "FirePro S10000 Passive": 2, "FirePro S10000 Passive 12GB": 2,
+                  "FirePro S7150 x2": 2, "FirePro S9300 X2": 2}
 
 # Server modules TechPowerUp lists with a card's dimensions and PCIe leads: AMD's Instinct MI250
 # and MI250X are OAM modules only ("The AMD Instinct MI250 is a data-center OAM-form-factor GPU
@@ -126,14 +133,22 @@ def _chip(row: dict[str, str], ids: IdMaker) -> Gpu:
         power_connectors=None if module else parse_connectors(row["power_connectors"]),
         pcie_gen=float(pcie.group(1)) if pcie else None,
         pcie_lanes=int(pcie.group(2)) if pcie else None,
-        form="sxm" if width == "SXM Module" else "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie",
+        form=_form(name, width),
         dual_gpu=per_board > 1,
+        gpus_per_board=per_board,
         aliases=tuple(a for a in (row["tpu_id"],) if a),
         notes=tuple(notes),
     )
 
 
-def _kind(row: dict[str, str]) -> str:
+def _form(name: str, width: str) -> GpuForm:
+    """SXM by name too: TechPowerUp files the A100 SXM4 80 GB as an "OAM Module"."""
+    if width == "SXM Module" or re.search(r"\bSXM\d?\b", name):
+        return "sxm"
+    return "other" if width == "OAM Module" or name in MODULE_ONLY else "pcie"
+
+
+def _kind(row: dict[str, str]) -> GpuKind:
     gen, name = row["generation"], row["name"]
     if DATACENTER.search(gen) or DATACENTER_NAME.search(name):
         return "datacenter"
@@ -143,19 +158,23 @@ def _kind(row: dict[str, str]) -> str:
 
 
 def parse_connectors(text: str | None) -> PowerConnectors | None:
-    """TechPowerUp's "1x 6-pin + 1x 8-pin" / "1x 16-pin" / "8-pin EPS" / "None"."""
-    if not text:
+    """TechPowerUp's "1x 6-pin + 1x 8-pin" / "1x 16-pin" / "8-pin EPS" / "None".
+
+    A "12-pin" is NVIDIA's 30-series connector, fed from one or two PCIe 8-pin leads by an
+    adapter: which, TechPowerUp does not say, so it stays unknown (curated/gpu_chips.yaml gives
+    NVIDIA's figure for the Founders Editions)."""
+    if not text or "12-pin" in text:
         return None
     if text.strip() == "None":
         return PowerConnectors()
     counts = {"pcie_6pin": 0, "pcie_8pin": 0, "pcie_12vhpwr": 0, "eps_8pin": 0}
     for part in text.split("+"):
-        m = re.match(r"\s*(?:(\d+)x\s*)?(6-pin|8-pin EPS|8-pin|16-pin|12-pin)", part.strip())
+        m = re.match(r"\s*(?:(\d+)x\s*)?(6-pin|8-pin EPS|8-pin|16-pin)", part.strip())
         if not m:
             return None
         n = int(m.group(1) or 1)
         field = {"6-pin": "pcie_6pin", "8-pin": "pcie_8pin", "8-pin EPS": "eps_8pin",
-                 "16-pin": "pcie_12vhpwr", "12-pin": "pcie_12vhpwr"}[m.group(2)]
+                 "16-pin": "pcie_12vhpwr"}[m.group(2)]
         counts[field] += n
     return PowerConnectors(**counts)
 

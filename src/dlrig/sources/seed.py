@@ -15,10 +15,11 @@ uses for those parts that have no dated price of their own (dlrig.cost.bundles).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from dlrig.catalog.models import Part
-from dlrig.catalog.names import key
+from dlrig.catalog.names import key, normalize, sizes
 from dlrig.catalog.sources_info import ORIGINAL_SOURCE, SEED_CITATION
 from dlrig.sources import curated
 from dlrig.sources.common import ChipIndex
@@ -39,7 +40,7 @@ SEED_TABLE = [
     ("Tesla K40", "Tesla K40c", 3000, 4.3),
     ("Tesla K80", "Tesla K80", 5000, 8.7),
 ]
-SEED_PARTS = {  # the post's parts, as DESIGN.md's seed build names them
+SEED_PARTS = {  # the post's parts, as the seed post names them
     "EVGA GeForce GTX TITAN X 12GB": 1000,
 }
 # (name, USD, the post's words, parts by part number), as the original version built it:
@@ -60,27 +61,28 @@ def seed_rows(parts: dict[str, Part], chips: ChipIndex) -> list[dict[str, Any]]:
         rows.append({"part_id": chip.id, "usd": float(usd), "date": SEED_DATE, "source": SEED_URL,
                      "label": label, "quoted": {"fp32_tflops": tflops},
                      "note": "the post's table; dated at the GTX 980 Ti launch (the post is undated)"})
-    by_key = _index(parts)
+    find = _finder(parts)
     for name, usd in SEED_PARTS.items():
-        if key(name) not in by_key:
+        pid = find(name)
+        if pid is None:
             continue
-        rows.append({"part_id": by_key[key(name)], "usd": float(usd), "date": SEED_DATE,
+        rows.append({"part_id": pid, "usd": float(usd), "date": SEED_DATE,
                      "source": SEED_URL, "note": "the post: 'only $1,000'"})
     for e in curated.load("seed_prices.yaml"):
-        pid = by_key.get(key(e["part"]))
+        pid = find(e["part"])
         if pid is None or pid.startswith("gpu/") or any(r["part_id"] == pid for r in rows):
             continue  # the post's own table prices the GPUs; launch prices live in the launch book
         rows.append({"part_id": pid, "usd": float(e["price_usd"]), "date": str(e["date"]),
                      "source": str(e["source"]).split()[0],
                      "note": "the post gives no price: filled from the nearest dated source"})
-    return rows + bundle_rows(by_key)
+    return rows + bundle_rows(find)
 
 
-def bundle_rows(by_key: dict[str, str]) -> list[dict[str, Any]]:
+def bundle_rows(find: Callable[[str], str | None]) -> list[dict[str, Any]]:
     """The post's bundles as book rows; a bundle with a part the catalog lacks is left out."""
     rows = []
     for name, usd, quote, members in SEED_BUNDLES:
-        ids = [by_key.get(key(m)) for m in members]
+        ids = [find(m) for m in members]
         if None in ids:
             continue
         rows.append({"bundle": name, "members": [{"part_id": i, "count": 1} for i in ids], "usd": float(usd),
@@ -90,9 +92,20 @@ def bundle_rows(by_key: dict[str, str]) -> list[dict[str, Any]]:
     return rows
 
 
-def _index(parts: dict[str, Part]) -> dict[str, str]:
-    out: dict[str, str] = {}
+def _finder(parts: dict[str, Part]) -> Callable[[str], str | None]:
+    """The part a seed name spells: its exact name or alias, else the forgiving key with the same
+    sizes (the post's 1 TB drive is not the 8 TB one of the same line)."""
+    exact: dict[str, str] = {}
+    by_key: dict[str, list[str]] = {}
     for p in parts.values():
         for spelling in (p.name, *p.aliases):
-            out.setdefault(key(spelling), p.id)
-    return out
+            exact.setdefault(normalize(spelling), p.id)
+            by_key.setdefault(key(spelling), []).append(p.id)
+
+    def find(name: str) -> str | None:
+        if normalize(name) in exact:
+            return exact[normalize(name)]
+        same = [pid for pid in dict.fromkeys(by_key.get(key(name), [])) if sizes(name) <= sizes(parts[pid].name)]
+        return same[0] if same else None
+
+    return find

@@ -57,7 +57,10 @@ def create_app(catalog: Catalog | Callable[[], Catalog] | None = None, workers: 
         yield
         pool.close()
 
-    app = FastAPI(title="dlrig", version=__version__, description=DESCRIPTION, lifespan=lifespan)
+    # docs_url=None: FastAPI's /docs loads Swagger UI from a CDN (blank offline); pages.api_docs
+    # draws the reference from the OpenAPI document instead. No /redoc either (also a CDN).
+    app = FastAPI(title="dlrig", version=__version__, description=DESCRIPTION, lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
     app.state.catalog = catalog
     app.state.pool = pool
     app.state.answers = AnswerCache()

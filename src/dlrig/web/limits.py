@@ -33,11 +33,6 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 's
 API_CSP = "default-src 'none'; frame-ancestors 'none'"
 # The standalone report (/export/report.html) is one file: its own inline styles, no script runs.
 REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'none'"
-# FastAPI's /docs and /redoc load Swagger UI / ReDoc from this CDN and start them with an inline script.
-DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "style-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; "
-            "img-src 'self' data: https://fastapi.tiangolo.com https://cdn.redoc.ly; worker-src blob:; "
-            "frame-ancestors 'none'")
 KIND_OF_STATUS = {404: "NotFound", 405: "MethodNotAllowed", 408: "Timeout", 413: "TooLarge"}
 COMMON_HEADERS = [(b"x-content-type-options", b"nosniff"), (b"referrer-policy", b"no-referrer"),
                   (b"x-frame-options", b"DENY")]
@@ -125,8 +120,6 @@ def _secured(headers: list[tuple[bytes, bytes]], path: str) -> list[tuple[bytes,
 
 
 def csp_for(path: str) -> str:
-    if path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
-        return DOCS_CSP
     if path == "/api" or path.startswith("/api/") or path == "/openapi.json":
         return API_CSP
     return PAGE_CSP

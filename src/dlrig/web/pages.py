@@ -1,7 +1,7 @@
 """The HTML pages: the GPU ranking, the planner, the checker, workload fit, and the exports.
 
 Each page reads its form (a GET query, or the checker's POST body), calls the core through
-``dlrig.web.adapters`` and renders a template. A ``DlrigError`` is shown in the page above the
+a service (``dlrig.services``) and renders a template. A ``DlrigError`` is shown in the page above the
 form the user filled, with the HTTP status of the API (400, 422 or 503).
 """
 
@@ -103,6 +103,18 @@ def export_report(request: Request, catalog: Catalog = Depends(get_catalog)) -> 
 
     text, _ = views.export_text(catalog, Form(request.query_params.multi_items()), "html")
     return HTMLResponse(text, headers={"Content-Security-Policy": REPORT_CSP})
+
+
+@router.get("/docs", response_class=HTMLResponse)
+def api_docs(request: Request) -> Response:
+    """The API reference, drawn from /openapi.json on the server (Swagger UI's CDN assets are not needed)."""
+    return templates.TemplateResponse(request, "api.html", views.api_context(request.app.openapi()))
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on pages that link none (an export, /openapi.json)."""
+    return RedirectResponse("/static/favicon.svg", status_code=301)
 
 
 @router.get("/planner")

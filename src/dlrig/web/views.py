@@ -7,12 +7,13 @@ charts of the HTML report and ``--plot``); the templates only lay them out.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from markupsafe import Markup
 
-from dlrig.errors import DlrigError
+from dlrig.errors import BadInput, DlrigError
 from dlrig.jsondoc import plain
 from dlrig.web.forms import Form
 
@@ -23,8 +24,13 @@ if TYPE_CHECKING:
 SEVERITIES = ("problem", "warning", "note")
 PLAN_DEFAULTS = {"budget": "5000", "objective": "max-throughput", "prices": "latest", "region": "us-120v",
                  "alternatives": "3", "tax_rate": "0", "frontier": "on"}
-FIT_DEFAULTS = {"sharding": "fsdp"}
-FIT_ROWS_SHOWN = 60
+FIT_DEFAULTS = {"sharding": "fsdp", "mode": "train"}
+FIT_MODES = {"train": "Training", "infer": "Inference (LLM)"}
+FIT_ROWS_SHOWN = 25  # the table's first rows; "show all" lists the rest
+RANKING_ROWS = 25  # the table's first rows; "show all" lists the rest
+SORT_LABELS = {"perf-per-dollar": "GFLOPS per dollar", "tflops": "TFLOPS", "vram": "VRAM", "price": "price",
+               "perf-per-watt": "GFLOPS per watt of board power", "book": "the price book's order"}
+URL_IN_TEXT = re.compile(r"https?://\S+")
 RECIPE_TEXT = ("precision", "sharding", "recompute", "optimizer")
 RECIPE_INT = {"batch": "micro-batch", "seq": "sequence length"}
 
@@ -45,13 +51,17 @@ def _chart(chart: Any) -> Markup:
     return Markup(render(chart))  # our own SVG: every label is escaped in dlrig.report.svg
 
 
+def no_files(fields: dict[str, Any]) -> dict[str, Any]:
+    from dlrig.web.api import no_files as check
+
+    return check(fields)
+
+
 def _workload(form: Form) -> dict[str, Any]:
     """The form's workload fields, as WorkloadRequest takes them (empty fields left out)."""
     out: dict[str, Any] = {k: form.text(k) for k in ("model", *RECIPE_TEXT)}
     out.update({k: form.integer(k, label) for k, label in RECIPE_INT.items()})
     out.update({k: True for k in ("lora", "qlora") if form.flag(k)})
-    from dlrig.web.api import no_files
-
     return no_files({k: v for k, v in out.items() if v is not None})
 
 
@@ -70,18 +80,51 @@ def ranking_context(catalog: Catalog, form: Form) -> dict[str, Any]:
     base = [(k, v) for k, v in form.pairs if k != "sort" and v]
     return {"title": "GPU ranking", "form": values, "kinds_chosen": form.all("kind"),
             "books": book_names(catalog), "kinds": KINDS, "sorts": SORT_KEYS, **_choices(),
-            "sort_urls": {key: "?" + urlencode([*base, ("sort", key)]) for key in SORT_KEYS}}
+            "sort_urls": {key: "?" + urlencode([*base, ("sort", key)]) for key in SORT_KEYS},
+            "sort_labels": SORT_LABELS, "rows_shown_first": RANKING_ROWS}
 
 
 def ranking_result(catalog: Catalog, form: Form) -> dict[str, Any]:
+    """The ranking, its chart (every ranked GPU) and the table's rows: the first ``RANKING_ROWS``
+    unless the form asks for all (``rows=all``), so the page stays a page, not 30,000 px."""
     from dlrig.catalog.ranking import Filters
     from dlrig.report.charts import gpu_chart
     from dlrig.services.ranking import RankingRequest, rank
 
     filters = Filters(min_vram_gb=form.number("min_vram", "min VRAM"),
                       max_price_usd=form.number("max_price", "max price"), kinds=form.all("kind"))
-    result = rank(RankingRequest(_book(catalog, form), form.text("precision"), form.text("sort"), filters), catalog)
-    return {"ranking": plain(result), "chart": _chart(gpu_chart(result, uid="ranking-chart"))}
+    book = _book(catalog, form)
+    result = rank(RankingRequest(book, form.text("precision"), form.text("sort"), filters), catalog)
+    doc = plain(result)
+    rows, links = first_rows(form, doc["gpus"], RANKING_ROWS)
+    return {"ranking": doc, "rows": [{**g, "source": source_link(g["price_source"])} for g in rows], **links,
+            "sorted_by": form.text("sort") or ("book" if book.info.ordered else "perf-per-dollar"),
+            "chart": _chart(gpu_chart(result, uid="ranking-chart"))}
+
+
+def first_rows(form: Form, rows: list[Any], limit: int) -> tuple[list[Any], dict[str, str]]:
+    """A long table's first ``limit`` rows, or all when the form asks (``rows=all``), with the links
+    that switch between the two."""
+    rest = [(k, v) for k, v in form.pairs if k != "rows" and v]
+    links = {"all_url": "?" + urlencode([*rest, ("rows", "all")]), "top_url": "?" + urlencode(rest)}
+    return (rows if form.text("rows") == "all" else rows[:limit]), links
+
+
+def source_link(source: str | None) -> dict[str, str | None]:
+    """A source as the page shows it: its name, and the site of the URL it carries, the whole
+    address in a tooltip (``epoch (https://www.tomshardware.com/...)`` is "epoch (tomshardware.com)"),
+    so a long address neither widens a table nor hides the rest of the row. (Own pages link
+    nothing outside the app.)"""
+    from urllib.parse import urlsplit
+
+    text = (source or "").strip()
+    match = URL_IN_TEXT.search(text)
+    if match is None:
+        return {"label": text, "url": None, "site": None}
+    url = match.group(0).rstrip(").,;")
+    label = (text[:match.start()] + text[match.start() + len(url):]).replace("()", "").strip(" (),;")
+    site = urlsplit(url).hostname or url
+    return {"label": label, "url": url, "site": site.removeprefix("www.")}
 
 
 # -- planner -----------------------------------------------------------------------------------
@@ -118,6 +161,7 @@ def plan_request(catalog: Catalog, form: Form) -> Any:
 
 
 def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
+    from dlrig.plan.explain import borrowed_caveat
     from dlrig.report.charts import frontier_chart_of
     from dlrig.services import plan as service
 
@@ -125,7 +169,8 @@ def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
     result = service.plan(req, catalog)
     doc = plain(result)
     out: dict[str, Any] = {"plan": doc, "rows": plan_rows(result.plan), "findings": by_severity(doc["findings"]),
-                           "alternatives": [_alternative(a) for a in result.plan.alternatives]}
+                           "alternatives": [_alternative(a) for a in result.plan.alternatives],
+                           "borrowed": borrowed_caveat(result.plan.selection, req.prices)}
     out.update(_pipeline(catalog, result.plan.build))
     out.update(_cost(catalog, result.plan.build, req.tax_rate or None))
     if form.flag("frontier"):
@@ -212,19 +257,68 @@ def check_result(catalog: Catalog, form: Form) -> dict[str, Any]:
 
 # -- workload fit ------------------------------------------------------------------------------
 def fit_context(form: Form) -> dict[str, Any]:
-    return {"title": "Workload fit", "form": {**FIT_DEFAULTS, **form.values}, **_choices()}
+    from dlrig.workload.inference import SPLITS
+    from dlrig.workload.quant import KV_FORMATS, WEIGHT_FORMATS
+
+    return {"title": "Workload fit", "form": {**FIT_DEFAULTS, **form.values}, **_choices(),
+            "modes": FIT_MODES, "splits": SPLITS, "kv_formats": [f.key for f in KV_FORMATS],
+            "weight_formats": [(f.key, f"{f.key} ({f.bits:.2f} bits)") for f in WEIGHT_FORMATS]}
+
+
+def fit_workload(form: Form) -> tuple[str, Any]:
+    """The fit form's mode and workload. Inference reads its own fields (weights, context, KV
+    cache, split, concurrent sequences), training the recipe's; a field of the other mode is
+    ignored, so a page without JavaScript (both sets shown) still asks one clear question."""
+    from dlrig.workload_request import WorkloadRequest
+
+    mode = form.text("mode", "train")
+    if mode not in FIT_MODES:
+        raise BadInput(f"unknown question {mode!r}; one of: {', '.join(FIT_MODES)}", field="mode")
+    if mode == "train":
+        return mode, WorkloadRequest(**{**_workload(form), "sharding": form.text("sharding", "fsdp")})
+    fields: dict[str, Any] = {"model": form.text("model"), "infer": True, "seq": form.integer("context", "context"),
+                              "batch": form.integer("sequences", "concurrent sequences"),
+                              **{k: form.text(k) for k in ("weights", "kv_cache", "split")}}
+    return mode, WorkloadRequest(**no_files({k: v for k, v in fields.items() if v is not None}))
 
 
 def fit_result(catalog: Catalog, form: Form) -> dict[str, Any]:
     from dlrig.services.fit import FitRequest, fit
-    from dlrig.workload_request import WorkloadRequest
 
-    fields = {**_workload(form), "sharding": form.text("sharding", "fsdp")}
-    result = fit(FitRequest(WorkloadRequest(**fields), "train", _book(catalog, form)), catalog)
+    mode, workload = fit_workload(form)
+    result = fit(FitRequest(workload, mode, _book(catalog, form)), catalog)  # type: ignore[arg-type]
     doc = plain(result)
     fitting = [r for r in doc["gpus"] if r["gpus"] is not None]
-    return {"fit": doc, "fitting": fitting[:FIT_ROWS_SHOWN], "fitting_count": len(fitting),
-            "unfit_count": len(doc["gpus"]) - len(fitting)}
+    shown, links = first_rows(form, fitting, FIT_ROWS_SHOWN)
+    out = {"fit": doc, "fitting": shown, "fitting_count": len(fitting), "unfit_count": len(doc["gpus"]) - len(fitting),
+           **links}
+    if form.text("gpu"):
+        out["setup"] = setup_estimate(catalog, form.text("gpu") or "", workload)
+    return out
+
+
+def setup_estimate(catalog: Catalog, text: str, workload: Any) -> dict[str, Any]:
+    """The estimate of the workload on the GPUs the user named ('2 x RTX 3090'; for inference also
+    a mix, 'RTX 4090, 2x RTX 3090'): the direct answer to "will it run on these?"."""
+    from dlrig.services.estimate import EstimateRequest, estimate
+    from dlrig.workload.infer_run import parse_gpu_text
+
+    fields = workload.model_dump(exclude_defaults=True)
+    if workload.infer:
+        return plain(estimate(EstimateRequest(gpu=text, workload=fields), catalog))
+    items = parse_gpu_text(text)
+    if len(items) > 1:
+        raise BadInput("training is estimated on one kind of GPU: give one name with its count, e.g. "
+                       "'2 x RTX 3090' (a mix of GPUs is modelled for inference)", field="gpu")
+    (count, name), = items
+    return plain(estimate(EstimateRequest(gpu=name, gpus=count, workload=fields), catalog))
+
+
+# -- API reference -----------------------------------------------------------------------------
+def api_context(openapi: dict[str, Any]) -> dict[str, Any]:
+    from dlrig.web.apidoc import reference
+
+    return {"title": "JSON API", "openapi_version": openapi.get("openapi", ""), **reference(openapi)}
 
 
 # -- exports -----------------------------------------------------------------------------------

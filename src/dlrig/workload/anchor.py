@@ -22,7 +22,7 @@ import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.workload import calibration as cal
@@ -147,12 +147,12 @@ def candidates(family: str, version: str, exclude: frozenset[str]) -> list[Measu
     return [m for m in measured_points(version) if m.chip not in exclude and get_model(m.model).family == family]
 
 
-def spec_ratio(a: Gpu, b: Gpu, precision: str, b_mode: str) -> float:
+def spec_ratio(a: Gpu, b: Gpu, precision: Precision, b_mode: Precision) -> float:
     """The largest ratio, a over b, of the figures the model divides by (peak at the precision,
     memory bandwidth, FP32 rate): no term of the model can speed up by more."""
     from dlrig.workload.throughput import compute_peak_tflops
 
-    pairs = [(compute_peak_tflops(a, precision)[0], compute_peak_tflops(b, b_mode)[0]),  # type: ignore[arg-type]
+    pairs = [(compute_peak_tflops(a, precision)[0], compute_peak_tflops(b, b_mode)[0]),
              (a.memory_bandwidth_gb_s, b.memory_bandwidth_gb_s), (a.fp32_tflops, b.fp32_tflops)]
     ratios = [x / y for x, y in pairs if x and y]
     return max(ratios) if ratios else math.inf
@@ -193,6 +193,15 @@ class Anchored:
         capped = f"; capped at {self.capped_by}'s measurement x their spec ratio" if self.capped_by else ""
         return (f"anchored to Lambda {a.version} {other}{a.chip} {a.mode} ({a.value:,.0f}/s at batch {a.batch}; "
                 f"{', '.join(a.systems)}){what}; nearest measurement: {self.distance.kind}{capped}")
+
+
+class Exclusions(TypedDict, total=False):
+    """What a held-out prediction may not use (``predict``'s ``exclude_*`` arguments)."""
+
+    exclude_fit: frozenset[str]
+    exclude_chips: frozenset[str]
+    exclude_models: frozenset[str]
+    exclude_points: frozenset[tuple[str, str, str]]
 
 
 def predict(model: ModelSpec, gpu: Gpu, precision: Precision, train_flops: float, activation_bytes: float,
@@ -267,11 +276,11 @@ def get_model(key: str) -> ModelSpec:
 SAME_DIE_TOLERANCE = 0.03  # compute peaks this close: the same die at the same clocks
 
 
-def same_compute(a: Gpu, b: Gpu, mode_a: str, mode_b: str) -> bool:
+def same_compute(a: Gpu, b: Gpu, mode_a: Precision, mode_b: Precision) -> bool:
     """Two GPUs with the same tensor and FP32 rates (within 3%): they differ in memory only."""
     from dlrig.workload.throughput import compute_peak_tflops
 
-    pa, pb = compute_peak_tflops(a, mode_a)[0], compute_peak_tflops(b, mode_b)[0]  # type: ignore[arg-type]
+    pa, pb = compute_peak_tflops(a, mode_a)[0], compute_peak_tflops(b, mode_b)[0]
     if not (pa and pb and a.fp32_tflops and b.fp32_tflops and a.memory_bandwidth_gb_s and b.memory_bandwidth_gb_s):
         return False
     return abs(pa / pb - 1) <= SAME_DIE_TOLERANCE and abs(a.fp32_tflops / b.fp32_tflops - 1) <= SAME_DIE_TOLERANCE

@@ -76,7 +76,7 @@ class CpuRate:
         if not n or not per:
             missing = "core count" if not n else f"vector width of microarchitecture {cpu.microarchitecture!r}"
             raise BadInput(f"{cpu.name}: the {missing} is unknown, so CPU training cannot be estimated "
-                           "(give --cpu-cores, or run dlrig bench --save and use --measured)")
+                           "(give its core count, or measure this host's CPU with a saved bench)", field="cpu_cores")
         lo, hi = (clock_ghz, clock_ghz) if clock_ghz else CLOCK_GHZ_ASSUMED
         clock = f"{clock_ghz:g} GHz" if clock_ghz else f"{lo:g}-{hi:g} GHz (clock unknown: assumed)"
         return cls(cpu.name, n * per * math.sqrt(lo * hi), (n * per * lo, n * per * hi),

@@ -185,12 +185,13 @@ class Estimate:
 def parse_precision(text: str) -> Precision:
     value = text.strip().lower()
     if value in ("int8", "int4"):
-        raise BadInput(f"{value} is an inference weight format, not a compute precision: use --infer --weights "
-                       f"{value} (or a GGUF format such as {'q8_0' if value == 'int8' else 'q4_k_m'}); for 4-bit "
-                       "fine-tuning use --qlora")
+        gguf = "q8_0" if value == "int8" else "q4_k_m"
+        raise BadInput(f"{value} is an inference weight format, not a compute precision: give it as the weights "
+                       f"of an inference workload (or a GGUF format such as {gguf}); 4-bit fine-tuning is QLoRA",
+                       field="precision")
     if value not in PRECISIONS:
         raise BadInput(f"unknown precision {text!r}; one of: {', '.join(PRECISIONS)}")
-    return value  # type: ignore[return-value]
+    return value
 
 
 def validate_request(req: WorkloadRequest) -> ModelSpec:
@@ -239,9 +240,9 @@ def default_batch(model: ModelSpec) -> int:
 
 def memory_request(req: WorkloadRequest, model: ModelSpec, precision: Precision, batch: int,
                    gpus: int) -> mem.MemoryRequest:
-    return mem.MemoryRequest(precision=precision, batch=batch, seq=req.seq, optimizer=req.optimizer,  # type: ignore[arg-type]
-                             sharding=req.sharding, gpus=gpus, lora=req.lora, qlora=req.qlora,  # type: ignore[arg-type]
-                             lora_rank=req.lora_rank, recompute=req.recompute, attention=req.attention)  # type: ignore[arg-type]
+    return mem.MemoryRequest(precision=precision, batch=batch, seq=req.seq, optimizer=req.optimizer,
+                             sharding=req.sharding, gpus=gpus, lora=req.lora, qlora=req.qlora,
+                             lora_rank=req.lora_rank, recompute=req.recompute, attention=req.attention)
 
 
 def _train_factor(req: WorkloadRequest) -> float:
@@ -384,8 +385,8 @@ def estimate(req: WorkloadRequest, machine: Machine) -> Estimate:
     from dlrig.workload.infer_run import reject_inference_options
 
     if req.infer:
-        raise BadInput("the workload is LLM inference, which this training view does not model: "
-                       "dlrig estimate --infer shows it")
+        raise BadInput("the workload is LLM inference, which this training view does not model: the "
+                       "inference estimate shows it", field="infer")
 
     reject_inference_options(req)
     model = get_model(req.model)
@@ -473,8 +474,11 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
     ``gpus`` (--gpus) overrides the build's count before the CPU's lanes are shared out."""
     lines = build.lines("gpu")
     if not lines:
-        raise BadInput(f"{build.origin or build.name}: the build has no GPU")
+        raise BadInput(f"{build.origin or build.name}: the build has no GPU (a probe of a machine without one "
+                       "lists none): add a GPU to the build, or estimate training on its CPU alone", field="cpu_only")
     first = lines[0]
+    gpu = first.part
+    assert isinstance(gpu, Gpu)  # a build's gpu line holds a GPU (resolve_build checks)
     notes = []
     gpus = gpus or build.gpu_count
     if len({i.part.id for i in lines}) > 1:
@@ -484,10 +488,10 @@ def machine_from_build(build: Build, gpus: int | None = None) -> Machine:
     if cpu is not None and cpu.pcie_lanes:
         lanes = max(1, min(16, 1 << (max(1, cpu.pcie_lanes // gpus).bit_length() - 1)))
         notes.append(f"{cpu.pcie_lanes} CPU PCIe lanes for {gpus} GPU(s): the slowest GPU link taken as x{lanes}")
-    gens = [g for g in (cpu.pcie_gen if cpu else None, first.part.pcie_gen) if g]  # type: ignore[union-attr]
+    gens = [g for g in (cpu.pcie_gen if cpu else None, gpu.pcie_gen) if g]
     from dlrig.workload.infer_run import build_gpu_list, build_ram_bandwidth
 
-    return Machine(gpu=first.part, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,  # type: ignore[arg-type]
+    return Machine(gpu=gpu, gpus=gpus, power_limit_w=first.power_limit_w, cpu=cpu,
                    storage=tuple(build.storage), pcie_gen=min(gens) if gens else None, pcie_lanes=lanes,
                    notes=tuple(notes), gpu_list=build_gpu_list(build, gpus), ram_gb=build.ram_gb,
                    ram_bandwidth_gb_s=build_ram_bandwidth(build))

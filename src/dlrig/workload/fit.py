@@ -8,6 +8,8 @@ from typing import Any
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.errors import BadInput
+from dlrig.feasibility import gpus_per_board
+from dlrig.feasibility.rules import per_device
 from dlrig.workload import memory as mem
 from dlrig.workload.estimate import (
     FIT_COUNTS,
@@ -44,6 +46,9 @@ class FitRow:
     tokens_per_s_range: tuple[float, float] | None = None
     prompt_tokens_per_s: float | None = None
     speed_outside_fit: bool = False  # the speed model was fitted on NVIDIA GPUs; other vendors' software unchecked
+    gpus_per_board: int = 1  # a multi-GPU board (Tesla K80): gpus counts GPUs, each with vram_gb
+    boards: int | None = None  # boards to buy for ``gpus`` GPUs (priced per board)
+    short_gb: float | None = None  # not fitting at the largest count: GB more than each GPU holds
 
 
 FIT_MODES = ("train", "infer")
@@ -74,6 +79,17 @@ def fit_memory(model: ModelSpec, req: WorkloadRequest, precision: Precision, bat
     return mem.estimate_memory(model, memory_request(req, model, precision, batch, gpus), vram_gb)
 
 
+def check_fit_request(req: WorkloadRequest, mode: str) -> ModelSpec:
+    """The request's model, or BadInput for what is wrong whatever the GPU (checked once)."""
+    model = get_model(req.model)
+    _choice("mode", mode, FIT_MODES)
+    _validate(req, model)
+    if mode == "infer" and (req.lora or req.qlora):
+        raise BadInput("LoRA and QLoRA apply to training; for inference give the weights' format",
+                       field="qlora" if req.qlora else "lora")
+    return model
+
+
 def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...] = FIT_COUNTS,
              mode: str = "train", book: Any = None, order: str = "auto") -> list[FitRow]:
     """For each GPU chip with a known VRAM, the smallest count in ``counts`` whose memory fits.
@@ -81,15 +97,12 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
     ``mode``: "train" (the training recipe; extra GPUs share the state by ``req.sharding``) or
     "infer" (weights + KV cache + workspace, split over the GPUs by tensor parallelism).
     With a price ``book`` (:class:`dlrig.catalog.prices.PriceBook`), rows are ordered by ``order``
-    (:func:`fit_order`); GPUs without a price come after the priced ones.
+    (:func:`fit_order`); GPUs without a price come after the priced ones. A multi-GPU board
+    (Tesla K80) is counted as its GPUs, each with its share of the board's memory. ``chips`` are
+    taken as given: the caller leaves out what cannot run the request (dlrig.feasibility).
     """
-    model = get_model(req.model)
-    _choice("mode", mode, FIT_MODES)
+    model = check_fit_request(req, mode)
     how = fit_order(order, mode, model, book)
-    _validate(req, model)
-    if mode == "infer" and (req.lora or req.qlora):
-        raise BadInput("LoRA and QLoRA apply to training; for inference give the weights' format",
-                       field="qlora" if req.qlora else "lora")
     from dlrig.workload import infer_run
 
     if mode == "infer" and infer_run.is_language_model(model):
@@ -98,27 +111,52 @@ def fit_gpus(req: WorkloadRequest, chips: Iterable[Gpu], counts: tuple[int, ...]
     precision = parse_precision(req.precision) if req.precision else default_precision(model)
     batch = req.batch or (1 if mode == "infer" else default_batch(model))
     rows = []
-    for gpu in chips:
-        if not gpu.vram_gb:
+    for board in chips:
+        if not board.vram_gb:
             continue
+        gpu = per_device(board)
         found, last = None, None
         for n in counts:
             last = fit_memory(model, req, precision, batch, n, gpu.vram_gb, mode)
             if last.fits:
                 found = n
                 break
-        speed = None
-        if found is not None and mode == "train":
-            try:
-                speed = estimate(req, Machine(gpu=gpu, gpus=found)).throughput.samples_per_s
-            except BadInput:
-                speed = None
-        price = _price(book, gpu)
-        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found, per_gpu_gb=last.per_gpu_gb,  # type: ignore[union-attr]
-                           samples_per_s=speed, price_usd=price.usd if price else None,
-                           price_date=price.date.isoformat() if price else None,
-                           cost_usd=price.usd * found if (price and found) else None))
+        assert last is not None  # counts is never empty
+        rate = _speed(req, board, found) if found is not None and mode == "train" else None
+        rows.append(_row(board, gpu, found, last.per_gpu_gb, book, samples_per_s=rate,
+                         short_gb=None if found is not None else _short(last)))
     return _sort(rows, how)
+
+
+def _speed(req: WorkloadRequest, board: Gpu, gpus: int) -> float | None:
+    """Samples/s on ``gpus`` GPUs: the throughput model takes a multi-GPU board's figures per board."""
+    try:
+        boards = -(-gpus // gpus_per_board(board))
+        return estimate(req, Machine(gpu=board, gpus=boards)).throughput.samples_per_s
+    except BadInput:
+        return None
+
+
+def _short(memory: mem.MemoryEstimate) -> float | None:
+    """GB the high end of what each GPU must hold exceeds what it holds (fits is judged there)."""
+    cap = memory.capacity_gb
+    if cap is None:
+        return None
+    high = (memory.required_gb_range or memory.per_gpu_gb_range)[1]
+    return round(max(high - cap, 0.0), 2)
+
+
+def _row(board: Gpu, gpu: Gpu, found: int | None, per_gpu_gb: float, book: Any, **extra: Any) -> FitRow:
+    """One row: ``found`` GPUs of ``gpu`` (one GPU of ``board``), priced by boards."""
+    per_board = gpus_per_board(board)
+    boards = -(-found // per_board) if found else None
+    price = _price(book, board)
+    extra.setdefault("speed_outside_fit", (board.vendor or "").upper() != "NVIDIA")
+    return FitRow(gpu=board.name, vram_gb=gpu.vram_gb or 0.0, gpus=found, per_gpu_gb=per_gpu_gb,
+                  samples_per_s=extra.pop("samples_per_s", None), price_usd=price.usd if price else None,
+                  price_date=price.date.isoformat() if price else None,
+                  cost_usd=price.usd * boards if (price and boards) else None, gpus_per_board=per_board,
+                  boards=boards, **extra)
 
 
 def _sort(rows: list[FitRow], how: str) -> list[FitRow]:
@@ -140,19 +178,18 @@ def infer_rows(req: WorkloadRequest, model: ModelSpec, chips: Iterable[Gpu], cou
     from dlrig.workload.infer_run import fit_inference, spec_from_request
 
     spec_from_request(req, model)  # bad options are the user's error, once, not a card dropped
+    from dlrig.workload.memory import card_capacity_gb
+
     rows = []
-    for gpu in chips:
-        if not gpu.vram_gb:
+    for board in chips:
+        if not board.vram_gb:
             continue
+        gpu = per_device(board)
         found = fit_inference(req, model, gpu, counts)
-        price = _price(book, gpu)
-        rows.append(FitRow(gpu=gpu.name, vram_gb=gpu.vram_gb, gpus=found.gpus, per_gpu_gb=found.per_gpu_gb,
-                           samples_per_s=None, price_usd=price.usd if price else None,
-                           price_date=price.date.isoformat() if price else None,
-                           cost_usd=price.usd * found.gpus if (price and found.gpus) else None,
-                           tokens_per_s=found.tokens_per_s, tokens_per_s_range=found.tokens_per_s_range,
-                           prompt_tokens_per_s=found.prompt_tokens_per_s,
-                           speed_outside_fit=(gpu.vendor or "").upper() != "NVIDIA"))
+        short = None if found.gpus is not None else round(max(found.per_gpu_gb - card_capacity_gb(gpu.vram_gb), 0.0), 2)  # type: ignore[arg-type]
+        rows.append(_row(board, gpu, found.gpus, found.per_gpu_gb, book, tokens_per_s=found.tokens_per_s,
+                         tokens_per_s_range=found.tokens_per_s_range, prompt_tokens_per_s=found.prompt_tokens_per_s,
+                         short_gb=short))
     return rows
 
 
@@ -165,15 +202,18 @@ def _price(book: Any, gpu: Gpu) -> Any:
 
 
 def fit_document(model: str, sharding: str, mode: str, prices: str | None, rows: list[FitRow],
-                 inference: dict[str, Any] | None = None, order: str | None = None) -> dict[str, Any]:
+                 inference: dict[str, Any] | None = None, order: str | None = None,
+                 **extra: Any) -> dict[str, Any]:
     """The ``dlrig fit --json`` document (the web API returns the same); ``inference``: the
-    weights, KV cache, context and split an LLM inference fit assumed."""
+    weights, KV cache, context and split an LLM inference fit assumed; ``extra``: the service's
+    keys (assumptions, excluded, feasibility, advice)."""
     from dataclasses import asdict
 
-    doc = {"model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
-           "prices": prices, "order": ORDER_TEXT[order] if order else (
-               "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first"),
-           "gpus": [asdict(r) for r in rows]}
+    doc: dict[str, Any] = {
+        "model": model, "mode": mode, "sharding": sharding if mode == "train" else None,
+        "prices": prices, "order": ORDER_TEXT[order] if order else (
+            "cheapest first (GPUs without a price last)" if prices else "fewest GPUs first"),
+        "gpus": [asdict(r) for r in rows], **extra}
     if inference is not None:
         doc["inference"] = inference
     return doc

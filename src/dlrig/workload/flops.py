@@ -1,4 +1,4 @@
-"""Parameters and FLOPs of the zoo's models (DOMAIN.md section 2). Pure functions.
+"""Parameters and FLOPs of the zoo's models (docs/domain.md section 2). Pure functions.
 
 Convention: FLOPs = 2 x multiply-accumulates; attention is included, and counted over the
 full s x s score matrix (what a non-causal kernel computes; a causal FlashAttention kernel
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from dlrig.workload.zoo import ModelSpec, TransformerConfig
 
-TRAIN_FLOPS_FACTOR = 3.0  # forward + backward ~ 3 x forward (DOMAIN.md 2; Kaplan et al. 2020)
+TRAIN_FLOPS_FACTOR = 3.0  # forward + backward ~ 3 x forward (docs/domain.md 2; Kaplan et al. 2020)
 
 
 @dataclass(frozen=True)

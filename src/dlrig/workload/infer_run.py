@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from dlrig.catalog.models import Gpu
+from dlrig.catalog.protocol import resolve_as
 from dlrig.errors import BadInput
 from dlrig.workload.inference import SPLITS, InferenceEstimate, InferenceSpec, estimate_inference
 from dlrig.workload.quant import PRECISION_TO_WEIGHTS, kv_format, weight_format
@@ -20,20 +21,19 @@ from dlrig.workload.zoo import ModelSpec, get_model
 
 if TYPE_CHECKING:
     from dlrig.build import Build
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.workload.estimate import Machine, WorkloadRequest
 
-INFERENCE_OPTIONS = {"weights": "--weights", "kv_cache": "--kv-cache", "split": "--split", "offload": "--offload",
-                     "ram_bandwidth_gb_s": "--ram-bandwidth"}
+INFERENCE_OPTIONS = ("weights", "kv_cache", "split", "offload", "ram_bandwidth_gb_s")
 MIXED = re.compile(r"^\s*(\d+)\s*x\s+(.+)$", re.IGNORECASE)
 
 
 def reject_inference_options(req: WorkloadRequest) -> None:
     """Inference options on a training estimate are a mistake worth naming."""
-    given = [flag for key, flag in INFERENCE_OPTIONS.items() if getattr(req, key) is not None]
+    given = [key for key in INFERENCE_OPTIONS if getattr(req, key) is not None]
     if given:
         raise BadInput(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to language-model inference: "
-                       "add --infer (with a language model: dlrig models lists them)")
+                       "ask for inference (infer), with a language model (dlrig models lists them)", field="infer")
 
 
 def is_language_model(model: ModelSpec) -> bool:
@@ -45,22 +45,26 @@ def spec_from_request(req: WorkloadRequest, model: ModelSpec | None = None, ram_
     """--weights (or --precision mapped to a format), --kv-cache, --seq/--context, --batch, --split."""
     model = model or get_model(req.model)
     if req.lora or req.qlora:
-        raise BadInput("--lora/--qlora apply to training; for inference give --weights (the weights' format)")
+        raise BadInput("LoRA and QLoRA apply to training; for inference give the weights' format",
+                       field="qlora" if req.qlora else "lora")
     if req.weights and req.precision:
-        raise BadInput("give --weights or --precision for inference, not both (--weights q4_k_m, int8, fp16, ...)")
+        raise BadInput("give the weights' format or the precision for inference, not both (weights: q4_k_m, "
+                       "int8, fp16, ...)", field="weights")
     if req.weights:
         fmt = weight_format(req.weights)
     else:
         wanted = (req.precision or "bf16").strip().lower()
         if wanted not in PRECISION_TO_WEIGHTS:
-            raise BadInput(f"unknown precision {req.precision!r} for inference; give --weights: "
-                           f"{', '.join(sorted(PRECISION_TO_WEIGHTS))} or a GGUF format such as q4_k_m")
+            raise BadInput(f"unknown precision {req.precision!r} for inference; give the weights' format: "
+                           f"{', '.join(sorted(PRECISION_TO_WEIGHTS))} or a GGUF format such as q4_k_m",
+                           field="precision")
         fmt = weight_format(PRECISION_TO_WEIGHTS[wanted])
     split = (req.split or "layer").strip().lower()
     if split not in SPLITS:
-        raise BadInput(f"unknown split {req.split!r}; one of: {', '.join(SPLITS)}")
+        raise BadInput(f"unknown split {req.split!r}; one of: {', '.join(SPLITS)}", field="split")
     if req.ram_bandwidth_gb_s is not None and req.ram_bandwidth_gb_s <= 0:
-        raise BadInput(f"--ram-bandwidth must be positive, not {req.ram_bandwidth_gb_s}")
+        raise BadInput(f"the RAM bandwidth must be positive, not {req.ram_bandwidth_gb_s}",
+                       field="ram_bandwidth_gb_s")
     c = model.transformer
     context = req.seq or (c.seq if c else 0)  # default: the model's reference sequence, as for training
     return InferenceSpec(model=model, weights=fmt, kv=kv_format(req.kv_cache or "f16"), context=context,
@@ -95,11 +99,11 @@ def build_ram_bandwidth(build: Build) -> float | None:
     cpu = build.cpu
     if not kits or cpu is None or not cpu.memory_channels:
         return None
-    speeds = [k.speed_mt_s for k in kits]
+    speeds = [k.speed_mt_s for k in kits if k.speed_mt_s is not None]
     modules = sum(k.modules or 0 for k in kits)
-    if None in speeds or not modules:
+    if len(speeds) < len(kits) or not modules:  # a kit's speed unknown
         return None
-    return min(cpu.memory_channels, modules) * min(speeds) * 8 / 1000  # type: ignore[type-var]
+    return min(cpu.memory_channels, modules) * min(speeds) * 8 / 1000
 
 
 def parse_gpu_text(text: str) -> list[tuple[int, str]]:
@@ -118,21 +122,20 @@ def parse_gpu_text(text: str) -> list[tuple[int, str]]:
     return out
 
 
-def machine_from_gpu_text(text: str, gpus: int | None, catalog: Catalog) -> Machine:
+def machine_from_gpu_text(text: str, gpus: int | None, catalog: CatalogQueries) -> Machine:
     """``--gpu "RTX 4090"`` (with --gpus N) or a mix, ``--gpu "RTX 4090, 2x RTX 3090"``."""
     from dlrig.workload.estimate import Machine
 
     items = parse_gpu_text(text)
     if gpus is not None and (len(items) > 1 or items[0][0] != 1):
-        raise BadInput("give the counts inside --gpu ('RTX 4090, 2x RTX 3090') or --gpus N with one GPU name, "
-                       "not both")
+        raise BadInput("give the counts inside the GPU names ('RTX 4090, 2x RTX 3090') or a GPU count with one "
+                       "name, not both", field="gpus")
     cards: list[Gpu] = []
     for count, name in items:
-        part = catalog.resolve(name, "gpu")
-        cards += [catalog.chip_of(part)] * count  # type: ignore[arg-type]
+        cards += [catalog.chip_of(resolve_as(catalog, name, "gpu", Gpu))] * count
     if gpus is not None:
         if gpus < 1:
-            raise BadInput(f"--gpus must be at least 1, not {gpus}")
+            raise BadInput(f"gpus must be at least 1, not {gpus}", field="gpus")
         cards = cards * gpus
     return Machine(gpu=cards[0], gpus=len(cards), gpu_list=tuple(cards),
                    notes=("no build file: system RAM unknown (its bandwidth matters only for layers offloaded "
@@ -153,7 +156,7 @@ def fit_inference(req: WorkloadRequest, model: ModelSpec, gpu: Gpu, counts: tupl
     spec = replace(spec_from_request(req, model, link=_link([gpu])), offload=False)
     last: InferenceEstimate | None = None
     for n in counts:
-        if spec.split == "tensor" and model.transformer and model.transformer.heads % n:  # type: ignore[union-attr]
+        if spec.split == "tensor" and model.transformer and model.transformer.heads % n:
             continue
         last = estimate_inference(spec, [gpu] * n)
         if last.placement.fits:

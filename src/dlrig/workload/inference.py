@@ -298,7 +298,7 @@ def _prompt_s_per_token(spec: InferenceSpec, shares: Sequence[spd.Share], m: spd
             return 0.0
         total += spd.prompt_flops(spec.model, tokens, s.layers, s.head) * s.fraction / tokens / peak
     if pl.cpu_layers:
-        from dlrig.workload.pipeline import PCIE_X16_GB_S
+        from dlrig.rules_of_thumb import PCIE_X16_GB_S
 
         gen = int(min((s.gpu.pcie_gen or 4) for s in shares))
         wb = weight_bytes(spec.model, spec.weights)
@@ -318,17 +318,17 @@ def _bound(t: spd.StepTerms, m: spd.SpeedModel, cpu_s: float) -> str:
 def estimate_inference(spec: InferenceSpec, gpus: Sequence[Gpu]) -> InferenceEstimate:
     """Placement, memory and speed of ``spec`` on ``gpus`` (one entry per card)."""
     if spec.split not in SPLITS:
-        raise BadInput(f"unknown split {spec.split!r}; one of: {', '.join(SPLITS)}")
+        raise BadInput(f"unknown split {spec.split!r}; one of: {', '.join(SPLITS)}", field="split")
     c = spec.model.transformer
     if c is None or not c.lm_head:
         raise BadInput(f"{spec.model.name} is not a generative language model: inference estimates need a "
-                       "decoder with an LM head (for a CNN or BERT, use fit --infer for memory)")
+                       "decoder with an LM head (for a CNN or BERT, the inference fit gives the memory)", field="model")
     if spec.context < 1 or spec.batch < 1:
-        raise BadInput("--context and --batch must be at least 1")
+        raise BadInput("the context and the batch must be at least 1", field="seq" if spec.context < 1 else "batch")
     window = c.context_window
     if window and spec.context > window:
-        raise BadInput(f"--context {spec.context:,} is past {spec.model.name}'s context window of {window:,} tokens "
-                       "(max_position_embeddings)")
+        raise BadInput(f"context {spec.context:,} is past {spec.model.name}'s context window of {window:,} tokens "
+                       "(max_position_embeddings)", field="seq")
     pl = place(spec, gpus)
     speed = _speed(spec, gpus, pl) if pl.fits else None
     wb = weight_bytes(spec.model, spec.weights)

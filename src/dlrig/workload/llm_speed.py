@@ -257,7 +257,8 @@ def rows(roles: tuple[str, ...] | None = None, test: str | None = None) -> list[
         model = get_model(r["model"])
         gpu = chips[r["gpu"]]
         tensor = r.get("split") == "tensor"
-        layers = model.transformer.layers  # type: ignore[union-attr]
+        assert model.transformer is not None, r["model"]  # the bench measured language models only
+        layers = model.transformer.layers
         shares = tuple(Share(gpu, layers, head=True, fraction=1 / r["gpus"]) for _ in range(r["gpus"])) if tensor \
             else even_shares([gpu] * r["gpus"], layers)
         out.append(Row(r, model, weight_format(r["weights"]), shares, tensor))
@@ -318,7 +319,8 @@ def describe(m: SpeedModel) -> str:
 
 def cpu_seconds(bytes_read: float, ram_gb_s: float) -> tuple[float, float, float]:
     """Seconds to read ``bytes_read`` from system RAM: (fast, central, slow)."""
-    return tuple(bytes_read / (e * ram_gb_s * 1e9) for e in reversed(CPU_EFFICIENCY))  # type: ignore[return-value]
+    fast, central, slow = (bytes_read / (e * ram_gb_s * 1e9) for e in reversed(CPU_EFFICIENCY))
+    return fast, central, slow
 
 
 def finite(x: float) -> bool:

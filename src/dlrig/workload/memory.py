@@ -1,4 +1,4 @@
-"""Training memory per GPU, with its breakdown (DOMAIN.md section 3). Pure functions.
+"""Training memory per GPU, with its breakdown (docs/domain.md section 3). Pure functions.
 
 Recipe bytes per parameter (weights + gradients + master weights + optimizer state):
 - mixed precision (fp16/bf16; fp8 adds an FP8 weight copy, Transformer Engine style):
@@ -19,7 +19,7 @@ part (19) redone for the model's ffn width and gating; FlashAttention/SDPA does 
 backward, counted by scripts/derive_cnn_figures.py.
 Fixed costs per GPU (``fixed_costs_gb``): CUDA context, cuBLAS workspace, the caching
 allocator's reserve and, for CNNs, the cuDNN workspace, each a sourced range (constants below).
-Inference (DOMAIN.md 3): weights in the inference precision + KV cache
+Inference (docs/domain.md 3): weights in the inference precision + KV cache
 (2 x layers x KV heads x head dim x tokens x batch x bytes) + workspace + CUDA context; over N
 GPUs, weights and KV cache split N ways (tensor parallelism). Workspace, transformers: one
 layer's forward activations at the batch and sequence (the s.b.h.34 term: nothing is kept for
@@ -187,7 +187,8 @@ def activation_bytes_per_sample(model: ModelSpec, req: MemoryRequest) -> float:
         return transformer_activation_bytes(model.transformer, req.seq or model.transformer.seq,
                                             req.precision, req.recompute, req.attention)
     if req.recompute != "none":
-        raise BadInput("--recompute is modelled for transformers only; for a CNN leave it at 'none'")
+        raise BadInput("recompute is modelled for transformers only; for a CNN leave it at 'none'",
+                       field="recompute")
     return model.activation_bytes_fp32 if req.precision in ("fp32", "tf32") else model.activation_bytes_16bit
 
 
@@ -201,11 +202,12 @@ def _state_bytes(model: ModelSpec, req: MemoryRequest) -> tuple[dict[str, float]
     if not (req.lora or req.qlora):
         state = {"weights": n * r.weights / w_div, "gradients": n * r.gradients / g_div,
                  "master_weights": n * r.master / o_div, "optimizer_state": n * r.optimizer / o_div}
-        shown = {"weights": r.weights, "gradients": r.gradients, "master_weights": r.master,
-                 "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
+        shown: dict[str, float | str] = {
+            "weights": r.weights, "gradients": r.gradients, "master_weights": r.master,
+            "optimizer_state": r.optimizer, "total": r.total, "description": r.description}
         return state, shown, n
     if model.transformer is None:
-        raise BadInput("--lora/--qlora are modelled for transformer models only")
+        raise BadInput("LoRA and QLoRA are modelled for transformer models only", field="lora")
     c = model.transformer
     adapters = lora_params(c, req.lora_rank)
     from dlrig.workload.flops import transformer_params
@@ -291,7 +293,7 @@ class InferenceRequest:
 
 
 def kv_cache_bytes(c: TransformerConfig, tokens: int, batch: int, bytes_per_value: float) -> float:
-    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (DOMAIN.md 3); MLA's latent
+    """2 (K and V) x layers x KV heads x head dim x tokens x batch x bytes (docs/domain.md 3); MLA's latent
     and sliding-window layers as :func:`dlrig.workload.llm_speed.kv_cache_bytes` counts them."""
     from dlrig.workload.llm_speed import kv_tokens, kv_values_per_token
 
@@ -318,9 +320,9 @@ def inference_memory(model: ModelSpec, req: InferenceRequest, vram_gb: float | N
     if req.batch < 1:
         raise BadInput(f"batch must be at least 1, not {req.batch}")
     if req.seq is not None and req.seq < 1:
-        raise BadInput(f"seq must be at least 1, not {req.seq}")
+        raise BadInput(f"seq must be at least 1, not {req.seq}", field="seq")
     if req.seq is not None and model.transformer is None:
-        raise BadInput(f"--seq applies to transformers; {model.name} takes a fixed {model.reference}")
+        raise BadInput(f"seq applies to transformers; {model.name} takes a fixed {model.reference}", field="seq")
     weights, kv, work = _inference_parts(model, req)
     lo, hi = CUDA_CONTEXT_GB
     breakdown = {"weights": weights / GB}

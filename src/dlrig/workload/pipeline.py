@@ -1,4 +1,4 @@
-"""The data pipeline: storage -> CPU decode -> host-to-GPU copy -> GPU compute (DOMAIN.md 4).
+"""The data pipeline: storage -> CPU decode -> host-to-GPU copy -> GPU compute (docs/domain.md 4).
 
 Each stage supplies samples/s; the slowest one binds. Demand on storage = samples/s x bytes
 per sample on disk (the seed post: ~1,000 images/s ~ 16 MB/s). Pure functions: every rate is
@@ -14,13 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from dlrig.catalog.models import Cpu, Storage
-
-# JPEG decode + random-resized-crop per CPU core, images/s: rule of thumb, "a few hundred per
-# core depending on the decoder (libjpeg-turbo, Pillow, Pillow-SIMD, OpenCV) and image size"
-# (DOMAIN.md 4). GPU decoding (DALI / nvJPEG) is about an order of magnitude faster.
-JPEG_DECODE_PER_CORE_PER_S = (100.0, 300.0)
-CORES_PER_GPU_RULE = 4  # Puget Systems rule of thumb: at least 4 CPU cores per GPU
-PCIE_X16_GB_S = {1: 3.0, 2: 6.0, 3: 12.0, 4: 25.0, 5: 50.0, 6: 100.0}  # DOMAIN.md 4, pinned memory
+from dlrig.rules_of_thumb import CORES_PER_GPU as CORES_PER_GPU_RULE
+from dlrig.rules_of_thumb import JPEG_DECODE_PER_CORE_PER_S, PCIE_X16_GB_S
 
 
 @dataclass(frozen=True)
@@ -123,9 +118,9 @@ def analyse(stages: list[Stage], gpu_supply: float, bytes_per_sample: float,
         factor = min(others) / gpu_supply if others else float("inf")
     else:
         factor = gpu_supply / (slowest.supply_samples_per_s or 1.0)
-    ends = [s.supply_range or (s.supply_samples_per_s, s.supply_samples_per_s) for s in known]
+    ends = [s.supply_range or (rate, rate) for s in known if (rate := s.supply_samples_per_s)]  # every known one
     return Pipeline(stages=(*stages, gpu), demand_samples_per_s=gpu_supply,
                     demand_mb_s=gpu_supply * bytes_per_sample / 1e6, bottleneck=slowest.name,
                     achieved_samples_per_s=slowest.supply_samples_per_s or 0.0, factor=factor,
                     unknown=tuple(s.name for s in stages if s.supply_samples_per_s is None),
-                    achieved_range=(min(lo for lo, _ in ends), min(hi for _, hi in ends)))  # type: ignore[type-var]
+                    achieved_range=(min(lo for lo, _ in ends), min(hi for _, hi in ends)))

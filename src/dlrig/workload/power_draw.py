@@ -1,4 +1,4 @@
-"""Power drawn by a build while it trains (DOMAIN.md 5), for the cost estimate. Pure functions.
+"""Power drawn by a build while it trains (docs/domain.md 5), for the cost estimate. Pure functions.
 
 GPU watts = board power (or the user's cap) x a load factor between idle and full training
 load, weighted by how busy the data pipeline lets the GPUs be.
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
-from dlrig.catalog.models import Cpu, Gpu
+from dlrig.catalog.models import Cpu, Gpu, Precision
 from dlrig.power import REST_OF_SYSTEM_W, gpu_power_w
 
 GPU_TRAINING_LOAD = 0.9  # share of board power drawn by compute-bound training (rule of thumb)
@@ -28,7 +28,8 @@ GPU_TRAINING_LOAD = 0.9  # share of board power drawn by compute-bound training 
 # estimate prints the range between this measurement and the rule of thumb.
 GPU_TRAINING_LOAD_MEASURED = 0.67
 GPU_GEMM_LOAD = 0.99  # 692 W of 700 under a bf16 GEMM (the same run; the sweep read 690-699 W)
-LOAD_REFERENCE = ("H100 SXM5 80 GB", "resnet50", "fp16", 256)  # what drew GPU_TRAINING_LOAD_MEASURED
+# What drew GPU_TRAINING_LOAD_MEASURED: chip, model, precision, batch.
+LOAD_REFERENCE: tuple[str, str, Precision, int] = ("H100 SXM5 80 GB", "resnet50", "fp16", 256)
 LOAD_SPREAD = 0.08  # +- share of board power around the line (assumption)
 GPU_IDLE_LOAD = 0.1  # share drawn while a GPU waits for data (rule of thumb)
 CPU_TRAINING_LOAD = 0.6  # share of CPU TDP with data-loader workers busy (assumption)
@@ -45,8 +46,8 @@ def reference_compute_share() -> float:
 
     chip, key, precision, batch = LOAD_REFERENCE
     model = get_model(key)
-    act = activation_bytes_per_sample(model, MemoryRequest(precision=precision, batch=1))  # type: ignore[arg-type]
-    seconds, _, terms = model_seconds(model, lambda_gpu(chip), precision, train_flops_per_sample(model, None), act,  # type: ignore[arg-type]
+    act = activation_bytes_per_sample(model, MemoryRequest(precision=precision, batch=1))
+    seconds, _, terms = model_seconds(model, lambda_gpu(chip), precision, train_flops_per_sample(model, None), act,
                                       batch=batch)
     return terms["compute"] / seconds
 

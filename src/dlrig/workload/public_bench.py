@@ -17,7 +17,10 @@ import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Gpu, Precision
 
 DATA = Path(__file__).parent / "data" / "public_measurements.json"
 Role = Literal["fit", "test"]
@@ -32,7 +35,7 @@ class Measurement:
     hardware: str  # catalog name
     count: int
     model: str  # zoo key
-    precision: str  # dlrig precision: fp16 (AMP), bf16, tf32, fp32 (strict IEEE)
+    precision: Precision  # dlrig precision: fp16 (AMP), bf16, tf32, fp32 (strict IEEE)
     batch: int  # per device
     software: str  # "typical" or "tuned" (docs/workload.md, section 3)
     samples_per_s: float  # all devices together
@@ -49,6 +52,18 @@ def _document() -> dict[str, Any]:
 
 
 @cache
+def recorded_gpu(name: str) -> Gpu:
+    """A fit row's GPU as scripts/record_measurement_chips.py recorded it from the catalog: the
+    fits read these, never the catalog of the day."""
+    from dlrig.catalog.models import Gpu
+
+    chips = _document().get("chips", {})
+    if name not in chips:
+        raise KeyError(f"{name!r} is not recorded: run python scripts/record_measurement_chips.py")
+    return Gpu.model_validate(chips[name])
+
+
+@cache
 def measurements() -> tuple[Measurement, ...]:
     """Every row, fit and test (for the accuracy benchmark and the data's own tests)."""
     return tuple(Measurement(**row) for row in _document()["measurements"])
@@ -61,7 +76,7 @@ class MemoryPeak:
     source: str
     hardware: str
     model: str
-    precision: str
+    precision: Precision
     batch: int
     optimizer: str
     peak_gb: float

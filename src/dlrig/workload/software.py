@@ -30,6 +30,10 @@ import math
 import statistics
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from dlrig.catalog.models import Precision
 
 SOFTWARE = ("typical", "tuned")
 DEFAULT_SOFTWARE = "typical"
@@ -93,7 +97,7 @@ def fit_logs() -> tuple[tuple[str, str, str, float], ...]:
     return tuple(out)
 
 
-def _typical(model_key: str, hardware: str, precision: str, batch: int) -> tuple[str, str, float]:
+def _typical(model_key: str, hardware: str, precision: Precision, batch: int) -> tuple[str, str, float]:
     """The row's model family, precision class and dlrig's anchored typical rate for it (one GPU)."""
     from dlrig.workload.uncertainty import catalog_gpu, typical_center
     from dlrig.workload.zoo import get_model
@@ -102,7 +106,7 @@ def _typical(model_key: str, hardware: str, precision: str, batch: int) -> tuple
     a = typical_center(model, catalog_gpu(hardware), precision, batch)
     from dlrig.workload.throughput import precision_class
 
-    return model.family, precision_class(precision), a.samples_per_s  # type: ignore[arg-type]
+    return model.family, precision_class(precision), a.samples_per_s
 
 
 @cache

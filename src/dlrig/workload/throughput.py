@@ -1,6 +1,6 @@
 """Training throughput: the nearest measurement times the calibrated model's ratio.
 
-Order of preference (DESIGN.md 4, "measured beats modelled"):
+Order of preference ("measured beats modelled"):
 1. a Lambda measurement for this chip, model, precision and GPU count (v1 first, then v0);
 2. for one GPU, the nearest Lambda measurement (:mod:`dlrig.workload.anchor`) times the
    calibrated "compute + memory time" model's ratio between the two cases
@@ -26,11 +26,12 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass, field
+from functools import cache
 
 from dlrig.catalog.models import Gpu, Precision
 from dlrig.catalog.names import normalize
+from dlrig.rules_of_thumb import PCIE_X16_GB_S  # achievable GB/s for x16 (docs/domain.md 4)
 from dlrig.workload import calibration as cal
-from dlrig.workload.pipeline import PCIE_X16_GB_S  # achievable GB/s for x16 (DOMAIN.md 4)
 from dlrig.workload.zoo import ModelSpec
 
 LARGE_MODEL_PARAMS = 3e9  # above this, transformers use the MFU rule of thumb below
@@ -91,8 +92,9 @@ def precision_class(precision: Precision) -> cal.PrecisionClass:
     return "32-bit" if precision in ("fp32", "tf32") else "16-bit"
 
 
-FALLBACK = {"fp8": ("bf16", "fp16", "tf32", "fp32"), "bf16": ("fp16", "tf32", "fp32"),
-            "fp16": ("bf16", "tf32", "fp32"), "tf32": ("fp32",), "fp32": ()}
+FALLBACK: dict[Precision, tuple[Precision, ...]] = {
+    "fp8": ("bf16", "fp16", "tf32", "fp32"), "bf16": ("fp16", "tf32", "fp32"),
+    "fp16": ("bf16", "tf32", "fp32"), "tf32": ("fp32",), "fp32": ()}
 
 
 def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, str | None]:
@@ -101,7 +103,7 @@ def effective_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None,
     if value:
         return value, None
     for other in FALLBACK[precision]:
-        value = gpu.tflops(other)  # type: ignore[arg-type]
+        value = gpu.tflops(other)
         if value:
             return value, f"{gpu.name} has no {precision} rate in the catalog: modelled at its {other} rate"
     return None, None
@@ -117,11 +119,20 @@ def compute_peak_tflops(gpu: Gpu, precision: Precision) -> tuple[float | None, s
 
 def lambda_chip(gpu: Gpu) -> str | None:
     """The Lambda chip name (TechPowerUp spelling) this GPU is, by normalized name or alias."""
-    names = {normalize(n).removeprefix("nvidia ") for n in (gpu.name, *gpu.aliases)}
-    for chip in {r["chip"] for r in cal.bench()["rows"]}:
-        if normalize(chip) in names:
-            return chip
-    return None
+    return _lambda_chip_named((gpu.name, *gpu.aliases))
+
+
+@cache
+def _lambda_chips() -> dict[str, str]:
+    """Lambda's chip names by their normalized spelling, worked out once per process (a plan asks
+    for thousands of cards and counts)."""
+    return {normalize(chip): chip for chip in sorted({r["chip"] for r in cal.bench()["rows"]})}
+
+
+@cache
+def _lambda_chip_named(names: tuple[str, ...]) -> str | None:
+    spelled = {normalize(n).removeprefix("nvidia ") for n in names}
+    return min((chip for key, chip in _lambda_chips().items() if key in spelled), default=None)
 
 
 def _lambda_precisions(gpu: Gpu, precision: Precision) -> str | None:
@@ -141,8 +152,7 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
     if chip is None or lp is None:
         return None
     for version in ("v1", "v0"):
-        rows = [r for r in cal.bench()["rows"] if r["chip"] == chip and r["model"] == model_key
-                and r["num_gpu"] == gpus and r["lambda_precision"] == lp and r["version"] == version]
+        rows = _rows_by_run().get((chip, model_key, gpus, lp, version), [])
         if rows:
             values = [r["samples_per_s"] for r in rows]
             value = statistics.median(values)
@@ -155,6 +165,15 @@ def measured(gpu: Gpu, model_key: str, precision: Precision, gpus: int) -> Throu
             return Throughput(samples_per_s=value, range=(min(values), max(values)), source="measured",
                               detail=detail, per_gpu_samples_per_s=value / gpus, batch=cal.per_gpu_batch(rows[0]))
     return None
+
+
+@cache
+def _rows_by_run() -> dict[tuple[str, str, int, str, str], list[dict]]:
+    """Lambda's rows by (chip, model, GPU count, Lambda precision, version), in the file's order."""
+    out: dict[tuple[str, str, int, str, str], list[dict]] = {}
+    for r in cal.bench()["rows"]:
+        out.setdefault((r["chip"], r["model"], r["num_gpu"], r["lambda_precision"], r["version"]), []).append(r)
+    return out
 
 
 def _large_model(model: ModelSpec, train_flops: float, peak: float) -> Throughput:

@@ -4,7 +4,7 @@ Needs the optional extra ``dlrig[torch]``; torch is imported inside the function
 import time. Nothing is allocated: the model is built on the ``meta`` device, so VGG-16 or
 ViT-B/16 count in well under a second and no weights are downloaded.
 
-Conventions (DOMAIN.md section 2):
+Conventions (docs/domain.md section 2):
 - FLOPs = 2 x multiply-accumulates, as ``torch.utils.flop_counter.FlopCounterMode`` counts
   them; attention matmuls are included.
 - Activation bytes = the bytes of the tensors autograd saves for the backward pass
@@ -39,13 +39,13 @@ def build_meta_model(source: str, name: str) -> Any:
     try:
         import torch
     except ImportError:
-        raise BadInput(f"--model {source}:{name} needs PyTorch: pip install 'dlrig[torch]'") from None
+        raise BadInput(f"model {source}:{name} needs PyTorch: pip install 'dlrig[torch]'", field="model") from None
     if source not in SOURCES:
         raise BadInput(f"unknown model source {source!r}; one of: {', '.join(SOURCES)}")
     try:
         lib = __import__(source)
     except ImportError:
-        raise BadInput(f"--model {source}:{name} needs the {source} package installed") from None
+        raise BadInput(f"model {source}:{name} needs the {source} package installed", field="model") from None
     with torch.device("meta"):
         try:
             if source == "torchvision":

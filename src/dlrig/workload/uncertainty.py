@@ -33,6 +33,8 @@ from dlrig.workload import anchor
 from dlrig.workload import calibration as cal
 
 if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
     from dlrig.catalog.models import Gpu, Precision
     from dlrig.workload.zoo import ModelSpec
 
@@ -41,10 +43,10 @@ KINDS = ("measured", "same architecture", "other architecture", "other precision
 
 
 def catalog_gpu(name: str) -> Gpu:
-    from dlrig.catalog.store import default_catalog
+    """A fit row's GPU, as recorded from the catalog with the measurements (public_bench)."""
+    from dlrig.workload.public_bench import recorded_gpu
 
-    catalog = default_catalog()
-    return catalog.chip_of(catalog.resolve(name, "gpu"))  # type: ignore[arg-type]
+    return recorded_gpu(name)
 
 
 def _features(model: ModelSpec, precision: Precision, seq: int | None = None) -> tuple[float, float]:
@@ -55,15 +57,14 @@ def _features(model: ModelSpec, precision: Precision, seq: int | None = None) ->
         model, MemoryRequest(precision=precision, batch=1, seq=seq, attention="eager"))
 
 
-def typical_center(model: ModelSpec, gpu: Gpu, precision: str, batch: int,
-                   **exclude: frozenset[str]) -> anchor.Anchored:
+def typical_center(model: ModelSpec, gpu: Gpu, precision: Precision, batch: int,
+                   **exclude: Unpack[anchor.Exclusions]) -> anchor.Anchored:
     """The anchored typical-software rate of one GPU (no range)."""
     from dlrig.workload.throughput import lambda_chip
 
     seq = model.transformer.seq if model.transformer else None
-    flops, act = _features(model, precision, seq)  # type: ignore[arg-type]
-    found = anchor.predict(model, gpu, precision, flops, act, batch, target_chip=lambda_chip(gpu),  # type: ignore[arg-type]
-                           **exclude)
+    flops, act = _features(model, precision, seq)
+    found = anchor.predict(model, gpu, precision, flops, act, batch, target_chip=lambda_chip(gpu), **exclude)
     if found is None:
         raise ValueError(f"no measurement anchors {model.key}")
     return found
@@ -90,11 +91,12 @@ def held_out_cases() -> tuple[HeldOut, ...]:
         seq = cal.bench()["reference_inputs"].get(p.model, {}).get("seq")
         flops, act = _features(model, p.mode, seq)
         held = frozenset({p.chip})
-        runs = [dict(exclude_fit=held, exclude_chips=held),  # this chip unknown
-                dict(exclude_fit=held, exclude_points=frozenset({(p.chip, p.model, p.mode)})),  # its other precision
-                dict(exclude_fit=held, exclude_models=frozenset({p.model}))]  # another model on the same chip
+        runs: list[anchor.Exclusions] = [
+            {"exclude_fit": held, "exclude_chips": held},  # this chip unknown
+            {"exclude_fit": held, "exclude_points": frozenset({(p.chip, p.model, p.mode)})},  # its other precision
+            {"exclude_fit": held, "exclude_models": frozenset({p.model})}]  # another model on the same chip
         for kwargs in runs:
-            a = anchor.predict(model, gpu, p.mode, flops, act, p.batch, target_chip=p.chip, **kwargs)  # type: ignore[arg-type]
+            a = anchor.predict(model, gpu, p.mode, flops, act, p.batch, target_chip=p.chip, **kwargs)
             if a is not None and a.distance.kind != "measured":
                 out.append(HeldOut(a.distance.kind, model.family, math.log(a.samples_per_s / p.value),
                                    anchor_spread(a.anchor), precision_class(p.mode)))
@@ -125,7 +127,7 @@ def _cross_model_fit_logs() -> tuple[float, ...]:
         if m.count != 1 or m.model in {p.model for p in anchor.measured_points()}:
             continue
         a = typical_center(model, catalog_gpu(m.hardware), m.precision, m.batch)
-        f = sw.factor(m.software, model.family, precision_class(m.precision))  # type: ignore[arg-type]
+        f = sw.factor(m.software, model.family, precision_class(m.precision))
         out.append(math.log(a.samples_per_s * f.value / m.samples_per_s))
     return tuple(out)
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypedDict
 
 from dlrig.errors import BadInput
 
@@ -142,7 +142,15 @@ def _decoder(key: str, name: str, repo: str, cfg: TransformerConfig, aliases: tu
                      transformer=cfg, aliases=(repo.split("/")[-1], *aliases), series=series)
 
 
-_LLAMA = dict(gated_mlp=True, norm="rms", bias=False)
+class _DecoderStyle(TypedDict):
+    """The Llama layout the decoders below share (SwiGLU MLP, RMSNorm, no biases)."""
+
+    gated_mlp: bool
+    norm: Literal["layer", "rms"]
+    bias: bool
+
+
+_LLAMA: _DecoderStyle = {"gated_mlp": True, "norm": "rms", "bias": False}
 TRANSFORMERS: tuple[ModelSpec, ...] = (
     _bert("bert-base", "BERT-base", 12, 768, 12, "google-bert/bert-base-uncased"),
     _bert("bert-large", "BERT-large", 24, 1024, 16, "google-bert/bert-large-uncased"),

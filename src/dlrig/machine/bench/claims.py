@@ -11,19 +11,21 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.models import Precision
+    from dlrig.catalog.protocol import CatalogQueries
 
 POST_SPEEDUP = 100.0
 POST_IMAGES_PER_S = 1000.0  # "loading around 1,000 images (about 16 MB) per second"
 POST_MB_S = 16.0
 PEAK_COMPARISON_GPUS = ("GeForce GTX TITAN X", "H100 SXM5 80 GB")  # the post's GPU, and a current one
+PEAK_PRECISIONS: tuple[Precision, ...] = ("fp32", "bf16")
 
 
-def answer(result: dict[str, Any], catalog: Catalog) -> list[dict[str, Any]]:
+def answer(result: dict[str, Any], catalog: CatalogQueries) -> list[dict[str, Any]]:
     return [gpu_vs_cpu(result, catalog), starvation(result)]
 
 
-def gpu_vs_cpu(result: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
+def gpu_vs_cpu(result: dict[str, Any], catalog: CatalogQueries) -> dict[str, Any]:
     cpu = result["cpu"].get("gemm_fp32_gflops")
     claim = "GPUs are more than 100x faster than a CPU for training"
     if not cpu:
@@ -39,14 +41,17 @@ def gpu_vs_cpu(result: dict[str, Any], catalog: Catalog) -> dict[str, Any]:
             f"; at {best_p} {best:.0f} TFLOP/s = {best * 1000 / cpu:.0f}x (matrix products, which dominate training)"
         return {"claim": claim, "answer": text, "measured": True, "ratio_fp32": ratio32,
                 "ratio_best": best * 1000 / cpu, "best_precision": best_p}
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.protocol import resolve_as
+
     rows = []
     for name in PEAK_COMPARISON_GPUS:
         try:
-            chip = catalog.resolve(name, "gpu-chips")
+            chip = resolve_as(catalog, name, "gpu-chips", Gpu)
         except Exception:  # a catalog without this GPU: compare with the others
             continue
-        for precision in ("fp32", "bf16"):
-            peak = chip.tflops(precision)  # type: ignore[attr-defined]
+        for precision in PEAK_PRECISIONS:
+            peak = chip.tflops(precision)
             if peak:
                 rows.append({"gpu": chip.name, "precision": precision, "peak_tflops": peak,
                              "ratio": peak * 1000 / cpu})

@@ -38,9 +38,9 @@ def make_jpegs(folder: Path, count: int, seed: int = 0) -> list[Path]:
     paths = []
     for i in range(count):
         coarse = rng.integers(0, 256, (6 + i % 5, 8 + i % 7, 3), dtype=np.uint8)
-        base = np.asarray(Image.fromarray(coarse).resize((w, h), Image.BICUBIC), dtype=np.int16)
+        base = np.asarray(Image.fromarray(coarse).resize((w, h), Image.Resampling.BICUBIC), dtype=np.int16)
         detail = rng.integers(0, 256, (h // 4, w // 4, 3), dtype=np.uint8)
-        texture = np.asarray(Image.fromarray(detail).resize((w, h), Image.BILINEAR), dtype=np.int16) - 128
+        texture = np.asarray(Image.fromarray(detail).resize((w, h), Image.Resampling.BILINEAR), dtype=np.int16) - 128
         noise = rng.normal(0, 9, (h, w, 3))
         pixels = np.clip(base + texture // 3 + noise, 0, 255).astype(np.uint8)
         path = folder / f"img{i:05d}.jpg"
@@ -78,7 +78,7 @@ def decode_resize(data: bytes, decoder: str, rnd: random.Random) -> Any:
         from PIL import Image
 
         img = Image.open(io.BytesIO(data)).convert("RGB")
-        return img.resize((CROP_TO, CROP_TO), Image.BILINEAR, box=_crop_box(*img.size, rnd)).tobytes()
+        return img.resize((CROP_TO, CROP_TO), Image.Resampling.BILINEAR, box=_crop_box(*img.size, rnd)).tobytes()
     import numpy as np
 
     if decoder == "simplejpeg":

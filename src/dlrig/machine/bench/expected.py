@@ -11,11 +11,11 @@ from typing import TYPE_CHECKING
 from dlrig.machine.bench.result import Expected
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu, Storage
+    from dlrig.catalog.models import Gpu, Precision, Storage
     from dlrig.machine.model import DriveInfo, PcieLink
 
 # Large matrix products reach roughly 65-90% of the dense peak on recent datacenter parts
-# (DOMAIN.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
+# (docs/domain.md section 2, rule of thumb): the expected GEMM rate is this share of the peak.
 GEMM_ATTAINABLE_FRACTION = 0.75
 # The training step's batch: the largest of these whose estimated memory fits in a share of the
 # card (the rest is room for cuDNN workspaces and allocator slack). Lambda measured at hundreds of
@@ -23,16 +23,16 @@ GEMM_ATTAINABLE_FRACTION = 0.75
 RESNET50_BATCHES = (256, 128, 64, 32)
 POST_BATCH = 64  # the seed post's 12 GB TITAN X at fp32: batch 64 fits, 256 does not
 RESNET50_MEMORY_SHARE = 0.6
-RESNET50_PRECISION = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
+RESNET50_PRECISION: Precision = "fp16"  # AMP with FP16 tensor cores: what Lambda's "fp16" rows measure
 # Rule-of-thumb sequential reads by kind of drive, MB/s, where the drive is not in the catalog
 # (SATA 6 Gb/s SSDs top out near 550 MB/s; a 7,200 rpm disk 150-250 MB/s; NVMe Gen3 x4 ~3,000).
 SEQ_READ_RULE_MB_S = {"nvme": 3000.0, "sata-ssd": 500.0, "hdd": 180.0}
 
 
-def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
+def gpu_gemm(chip: Gpu | None, precision: Precision) -> Expected:
     if chip is None:
         return Expected(None, "GPU not in the catalog")
-    peak = chip.tflops(precision)  # type: ignore[arg-type]
+    peak = chip.tflops(precision)
     if not peak:
         return Expected(None, f"catalog: {chip.name} has no {precision} rate")
     return Expected(peak * GEMM_ATTAINABLE_FRACTION,
@@ -41,8 +41,8 @@ def gpu_gemm(chip: Gpu | None, precision: str) -> Expected:
 
 
 def host_copy(link: PcieLink, chip: Gpu | None) -> Expected:
-    """The link's achievable GB/s (DOMAIN.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
-    from dlrig.workload.pipeline import PCIE_X16_GB_S
+    """The link's achievable GB/s (docs/domain.md 4: Gen3 x16 ~12, Gen4 ~25, Gen5 ~50, pinned)."""
+    from dlrig.rules_of_thumb import PCIE_X16_GB_S
 
     gens = [g for g in (link.gen_max, chip.pcie_gen if chip else None) if g]
     width = link.width_max or (chip.pcie_lanes if chip else None)
@@ -96,17 +96,20 @@ def training_power(chip: Gpu | None, power_limit_w: float | None) -> Expected:
     if not watts:
         return Expected(None, "board power and power limit unknown")
     return Expected(watts * GPU_TRAINING_LOAD, f"dlrig power model: {watts:g} W x {GPU_TRAINING_LOAD:.0%} while "
-                    "training (rule of thumb, DOMAIN.md 5)")
+                    "training (rule of thumb, docs/domain.md 5)")
 
 
 def post_machine_demand() -> Expected:
     """Training images/s of the seed post's 4 x GTX TITAN X on ResNet-50 (fp32), estimated."""
+    from dlrig.catalog.models import Gpu
+    from dlrig.catalog.protocol import resolve_as
     from dlrig.catalog.store import default_catalog
     from dlrig.errors import DlrigError
     from dlrig.workload.estimate import Machine, WorkloadRequest, estimate
 
     try:
-        chip = default_catalog().chip_of(default_catalog().resolve("GeForce GTX TITAN X", "gpu-chips"))  # type: ignore[arg-type]
+        catalog = default_catalog()
+        chip = catalog.chip_of(resolve_as(catalog, "GeForce GTX TITAN X", "gpu-chips", Gpu))
         est = estimate(WorkloadRequest(model="resnet50", precision="fp32", batch=POST_BATCH),
                        Machine(gpu=chip, gpus=4))
     except DlrigError as exc:
@@ -145,7 +148,7 @@ def _kind(drive: DriveInfo | None) -> str | None:
 
 
 def decode_per_core() -> Expected:
-    from dlrig.workload.pipeline import JPEG_DECODE_PER_CORE_PER_S
+    from dlrig.rules_of_thumb import JPEG_DECODE_PER_CORE_PER_S
 
     lo, hi = JPEG_DECODE_PER_CORE_PER_S
-    return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (DOMAIN.md 4), midpoint")
+    return Expected((lo + hi) / 2, f"rule of thumb: {lo:g}-{hi:g} images/s per core (docs/domain.md 4), midpoint")

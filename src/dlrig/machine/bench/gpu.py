@@ -19,14 +19,12 @@ def available_backend() -> tuple[str | None, str]:
     try:
         import torch
     except ImportError:
-        torch = None  # type: ignore[assignment]
-    if torch is not None:
+        why = "PyTorch is not installed"
+    else:
         if torch.cuda.is_available():
             return "torch", ""
         cpu_only = " (a CPU-only build)" if not torch.version.cuda else ""
         why = f"PyTorch {torch.__version__} sees no CUDA GPU{cpu_only}"
-    else:
-        why = "PyTorch is not installed"
     try:
         import cupy
 

@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,11 +22,12 @@ from dlrig.machine.bench import expected as exp
 from dlrig.machine.bench.result import Check, NullReporter, Reporter, Skip, check
 
 if TYPE_CHECKING:
-    from dlrig.catalog.models import Gpu
-    from dlrig.catalog.store import Catalog
+    from dlrig.catalog.models import Gpu, Precision
+    from dlrig.catalog.protocol import CatalogQueries
     from dlrig.machine.model import MachineInfo
 
 SMALL_FILE_BYTES = 115_000  # ImageNet's mean JPEG (138 GiB / 1,281,167 files): what a loader reads
+GEMM_PRECISIONS: tuple[Precision, ...] = ("fp32", "tf32", "fp16", "bf16")  # fp8 runs where the GPU has it
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ class BenchRun:
 
 
 def run_bench(config: BenchConfig, reporter: Reporter | None = None, machine: MachineInfo | None = None,
-              catalog: Catalog | None = None) -> BenchRun:
+              catalog: CatalogQueries | None = None) -> BenchRun:
     from dlrig.catalog.store import default_catalog
     from dlrig.machine.probe import probe
 
@@ -167,7 +169,7 @@ def _guarded(run: BenchRun, name: str, fn: Callable[[], None]) -> None:
         run.errors.append({"what": name, "error": f"{type(exc).__name__}: {exc}"})
 
 
-def _steps(run: BenchRun, catalog: Catalog) -> list[tuple[str, Callable[[], None]]]:
+def _steps(run: BenchRun, catalog: CatalogQueries) -> list[tuple[str, Callable[[], None]]]:
     from dlrig.machine.bench import claims
 
     c = run.config
@@ -209,7 +211,7 @@ def _blas() -> str | None:
     import numpy as np
 
     try:
-        deps = np.show_config(mode="dicts")["Build Dependencies"]  # type: ignore[func-returns-value]
+        deps = np.show_config(mode="dicts")["Build Dependencies"]
         blas = deps.get("blas", {})
         return f"{blas.get('name')} {blas.get('version')}"
     except Exception:  # older NumPy: no structured config; the BLAS is then unnamed
@@ -217,7 +219,8 @@ def _blas() -> str | None:
 
 
 # -- disk --------------------------------------------------------------------------------------------
-def _disk(run: BenchRun, catalog: Catalog) -> None:
+def _disk(run: BenchRun, catalog: CatalogQueries) -> None:
+    from dlrig.catalog.models import Storage
     from dlrig.machine.bench import disk
     from dlrig.machine.match import match_drive
     from dlrig.machine.probe import drive_of
@@ -227,7 +230,8 @@ def _disk(run: BenchRun, catalog: Catalog) -> None:
     folder.mkdir()
     result = disk.run(folder, c.seq_bytes, c.small_files, c.small_file_bytes, c.readers)
     drive = drive_of(str(run.tmp.resolve()), run.machine.drives)
-    part = match_drive(catalog, drive).part if drive else None
+    found = match_drive(catalog, drive).part if drive else None
+    part = found if isinstance(found, Storage) else None  # a drive's match is a storage part or nothing
     run.sections["disk"] = {"seq_read_mb_s": result.seq_read_mb_s,
                             "small_file_reads_per_s": result.small_file_reads_per_s,
                             "small_file_bytes": result.small_file_bytes, "small_files": result.small_files,
@@ -237,10 +241,10 @@ def _disk(run: BenchRun, catalog: Catalog) -> None:
     if not result.method.startswith("O_DIRECT"):
         run.notes.append(f"disk: page cache not bypassed with O_DIRECT: {result.method}")
     run.checks.append(check("disk.seq_read_mb_s", "disk sequential read", result.seq_read_mb_s, "MB/s",
-                            exp.drive_seq(part, drive)))  # type: ignore[arg-type]
+                            exp.drive_seq(part, drive)))
     run.checks.append(check("disk.small_file_reads_per_s", f"disk {c.small_file_bytes // 1000} KB file reads",
                             result.small_file_reads_per_s, "files/s",
-                            exp.drive_small_files(part, c.small_file_bytes)))  # type: ignore[arg-type]
+                            exp.drive_small_files(part, c.small_file_bytes)))
 
 
 # -- decode and loader ---------------------------------------------------------------------------------
@@ -297,7 +301,7 @@ def _loader(run: BenchRun) -> None:
 
 
 # -- GPUs --------------------------------------------------------------------------------------------
-def _gpus(run: BenchRun, catalog: Catalog) -> None:
+def _gpus(run: BenchRun, catalog: CatalogQueries) -> None:
     from dlrig.machine.bench import gpu
 
     backend, why = gpu.available_backend()
@@ -312,14 +316,16 @@ def _gpus(run: BenchRun, catalog: Catalog) -> None:
         run.gpus.append(_one_gpu(run, catalog, backend, index))
 
 
-def _chip(run: BenchRun, catalog: Catalog, index: int) -> Gpu | None:
+def _chip(run: BenchRun, catalog: CatalogQueries, index: int) -> Gpu | None:
+    from dlrig.catalog.models import Gpu
     from dlrig.machine.match import match_gpu
 
     probed = next((g for g in run.machine.gpus if g.index == index), None)
-    return match_gpu(catalog, probed).part if probed else None  # type: ignore[return-value]
+    part = match_gpu(catalog, probed).part if probed else None
+    return part if isinstance(part, Gpu) else None  # a GPU's match is a GPU chip or nothing
 
 
-def _one_gpu(run: BenchRun, catalog: Catalog, backend: str, index: int) -> dict[str, Any]:
+def _one_gpu(run: BenchRun, catalog: CatalogQueries, backend: str, index: int) -> dict[str, Any]:
     from dlrig.machine.bench import gpu
     from dlrig.machine.model import PcieLink
 
@@ -327,8 +333,8 @@ def _one_gpu(run: BenchRun, catalog: Catalog, backend: str, index: int) -> dict[
     probed = next((g for g in run.machine.gpus if g.index == index), None)
     out: dict[str, Any] = {"index": index, "name": probed.name if probed else None, "backend": backend,
                            "catalog_part": chip.name if chip else None, "gemm_tflops": {}, "gemm_shape": {}}
-    for precision in ("fp32", "tf32", "fp16", "bf16"):
-        _gpu_step(run, f"GPU {index} GEMM {precision}", lambda p=precision: _gemm(run, out, chip, backend, index, p))
+    for precision in GEMM_PRECISIONS:
+        _gpu_step(run, f"GPU {index} GEMM {precision}", partial(_gemm, run, out, chip, backend, index, precision))
     no_fp8 = "needs PyTorch (CuPy only here)" if backend != "torch" else gpu.fp8_unsupported(index)
     if no_fp8:
         run.skipped.append(Skip(f"GPU {index} GEMM fp8", no_fp8))
@@ -353,7 +359,7 @@ def _gpu_step(run: BenchRun, name: str, fn: Callable[[], None]) -> None:
     _guarded(run, name, fn)
 
 
-def _gemm(run: BenchRun, out: dict[str, Any], chip: Gpu | None, backend: str, index: int, precision: str) -> None:
+def _gemm(run: BenchRun, out: dict[str, Any], chip: Gpu | None, backend: str, index: int, precision: Precision) -> None:
     from dlrig.machine.bench import gpu
 
     rate, shape = gpu.gemm(backend, index, precision, run.config.gpu_sizes, run.config.gpu_min_time_s)

@@ -61,6 +61,24 @@ function sortable(table) {
   });
 }
 
+// A form with a question (training or inference) shows only that question's fields, and sends
+// only them (a disabled fieldset is not submitted). Without JavaScript both show; the server
+// reads the fields of the chosen question.
+function modeFields(form) {
+  const mode = form.querySelector("select[name=mode]");
+  if (!mode) return;
+  const show = () => {
+    form.querySelectorAll("fieldset[data-mode]").forEach((set) => {
+      const on = set.dataset.mode === mode.value;
+      set.hidden = !on;
+      set.disabled = !on;
+    });
+  };
+  mode.addEventListener("change", show);
+  show();
+}
+
+document.querySelectorAll("form[data-modes]").forEach(modeFields);
 document.querySelectorAll("form[data-autosubmit]").forEach(autoSubmit);
 document.querySelectorAll("form[data-busy-form]").forEach(busyOnSubmit);
 document.querySelectorAll("table[data-sortable]").forEach(sortable);
