@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from dlrig.errors import BadInput
@@ -39,3 +42,16 @@ def test_the_fit_form_reads_the_fields_of_its_question():
     assert exc.value.field == "mode"
     with pytest.raises(BadInput):
         fit_workload(Form([("mode", "infer"), ("model", "config:/etc/passwd")]))  # the server reads no files
+
+
+def test_a_build_that_serves_a_language_model_has_no_pipeline_chart():
+    """An inference estimate has no data pipeline; the page says so instead of failing."""
+    from dlrig.catalog.store import default_catalog
+    from dlrig.services.inputs import BuildSource, load_build
+    from dlrig.web.views import _pipeline
+    from dlrig.workload_request import WorkloadRequest
+
+    catalog = default_catalog()
+    build = load_build(BuildSource.from_path(Path(__file__).parents[2] / "examples" / "dual-4090-x670e.yaml"), catalog)
+    served = replace(build, workload=WorkloadRequest(model="llama-3-8b", infer=True, weights="q4_k_m"))
+    assert "no data pipeline" in _pipeline(catalog, served)["pipeline_note"]

@@ -204,6 +204,7 @@ def _pipeline(catalog: Catalog, build: Build) -> dict[str, Any]:
     """The data pipeline of the plan's workload: the chart, or why there is none."""
     from dlrig.report.charts import pipeline_chart
     from dlrig.services.estimate import EstimateRequest, estimate
+    from dlrig.workload.estimate import Estimate
 
     if build.workload is None:
         return {"pipeline_note": "Give a model (workload) to see the data-pipeline stages."}
@@ -211,6 +212,8 @@ def _pipeline(catalog: Catalog, build: Build) -> dict[str, Any]:
         est = estimate(EstimateRequest(build=build), catalog)
     except DlrigError as exc:
         return {"pipeline_note": f"No pipeline estimate: {exc.message}"}
+    if not isinstance(est, Estimate):  # serving a language model: no data pipeline to chart
+        return {"pipeline_note": "An inference workload reads no training data: no data pipeline."}
     return {"pipeline": plain(est)["pipeline"],
             "pipeline_chart": _chart(pipeline_chart(est.pipeline, est.model.sample_unit, uid="pipeline-chart"))}
 
