@@ -12,7 +12,7 @@ answers that do not match the schema.
 Prints the counts, the time taken and the first failures of each kind (their command lines, to
 keep as regression cases under tests/corpus/). Deterministic for a given ``--seed``.
 
-    python benchmarks/fuzz_cli.py                      # 10,000 + 5,000 cases, about 30 minutes on 2 cores
+    python benchmarks/fuzz_cli.py                      # 10,000 + 5,000 cases, about 17 minutes on 2 cores
     python benchmarks/fuzz_cli.py --cases 500 --web-cases 200
 """
 

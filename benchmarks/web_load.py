@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import itertools
 import json
 import os
 import socket
@@ -141,6 +142,9 @@ def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, Any]:
             "max_ms": round(1000 * every[-1], 1) if n else None}
 
 
+PLAN_NUMBER = itertools.count()
+
+
 class PlansRunning:
     """Two threads posting plans back to back (a new budget each time: no cached answer)."""
 
@@ -150,9 +154,9 @@ class PlansRunning:
         self.threads = [threading.Thread(target=self._run, args=(k,)) for k in range(threads)]
 
     def _run(self, k: int) -> None:
-        i = 0
         while not self.stop.is_set():
-            body = {"budget": 2500 + 137 * i + 11 * k, "gpus": "1-4", "precision": "fp16"}
+            i = next(PLAN_NUMBER)  # never the same budget twice in a run: no answer from the server's cache
+            body = {"budget": 2500 + 7 * i + k, "gpus": "1-4", "precision": "fp16"}
             t = time.perf_counter()
             status, _, _ = request(self.port, "POST", "/api/plan", body)
             if status == 200:
@@ -161,7 +165,6 @@ class PlansRunning:
             elif status == 503:
                 self.refused += 1
                 time.sleep(0.5)
-            i += 1
 
     def __enter__(self) -> PlansRunning:
         for t in self.threads:
@@ -182,7 +185,7 @@ def overflow(port: int, workers: int) -> dict[str, Any]:
 
     def one(i: int) -> None:
         t = time.perf_counter()
-        status, headers, _ = request(port, "POST", "/api/plan", {"budget": 4100 + 53 * i, "gpus": "1-4",
+        status, headers, _ = request(port, "POST", "/api/plan", {"budget": 20_000 + 53 * i, "gpus": "1-4",
                                                                   "precision": "bf16"})
         results[i] = (status, headers.get("retry-after"), time.perf_counter() - t)
 
