@@ -37,6 +37,14 @@ def made(folder: Path) -> None:
     (folder / "wide-1mb.md").write_text("Type|Item|Price\n:--|:--|:--\n**CPU** | " + "x" * 1_000_000 + " | $1\n",
                                         encoding="utf-8")
     (folder / "spaces-100k.md").write_text(" " * 100_000 + "\n", encoding="utf-8")
+    kinds = ["Video Card", "CPU", "Memory", "Storage", "Power Supply", "Case", "Motherboard", "CPU Cooler"]
+    for n in (256, 257):  # rows that name no part: each costs a search for the closest names
+        rows = [f"**{kinds[i % 8]}** | [Frobnicator Quux {i} Zorp-{i * 7919 % 10007}](https://x) | $100.00"
+                for i in range(n)]
+        (folder / f"rows{n}.md").write_text("Type|Item|Price\n:--|:--|:--\n" + "\n".join(rows) + "\n",
+                                            encoding="utf-8")
+    (folder / "parts257.yaml").write_text("parts:\n  storage:\n" + "".join(f"    - Frobnicator {i}\n"
+                                                                         for i in range(257)), encoding="utf-8")
     (folder / "somedir").mkdir()
     (folder / "bench-home" / "bench").mkdir(parents=True)
     shutil.copy(CORPUS / "damaged-bench.json", folder / "bench-home" / "bench" / "latest.json")

@@ -123,6 +123,7 @@ class SqlNameIndex(NameIndex):
         else:
             self.where, self.args = "p.category = ?", (category,)
         self._names: dict[str, tuple[str, bool]] = {}
+        self._keys: dict[str, str] | None = None  # every part's match key, read once (closest names)
 
     def _rows(self, sql: str, args: tuple) -> list[tuple] | None:
         """The query's rows, or None once the file has proved damaged (then ``self._memory`` answers)."""
@@ -184,5 +185,9 @@ class SqlNameIndex(NameIndex):
         return self._row(pid)[1]
 
     def all_keys(self) -> dict[str, str]:
-        rows = self._rows(f"SELECT p.id, p.key FROM part p WHERE {self.where}", self.args)
-        return self._memory.all_keys() if rows is None and self._memory else dict(rows or [])
+        if self._keys is None:
+            rows = self._rows(f"SELECT p.id, p.key FROM part p WHERE {self.where}", self.args)
+            if rows is None and self._memory:
+                return self._memory.all_keys()
+            self._keys = dict(rows or [])
+        return self._keys

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlrig.build import MAX_COUNT, SINGLE, Build, BuildFile, PartRef, SourceLine
+from dlrig.build import MAX_COUNT, MAX_PARTS, SINGLE, Build, BuildFile, PartRef, SourceLine
 from dlrig.catalog.models import Part, Price, PriceBookInfo
 from dlrig.catalog.prices import MAX_USD, PriceBook, parse_usd, price_for
 from dlrig.errors import AmbiguousPart, BadInput, MalformedFile, UnknownPart
@@ -134,6 +134,9 @@ def parse_list(text: str, path: str = "part list") -> PartList:
         kind = _unbold(cells[0])
         rest = [*cells[1:], "", ""]
         if kind:
+            if len(rows) == MAX_PARTS:
+                raise MalformedFile(path, f"more than {MAX_PARTS} rows in the part table; a build's list has "
+                                    "a few dozen", line=i + 1)
             rows.append(_row(i + 1, kind, rest[0], rest[1], path))
             continue
         label = _unbold(rest[0]).lower()
