@@ -78,3 +78,14 @@ def test_cpu_cores_per_gpu_falls_back_to_the_rule_of_thumb_for_transformers() ->
     bert = example("x", gpu=(s.RTX_4090, 2), cpu=s.QUAD_CORE_AM5, workload={"model": "bert-base"})
     (f,) = findings(bert, "CPU-CORES-PER-GPU")
     assert "rule of thumb is 4" in f.message
+
+
+def test_vram_workload_judges_inference_by_its_placement_not_the_training_recipe() -> None:
+    """An inference workload in a build (what `plan --infer --out` writes) is judged by the
+    inference placement: Llama-3-70B at 4 bits fits 2 x 24 GB cards (it would need over a
+    terabyte as a training recipe), and at fp16 without offload it does not."""
+    infer = {"model": "llama-3-70b", "infer": True, "weights": "q4_k_m", "seq": 8192}
+    assert findings(example("x", gpu=(s.RTX_4090, 2), workload=infer), "VRAM-WORKLOAD") == []
+    (f,) = findings(example("x", gpu=(s.RTX_4090, 2), workload={**infer, "weights": "fp16", "offload": False}),
+                    "VRAM-WORKLOAD")
+    assert f.severity == "problem" and "fp16 weights" in f.message and "in system RAM" in f.message

@@ -146,3 +146,18 @@ def test_a_probe_document_becomes_the_machine_it_describes(formats: dict[str, Pa
     assert doc["build"].startswith("probe of")
     est = cli_json("estimate", str(formats["probe"]), "--model", "resnet50")
     assert est["gpu"].startswith("H100") and est["gpus"] == 1
+
+
+def test_plan_infer_is_the_services_document_on_every_surface(client: TestClient) -> None:
+    from dlrig.plan.request import PlanRequest
+    from dlrig.services.plan_infer import InferPlanRequest, plan_infer
+    from dlrig.workload_request import WorkloadRequest
+
+    workload = WorkloadRequest(model="llama-3-8b", infer=True, weights="q4_k_m", seq=8192)
+    served = timeless(plain(plan_infer(InferPlanRequest(PlanRequest(workload=workload), 30.0), default_catalog())))
+    cli = cli_json("plan", "--infer", "--model", "llama-3-8b", "--weights", "q4_k_m", "--seq", "8192",
+                   "--tokens-per-s", "30")
+    assert timeless(cli) == served
+    response = client.post("/api/plan/infer", json={"model": "llama-3-8b", "weights": "q4_k_m", "seq": 8192,
+                                                     "tokens_per_s": 30})
+    assert response.status_code == 200 and timeless(response.json()) == served

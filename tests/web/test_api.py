@@ -188,7 +188,8 @@ def test_planner_missing_is_503_in_the_api_and_a_message_in_the_page(client: Tes
 
 def test_openapi_documents_every_route(client: TestClient) -> None:
     paths = client.get("/openapi.json").json()["paths"]
-    assert set(paths) == {f"/api/{r}" for r in ("gpus", "ranking", "check", "estimate", "fit", "plan", "cost")}
+    assert set(paths) == {f"/api/{r}" for r in ("gpus", "ranking", "check", "estimate", "fit", "plan", "plan/infer",
+                                                 "cost")}
     assert client.get("/docs").status_code == 200
 
 
@@ -310,3 +311,19 @@ def test_gpus_route_and_a_build_as_a_json_object(client: TestClient) -> None:
     as_object = yaml.safe_load(BAD_QUAD)
     assert client.post("/api/check", json={"build": as_object}).json() == \
         client.post("/api/check", json={"build": BAD_QUAD}).json()
+
+
+def test_plan_infer_matches_cli(client: TestClient) -> None:
+    """POST /api/plan/infer gives `dlrig plan --infer --json`'s answer; a no is 422 with its causes."""
+    body = {"model": "llama-3-8b", "weights": "q4_k_m", "seq": 8192, "tokens_per_s": 30}
+    response = client.post("/api/plan/infer", json=body)
+    assert response.status_code == 200, response.text
+    doc = response.json()
+    cli = cli_json("plan", "--infer", "--model", "llama-3-8b", "--weights", "q4_k_m", "--context", "8192",
+                   "--tokens-per-s", "30")
+    for key in ("total_usd", "tokens_per_s", "tokens_per_s_range", "gpu", "count", "build"):
+        assert doc[key] == cli[key]
+    no = client.post("/api/plan/infer", json={**body, "tokens_per_s": 5000})
+    assert no.status_code == 422 and no.json()["causes"][0]["field"] == "tokens_per_s" and no.json()["advice"]
+    bad = client.post("/api/plan/infer", json={**body, "throughput": 5})
+    assert bad.status_code == 400 and bad.json()["field"] == "throughput"

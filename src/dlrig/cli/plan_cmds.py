@@ -28,7 +28,8 @@ def plan(
     epochs: float | None = typer.Option(None, help="epochs, for --time-to-train"),
     dataset: str | None = typer.Option(None, help="imagenet | cifar10, for --time-to-train"),
     samples: int | None = typer.Option(None, help="samples per epoch, for --time-to-train"),
-    seq: int | None = typer.Option(None, "--seq", help="sequence length (transformers), with --model"),
+    seq: int | None = typer.Option(None, "--seq", "--context",
+                                   help="sequence length (transformers), with --model; with --infer, the context"),
     optimizer: str | None = typer.Option(None, "--optimizer", help="adamw | sgd | adamw8bit, with --model"),
     sharding: str | None = typer.Option(None, "--sharding", help="none | zero1 | zero2 | fsdp, with --model"),
     lora: bool = typer.Option(False, "--lora", help="LoRA adapters on a frozen base, with --model"),
@@ -55,12 +56,39 @@ def plan(
     out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),
     plot: Path | None = typer.Option(None, "--plot", help="with --frontier: write the chart (SVG or PNG)"),
+    infer: bool = typer.Option(False, "--infer", help="LLM inference: the cheapest build at --tokens-per-s"),
+    tokens_per_s: float | None = typer.Option(None, "--tokens-per-s",
+                                              help="with --infer: generated tokens/s the build must reach"),
+    speed_basis: str = typer.Option("low", "--speed-basis",
+                                    help="with --infer: judge the target at the estimate's low end (default) or "
+                                         "central value"),
+    weights: str | None = typer.Option(None, "--weights", help="with --infer: weight format (q4_k_m, int4, fp16, ...)"),
+    kv_cache: str | None = typer.Option(None, "--kv-cache", help="with --infer: KV cache format (f16, q8_0, ...)"),
+    split: str | None = typer.Option(None, "--split", help="with --infer: layer (default) or tensor"),
+    explain: bool = typer.Option(False, "--explain", help="with --infer: the search and the options that met it"),
 ) -> None:
     """The provably best build for a goal over the catalog: each part's reason, the runners-up."""
     from dlrig.plan.request import PlanRequest, parse_gpu_count
     from dlrig.workload_request import WorkloadRequest
 
     lo, hi = parse_gpu_count(gpus) if gpus is not None else (None, None)
+    inference = given(weights=weights, kv_cache=kv_cache, split=split, tokens_per_s=tokens_per_s, explain=explain)
+    if infer or inference:
+        from dlrig.cli.plan_infer import infer_options, plan_infer
+
+        training = given(vram_total=vram_total, throughput=throughput, time_to_train=time_to_train,
+                         epochs=epochs, dataset=dataset, samples=samples, optimizer=optimizer, sharding=sharding,
+                         lora=lora, qlora=qlora, recompute=recompute, frontier=frontier, boxes=boxes, plot=plot)
+        if objective != "max-throughput":
+            training["objective"] = objective
+        workload = infer_options(infer, inference, training, model, precision, seq, batch)
+        req = PlanRequest(objective="min-cost", budget_usd=budget, gpus_min=lo, gpus_max=hi, workload=workload,
+                          prices=prices, price_fallback=price_fallback, region=region, tax_rate=tax_rate,
+                          include=tuple(include), exclude=tuple(exclude), form_factor=form_factor,
+                          single_psu=single_psu, max_power_w=max_power_w, min_storage_gb=storage_gb,
+                          alternatives=alternatives, time_limit_s=time_limit)
+        plan_infer(req, tokens_per_s, speed_basis, out, as_json, explain)
+        return
     recipe = given(batch=batch, epochs=epochs, dataset=dataset, samples=samples, seq=seq, optimizer=optimizer,
                    sharding=sharding, lora=lora, qlora=qlora, recompute=recompute)
     if recipe and model is None:

@@ -84,6 +84,9 @@ def vram_workload(r: Rule, build: Build) -> Iterator[Outcome]:
     Source: docs/domain.md section 3; the memory model in docs/workload.md (ZeRO paper, Korthikanti
     et al. 2022).
     """
+    if wm.is_inference(build):
+        yield from _inference_memory(r, build)
+        return
     memory, why = wm.workload_memory(build)
     if memory is None:
         yield r.skip(why)
@@ -109,6 +112,33 @@ def vram_workload(r: Rule, build: Build) -> Iterator[Outcome]:
         fix = ("more GPUs with ZeRO/FSDP sharding, LoRA/QLoRA, activation recomputation, or a GPU with more "
                "memory (dlrig fit --model ... lists the GPUs that hold it)")
     yield r.problem(text, [gpu], fix=fix)
+
+
+def _inference_memory(r: Rule, build: Build) -> Iterator[Outcome]:
+    """VRAM-WORKLOAD for LLM inference: the placement of dlrig estimate --infer (weights, KV
+    cache at the context, compute buffer and CUDA context per GPU; layers that fit on no GPU
+    run from system RAM when offload is on). A problem when it cannot run at all."""
+    result, why = wm.inference_memory(build)
+    if result is None:
+        yield r.skip(why)
+        return
+    pl = result.placement
+    if pl.fits:
+        return
+    spec = result.spec
+    text = f"{spec.model.key} inference ({spec.weights.key} weights, {spec.context:,}-token context)"
+    over = [s for s in pl.shares if not s.fits]
+    if over:
+        worst = max(over, key=lambda s: s.per_gpu_gb_range[1] - s.capacity_gb)
+        text += (f" needs up to {worst.per_gpu_gb_range[1]:,.1f} GB on {worst.gpu}, which holds "
+                 f"{worst.capacity_gb:,.1f} GB")
+    else:
+        text += " does not fit on the GPUs, and the rest cannot run from system RAM"
+    text += f"; layers: {pl.layers_text}"
+    if pl.notes:
+        text += "; " + "; ".join(pl.notes)
+    yield r.problem(text, [build.gpus[0]], fix="a smaller weight format or KV cache format, a shorter context, "
+                                               "more GPUs, or CPU offload (offload)")
 
 
 @rule("CPU-CORES-PER-GPU", "note", "Enough CPU cores to feed each GPU", "balance",

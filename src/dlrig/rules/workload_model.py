@@ -16,6 +16,7 @@ from dlrig.errors import BadInput
 
 if TYPE_CHECKING:
     from dlrig.workload.estimate import Estimate
+    from dlrig.workload.inference import InferenceEstimate
     from dlrig.workload.memory import MemoryEstimate
 
 
@@ -29,6 +30,27 @@ class Modelled:
 
 def names_model(build: Build) -> bool:
     return build.workload is not None and bool(build.workload.model) and build.gpu_count > 0
+
+
+def is_inference(build: Build) -> bool:
+    """The build's workload is LLM inference (``infer``): judged by the inference placement, not
+    by the training recipe's memory and throughput."""
+    return build.workload is not None and bool(build.workload.infer)
+
+
+def inference_memory(build: Build) -> tuple[InferenceEstimate | None, str]:
+    """The inference estimate of the build's workload on the build (its cards, RAM and RAM
+    bandwidth): the memory per GPU, where the layers go and whether they fit."""
+    from dlrig.workload.estimate import machine_from_build
+    from dlrig.workload.infer_run import estimate_on_machine
+
+    if not names_model(build):
+        return None, "needs GPUs and a workload that names its model"
+    try:
+        assert build.workload is not None  # names_model
+        return estimate_on_machine(build.workload, machine_from_build(build)), ""
+    except BadInput as exc:
+        return None, f"the workload cannot be modelled: {exc.message}"
 
 
 def workload_memory(build: Build) -> tuple[MemoryEstimate | None, str]:
@@ -67,6 +89,8 @@ def _estimate(build: Build) -> Modelled:
 
     if not names_model(build):
         return Modelled(None, "needs GPUs and a workload that names its model")
+    if is_inference(build):
+        return Modelled(None, "an LLM inference workload: no training rate or data pipeline to judge")
     try:
         assert build.workload is not None  # names_model
         return Modelled(estimate(build.workload, machine_from_build(build)))

@@ -267,6 +267,38 @@ def plan(request: Request, body: PlanIn, catalog: Catalog = Depends(get_catalog)
     return pool.run(plan_doc, req, b.boxes, catalog=catalog)
 
 
+PlanInferIn = create_model(
+    "PlanInferIn", __base__=PlanFields,
+    tokens_per_s=(float, Field(..., description="generated tokens/s (all sequences together) the build must reach")),
+    speed_basis=(str, Field("low", description="judge the target at the estimate's low end (low, the default) or "
+                                               "its central value (central)")),
+    **{**WORKLOAD_FIELDS, "model": (str, Field(..., description=WorkloadRequest.help("model")))},
+)
+TRAINING_ONLY = ("vram_total", "throughput", "time_to_train", "boxes")
+
+
+@router.post("/plan/infer", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
+             summary="dlrig plan --infer --json")
+def plan_infer(body: PlanInferIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+    """The cheapest build whose generated tokens/s at the context (``seq``) meets ``tokens_per_s``;
+    422 with causes and advice when none does."""
+    from dataclasses import replace
+
+    from dlrig.errors import BadInput
+    from dlrig.services.plan_infer import InferPlanRequest
+    from dlrig.services.plan_infer import plan_infer as run
+
+    b: Any = body
+    given = [k for k in TRAINING_ONLY if getattr(b, k) is not None] + (["frontier"] if b.frontier else [])
+    if given:
+        raise BadInput(f"{', '.join(given)} appl{'ies' if len(given) == 1 else 'y'} to training plans, not to "
+                       "an inference plan", field=given[0])
+    req = plan_request(b, catalog)
+    workload = WorkloadRequest(**{**workload_of(b), "infer": True})
+    req = replace(req, objective="min-cost", workload=workload, precision=None)
+    return plain(run(InferPlanRequest(req, b.tokens_per_s, b.speed_basis.strip().lower()), catalog))
+
+
 @router.post("/cost", responses=ERRORS, summary="dlrig cost --json")
 def cost(body: CostIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """Purchase, tax, running cost, and break-even against prebuilt boxes and cloud rental."""
