@@ -260,7 +260,7 @@ COST_OPTS: dict[str, Any] = {
 # Every command, with its share of a long run: the ones that read a build get most.
 COMMANDS = {"check": 12, "estimate": 8, "cost": 8, "export": 6, "import": 8, "gpus": 10, "fit": 6, "plan": 8,
             "catalog search": 5, "catalog show": 3, "catalog stats": 1, "rules": 2, "models": 2, "seed": 1,
-            "bench": 4, "estimate-gpu": 6, "cost-cloud": 6, "serve": 1, "probe": 2}
+            "bench": 4, "estimate-gpu": 6, "cost-cloud": 6, "serve": 1, "probe": 2, "plan-infer": 4}
 BUILD_COMMANDS = ("check", "estimate", "cost", "export", "import")
 
 
@@ -303,6 +303,12 @@ PLAN_OPTS: dict[str, Any] = {
     "--max-power-w": NUMBER_TEXT, "--storage-gb": NUMBER_TEXT,
     "--time-limit": st.sampled_from(["5", "0", "nan", "-1", "1e9"]), "--boxes": NUMBER_TEXT, "--frontier": None,
     "--region": st.sampled_from(["eu-230v", "x"]), "--include": TEXT, "--exclude": TEXT, "--form-factor": TEXT}
+PLAN_INFER_OPTS: dict[str, Any] = {
+    "--budget": NUMBER_TEXT, "--prices": st.sampled_from([*BOOKS[:3], "nope"]),
+    "--gpus": st.sampled_from(["1", "1-2", "x"]),
+    "--speed-basis": st.sampled_from(["low", "central", "x"]), "--weights": st.sampled_from(["q4_k_m", "f16", "x"]),
+    "--kv-cache": st.sampled_from(["f16", "q8_0", "x"]), "--split": st.sampled_from(["layer", "tensor", "x"]),
+    "--seq": NUMBER_TEXT, "--batch": NUMBER_TEXT, "--explain": None, "--boxes": NUMBER_TEXT, "--frontier": None}
 SERVE_REFUSED = [["--port", "-1"], ["--port", "70000"], ["--workers", "0"], ["--workers", "x"], ["--port", "nan"],
                  ["--nope"]]
 
@@ -321,6 +327,8 @@ OPTION_ARGS: dict[str, Callable[[st.DrawFn], list[str]]] = {
                                  "--prices": st.sampled_from(BOOKS), "--order": st.sampled_from(["auto", "x"])})],
     "plan": lambda d: ["plan", "--gpus", d(st.sampled_from(["1", "2", "1-2", "0", "9", "2-1", "x", "1-1000"])),
                        "--alternatives", d(st.sampled_from(["0", "1", "-1", "11", "x"])), *_opts(d, PLAN_OPTS)],
+    "plan-infer": lambda d: ["plan", "--infer", "--model", d(st.sampled_from(["llama-3-8b", "resnet50", "nope"])),
+                             "--tokens-per-s", d(NUMBER_TEXT), *_opts(d, PLAN_INFER_OPTS)],
     "catalog search": lambda d: ["catalog", "search", d(TEXT), *_opts(d, {"--limit": NUMBER_TEXT, "--category": TEXT})],
     "catalog show": lambda d: ["catalog", "show", d(GPU_NAME)],
     "catalog stats": lambda d: ["catalog", "stats"],

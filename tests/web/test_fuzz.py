@@ -171,8 +171,8 @@ def long_run(cases: int, seed: int) -> dict[str, Any]:
     from hypothesis import seed as with_seed
 
     ops = [(op, "api") for op in (o.ok() for o in api.get_all_operations())
-           if op.path.startswith("/api/") and op.path != "/api/plan"]
-    ops += [(o.ok(), "plan") for o in plan_api.get_all_operations() if o.ok().path == "/api/plan"]
+           if op.path.startswith("/api/") and not op.path.startswith("/api/plan")]
+    ops += [(o.ok(), "plan") for o in plan_api.get_all_operations() if o.ok().path in ("/api/plan", "/api/plan/infer")]
     ops += [(o.ok(), "page") for o in pages.get_all_operations()]
     statuses: collections.Counter[int] = collections.Counter()
     failures: collections.Counter[str] = collections.Counter()

@@ -126,3 +126,23 @@ def test_plans_in_worker_processes_over_http() -> None:
         assert again.status_code == 200
     finally:
         pool.close()
+
+
+def test_inference_plans_share_the_planners_pool() -> None:
+    """POST /api/plan/infer is a plan too: with every slot taken it is refused at once (503,
+    Retry-After), not solved beside them."""
+    from fastapi.testclient import TestClient
+
+    from dlrig.web.app import create_app
+
+    app = create_app()
+    pool = app.state.pool
+    taken = [pool._free.acquire(blocking=False) for _ in range(pool.slots)]
+    try:
+        assert all(taken)
+        r = TestClient(app).post("/api/plan/infer", json={"model": "llama-3-8b", "tokens_per_s": 20,
+                                                          "weights": "q4_k_m"})
+        assert r.status_code == 503 and r.json()["kind"] == "Busy" and int(r.headers["retry-after"]) >= 1
+    finally:
+        for _ in taken:
+            pool._free.release()

@@ -277,16 +277,19 @@ PlanInferIn = create_model(
 TRAINING_ONLY = ("vram_total", "throughput", "time_to_train", "boxes")
 
 
-@router.post("/plan/infer", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
+@router.post("/plan/infer", responses={**ERRORS, 503: {"description": "the planner is not installed, or every "
+                                                        "planner worker is busy (`Retry-After` says when to try "
+                                                        "again)"}},
              summary="dlrig plan --infer --json")
-def plan_infer(body: PlanInferIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+def plan_infer(request: Request, body: PlanInferIn,  # type: ignore[valid-type]
+               catalog: Catalog = Depends(get_catalog)) -> Any:
     """The cheapest build whose generated tokens/s at the context (``seq``) meets ``tokens_per_s``;
-    422 with causes and advice when none does."""
+    422 with causes and advice when none does. Runs in the planners' pool, as ``/api/plan`` does."""
     from dataclasses import replace
 
     from dlrig.errors import BadInput
     from dlrig.services.plan_infer import InferPlanRequest
-    from dlrig.services.plan_infer import plan_infer as run
+    from dlrig.web.pool import plan_infer_doc
 
     b: Any = body
     given = [k for k in TRAINING_ONLY if getattr(b, k) is not None] + (["frontier"] if b.frontier else [])
@@ -296,7 +299,8 @@ def plan_infer(body: PlanInferIn, catalog: Catalog = Depends(get_catalog)) -> An
     req = plan_request(b, catalog)
     workload = WorkloadRequest(**{**workload_of(b), "infer": True})
     req = replace(req, objective="min-cost", workload=workload, precision=None)
-    return plain(run(InferPlanRequest(req, b.tokens_per_s, b.speed_basis.strip().lower()), catalog))
+    infer = InferPlanRequest(req, b.tokens_per_s, b.speed_basis.strip().lower())
+    return request.app.state.pool.run(plan_infer_doc, infer, catalog=catalog)
 
 
 @router.post("/cost", responses=ERRORS, summary="dlrig cost --json")

@@ -245,6 +245,13 @@ def plan_doc(catalog: Any, req: Any, boxes: int | None) -> Any:
     return _plain(service.plan(req, catalog, boxes))
 
 
+def plan_infer_doc(catalog: Any, req: Any) -> Any:
+    """``POST /api/plan/infer``: the inference plan's JSON document."""
+    from dlrig.services.plan_infer import plan_infer
+
+    return _plain(plan_infer(req, catalog))
+
+
 def frontier_doc(catalog: Any, req: Any) -> Any:
     """``POST /api/plan`` with ``frontier``: the frontier's JSON document."""
     from dlrig.services import plan as service
