@@ -1,233 +1,269 @@
-"""Load benchmark of the web app (issues 8 and 18): requests/s and p50/p95 latency per route, and
-the cheap routes' while plans run.
+"""How `dlrig serve` holds up: the cheap routes' throughput and latency alone and while plans run,
+and what a plan beyond the pool gets (issue 18, point 4; issue 19, "a web server with limits").
 
-    python benchmarks/web_load.py [--requests 200] [--concurrency 8] [--plan-requests 8]
-                                  [--clients 10] [--during-plans 2] [--cheap-requests 300]
+Starts a real `dlrig serve --workers N` (uvicorn) on loopback, then runs C client threads, each
+with its own kept-alive HTTP connection (the standard library's http.client: the lightest
+client, so the clients take as little of the machine as they can), for D seconds per phase:
 
-Starts the app (``dlrig.web.app:create_app``) under uvicorn in a subprocess, on 127.0.0.1 and a
-free port, waits for it, warms each route once (the catalog loads on first use), then sends
-``--requests`` requests to each route from ``--concurrency`` client threads (one httpx client,
-keep-alive) and prints a Markdown table. /api/plan proves an optimum per request (seconds), so
-it gets ``--plan-requests`` only. Only loopback is used; every loop is bounded in count, each
-request has a timeout, the whole run has a deadline, and the server is stopped on every exit.
+1. GET /api/gpus, alone;
+2. POST /api/check with the seed build (the same body every time: its answer is cached);
+3. POST /api/check with a different build name on every request (no cache hit);
+4. the three again while two plans run (two threads posting uncached plans back to back);
+5. N + 2 plans at once: how many are refused (503 with Retry-After) and how fast;
+6. with ``--all-routes``, every other route alone too (the pages, /api/fit, a pasted list).
 
-Then (issue 18) each cheap route (/api/gpus, /api/check) again from ``--clients`` threads,
-alone and while ``--during-plans`` other clients keep /api/plan busy (a default-range plan,
-one after another on each), with the ratio of the two throughputs.
+The clients run on the same machine as the server, so on 2 cores they compete with it: the
+figures are a floor for what the server does with a machine of its own. Prints one table and
+a JSON document (``--json PATH`` writes it).
+
+    python benchmarks/web_load.py                 # 10 clients, 10 s a phase, 2 workers
+    python benchmarks/web_load.py --clients 10 --seconds 20 --json results.json
 """
 
 from __future__ import annotations
 
 import argparse
+import http.client
+import itertools
+import json
 import os
-import platform
-import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
-HOST = "127.0.0.1"
 ROOT = Path(__file__).resolve().parents[1]
+SEED = (ROOT / "examples" / "seed-2015.yaml").read_text(encoding="utf-8")
 SEED_LIST = (ROOT / "examples" / "seed-2015.md").read_text(encoding="utf-8")
-SEED_BUILD = (ROOT / "examples" / "seed-2015.yaml").read_text(encoding="utf-8")
-REQUEST_TIMEOUT_S = 60.0
-RUN_DEADLINE_S = 600.0  # the whole benchmark stops sending after this
-
-
-@dataclass(frozen=True)
-class Route:
-    label: str
-    method: str
-    path: str
-    body: dict[str, Any] | None = None
-    heavy: bool = False  # gets --plan-requests instead of --requests
-
-
-ROUTES = [
-    Route("GET /api/ranking", "GET", "/api/ranking?precision=fp16&limit=20"),
-    Route("POST /api/check (seed-2015 list)", "POST", "/api/check", {"build": SEED_LIST}),
-    Route("POST /api/fit (resnet50 bf16)", "POST", "/api/fit", {"model": "resnet50", "precision": "bf16"}),
-    Route("POST /api/plan (seed-2015, 4 GPU)", "POST", "/api/plan",
-          {"prices": "seed-2015", "gpus": "4", "precision": "fp32", "alternatives": 1}, heavy=True),
-    Route("GET / (home page)", "GET", "/"),
-    Route("GET /ranking (page)", "GET", "/ranking?precision=fp16"),
-    Route("GET /check (form)", "GET", "/check"),
-    Route("GET /fit?model=resnet50 (page)", "GET", "/fit?model=resnet50"),
-]
-
-
-CHEAP = [
-    Route("GET /api/gpus", "GET", "/api/gpus?precision=fp16&limit=20"),
-    Route("POST /api/check (seed-2015 build file)", "POST", "/api/check", {"build": SEED_BUILD}),
-]
-PLAN_LOAD = Route("POST /api/plan (default GPU range, $6,000)", "POST", "/api/plan",
-                  {"budget": 6000, "alternatives": 3}, heavy=True)
+OTHER_ROUTES = {  # --all-routes: the rest of the app, alone
+    "GET /api/ranking?precision=fp16&limit=20": ("GET", "/api/ranking?precision=fp16&limit=20", None),
+    "POST /api/check (seed-2015 list)": ("POST", "/api/check", {"build": SEED_LIST}),
+    "POST /api/fit (resnet50 bf16)": ("POST", "/api/fit", {"model": "resnet50", "precision": "bf16"}),
+    "GET / (home page)": ("GET", "/", None),
+    "GET /ranking (page)": ("GET", "/ranking?precision=fp16", None),
+    "GET /check (form)": ("GET", "/check", None),
+    "GET /fit?model=resnet50 (page)": ("GET", "/fit?model=resnet50", None),
+}
+# `dlrig serve` with its limits, but plans in the request's thread instead of worker processes.
+NO_POOL = """import sys, uvicorn
+from dlrig.cli import serve_cmd as s
+from dlrig.web.app import create_app
+from dlrig.web.limits import header_timeout_protocol
+uvicorn.run(create_app(workers=0), host="127.0.0.1", port=int(sys.argv[1]), log_level="warning",
+            http=header_timeout_protocol(), timeout_keep_alive=s.KEEP_ALIVE_S, limit_concurrency=s.MAX_CONNECTIONS,
+            h11_max_incomplete_event_size=s.MAX_HEADER_BYTES)
+"""
+TARGET_RPS, TARGET_P95_MS = 500.0, 50.0  # issue 18's goal at 10 clients; half of it while two plans run
 
 
 def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((HOST, 0))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
-    cmd = [sys.executable, "-m", "uvicorn", "--factory", "dlrig.web.app:create_app", "--host", HOST,
-           "--port", str(port), "--log-level", "warning", "--no-access-log"]
-    return subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, start_new_session=True)
-
-
-def stop_server(proc: subprocess.Popen[bytes]) -> None:
-    """SIGTERM (uvicorn shuts down gracefully), then SIGKILL after 10 s; never leaves it running."""
-    if proc.poll() is None:
-        proc.send_signal(signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=10)
-
-
-def wait_ready(client: httpx.Client, proc: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout_s
+def start_server(port: int, workers: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "DLRIG_CACHE": os.environ.get("DLRIG_CACHE", str(ROOT / ".cache-dlrig"))}
+    command = [sys.executable, "-c", "from dlrig.cli import main; main()", "serve", "--port", str(port),
+               "--workers", str(workers)]
+    if workers == 0:  # no pool: plans solved in the server's own threads (two at a time), as before issue 18
+        command = [sys.executable, "-c", NO_POOL, str(port)]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the server exited with code {proc.returncode}")
+            raise RuntimeError(f"dlrig serve exited: {proc.stderr.read().decode() if proc.stderr else ''}")
         try:
-            if client.get("/openapi.json").status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError(f"the server did not answer within {timeout_s:.0f} s")
+            status, _, _ = request(port, "GET", "/")
+            if status == 200:
+                return proc
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError("dlrig serve did not start within 180 s")
 
 
-def send(client: httpx.Client, route: Route) -> float:
-    start = time.perf_counter()
-    r = client.request(route.method, route.path, json=route.body)
-    elapsed = time.perf_counter() - start
-    if r.status_code != 200:
-        raise RuntimeError(f"{route.label}: HTTP {r.status_code}: {r.text[:200]}")
-    return elapsed
+def request(port: int, method: str, path: str, body: Any = None, conn: http.client.HTTPConnection | None = None,
+            timeout: float = 300.0) -> tuple[int, dict[str, str], bytes]:
+    own = conn is None
+    conn = conn or http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    data = json.dumps(body).encode() if body is not None else None
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    conn.request(method, path, body=data, headers=headers)
+    resp = conn.getresponse()
+    payload = resp.read()
+    out = resp.status, {k.lower(): v for k, v in resp.getheaders()}, payload
+    if own:
+        conn.close()
+    return out
 
 
-def percentile(values: list[float], p: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))]
+def load(port: int, clients: int, seconds: float, make: Any) -> dict[str, Any]:
+    """``clients`` threads sending ``make(i)`` = (method, path, body) for ``seconds``."""
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = time.monotonic() + seconds
+    barrier = threading.Barrier(clients)
+
+    def client(k: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        barrier.wait()
+        i = 0
+        while time.monotonic() < stop:
+            method, path, body = make(k * 1_000_000 + i)
+            t = time.perf_counter()
+            try:
+                status, _, _ = request(port, method, path, body, conn)
+            except (OSError, http.client.HTTPException):
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            latencies[k].append(time.perf_counter() - t)
+            if status != 200:
+                errors[k] += 1
+            i += 1
+        conn.close()
+
+    threads = [threading.Thread(target=client, args=(k,)) for k in range(clients)]
+    t0 = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - t0
+    every = sorted(x for xs in latencies for x in xs)
+    n = len(every)
+    return {"requests": n, "errors": sum(errors), "seconds": round(elapsed, 2), "req_per_s": round(n / elapsed, 1),
+            "p50_ms": round(1000 * every[n // 2], 1) if n else None,
+            "p95_ms": round(1000 * every[min(n - 1, int(n * 0.95))], 1) if n else None,
+            "max_ms": round(1000 * every[-1], 1) if n else None}
 
 
-def drive(client: httpx.Client, route: Route, count: int, concurrency: int,
-          deadline: float) -> tuple[float, list[float]]:
-    """``count`` requests from ``concurrency`` threads; (wall seconds, latencies)."""
-    def one(_: int) -> float | None:
-        return send(client, route) if time.monotonic() < deadline else None
-
-    start = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        got = list(pool.map(one, range(count)))
-    wall = time.perf_counter() - start
-    return wall, [x for x in got if x is not None]
+PLAN_NUMBER = itertools.count()
 
 
-def while_plans_run(base_url: str, client: httpx.Client, route: Route, count: int, concurrency: int,
-                    plans: int, deadline: float) -> tuple[float, list[float], int]:
-    """:func:`drive` while ``plans`` other clients post plans back to back; (wall, latencies,
-    plans answered while it ran)."""
-    stop, answered = threading.Event(), []
+class PlansRunning:
+    """Two threads posting plans back to back (a new budget each time: no cached answer)."""
 
-    def keep_planning() -> None:
-        with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S) as own:
-            while not stop.is_set() and time.monotonic() < deadline:
-                try:
-                    send(own, PLAN_LOAD)
-                except (httpx.HTTPError, RuntimeError):  # a plan that timed out or failed still loaded the server
-                    continue
-                answered.append(1)
+    def __init__(self, port: int, threads: int = 2) -> None:
+        self.port, self.stop, self.done, self.refused = port, threading.Event(), 0, 0
+        self.seconds: list[float] = []
+        self.threads = [threading.Thread(target=self._run, args=(k,)) for k in range(threads)]
 
-    workers = [threading.Thread(target=keep_planning, daemon=True) for _ in range(plans)]
-    for w in workers:
-        w.start()
-    time.sleep(0.5)  # the plans are under way
-    before = len(answered)
-    wall, lat = drive(client, route, count, concurrency, deadline)
-    done = len(answered) - before
-    stop.set()
-    for w in workers:
-        w.join(timeout=REQUEST_TIMEOUT_S)
-    return wall, lat, done
+    def _run(self, k: int) -> None:
+        while not self.stop.is_set():
+            i = next(PLAN_NUMBER)  # never the same budget twice in a run: no answer from the server's cache
+            body = {"budget": 2500 + 7 * i + k, "gpus": "1-4", "precision": "fp16"}
+            t = time.perf_counter()
+            status, _, _ = request(self.port, "POST", "/api/plan", body)
+            if status == 200:
+                self.done += 1
+                self.seconds.append(time.perf_counter() - t)
+            elif status == 503:
+                self.refused += 1
+                time.sleep(0.5)
+
+    def __enter__(self) -> PlansRunning:
+        for t in self.threads:
+            t.start()
+        time.sleep(1.0)  # both plans are in their workers
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        for t in self.threads:
+            t.join()
 
 
-def cheap_routes_under_plans(base_url: str, clients: int, plans: int, count: int, deadline: float) -> None:
-    print(f"\n## Cheap routes alone and while {plans} clients keep /api/plan busy ({clients} client threads)\n")
-    print("| route | alone: req/s | p95 ms | while plans run: req/s | p95 ms | plans answered meanwhile | ratio |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
-        send(client, PLAN_LOAD)  # warm-up: the planner's tables and solver are loaded
-        for route in CHEAP:
-            send(client, route)
-            wall, lat = drive(client, route, count, clients, deadline)
-            busy_wall, busy, answered = while_plans_run(base_url, client, route, count, clients, plans, deadline)
-            if not lat or not busy:
-                print(f"| {route.label} | (deadline reached) | | | | | |")
-                continue
-            alone, loaded = len(lat) / wall, len(busy) / busy_wall
-            print(f"| {route.label} | {alone:,.1f} | {percentile([x * 1000 for x in lat], 95):,.1f} | {loaded:,.1f} | "
-                  f"{percentile([x * 1000 for x in busy], 95):,.1f} | {answered} | {loaded / alone:.2f} |", flush=True)
+def overflow(port: int, workers: int) -> dict[str, Any]:
+    """``workers`` + 2 plans at once: each answered how, and how fast."""
+    n = workers + 2
+    results: list[tuple[int, str | None, float]] = [(0, None, 0.0)] * n
+
+    def one(i: int) -> None:
+        t = time.perf_counter()
+        status, headers, _ = request(port, "POST", "/api/plan", {"budget": 20_000 + 53 * i, "gpus": "1-4",
+                                                                  "precision": "bf16"})
+        results[i] = (status, headers.get("retry-after"), time.perf_counter() - t)
+
+    threads = [threading.Thread(target=one, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)
+    for t in threads:
+        t.join()
+    refused = [r for r in results if r[0] == 503]
+    return {"plans": n, "ok": sum(r[0] == 200 for r in results), "refused_503": len(refused),
+            "refused_with_retry_after": sum(r[1] is not None for r in refused),
+            "refused_answer_ms_max": round(1000 * max((r[2] for r in refused), default=0.0), 1),
+            "other": sorted({r[0] for r in results} - {200, 503})}
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--requests", type=int, default=200, help="requests per route (default 200)")
-    ap.add_argument("--plan-requests", type=int, default=8, help="requests to /api/plan (default 8)")
-    ap.add_argument("--concurrency", type=int, default=8, help="client threads (default 8)")
-    ap.add_argument("--clients", type=int, default=10, help="client threads on the cheap routes (default 10)")
-    ap.add_argument("--during-plans", type=int, default=2, help="clients posting plans meanwhile (default 2)")
-    ap.add_argument("--cheap-requests", type=int, default=300, help="requests per cheap route (default 300)")
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--clients", type=int, default=10)
+    ap.add_argument("--seconds", type=float, default=10.0)
+    ap.add_argument("--workers", type=int, default=2, help="planner worker processes; 0: no pool, plans in the "
+                    "server's threads (two at a time)")
+    ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--all-routes", action="store_true", help="also every other route, alone")
     args = ap.parse_args()
-    if not (1 <= args.requests <= 10_000 and 0 <= args.plan_requests <= 200 and 1 <= args.concurrency <= 64
-            and 1 <= args.clients <= 64 and 0 <= args.during_plans <= 8 and 0 <= args.cheap_requests <= 10_000):
-        ap.error("--requests 1..10000, --plan-requests 0..200, --concurrency 1..64, --clients 1..64, "
-                 "--during-plans 0..8, --cheap-requests 0..10000")
-
     port = free_port()
-    proc = start_server(port)
-    deadline = time.monotonic() + RUN_DEADLINE_S
-    limits = httpx.Limits(max_connections=args.concurrency, max_keepalive_connections=args.concurrency)
+    server = start_server(port, args.workers)
+    routes = {
+        "/api/gpus": lambda i: ("GET", "/api/gpus", None),
+        "/api/check (same body)": lambda i: ("POST", "/api/check", {"build": SEED}),
+        "/api/check (new name each time)": lambda i: ("POST", "/api/check", {"build": SEED, "name": f"b{i}"}),
+    }
+    out: dict[str, Any] = {"clients": args.clients, "seconds_per_phase": args.seconds, "workers": args.workers,
+                           "cpus": os.cpu_count(), "load_average_at_start": os.getloadavg()[0], "alone": {},
+                           "while_two_plans_run": {}}
     try:
-        with httpx.Client(base_url=f"http://{HOST}:{port}", timeout=REQUEST_TIMEOUT_S, limits=limits) as client:
-            wait_ready(client, proc)
-            print(f"## Web load: uvicorn (1 worker) on {HOST}, {os.cpu_count()} cores, "
-                  f"Python {platform.python_version()}, {args.concurrency} client threads\n")
-            print("| route | requests | req/s | p50 ms | p95 ms | max ms |")
-            print("|---|---:|---:|---:|---:|---:|")
-            for route in ROUTES:
-                count = args.plan_requests if route.heavy else args.requests
-                if count == 0:
-                    continue
-                send(client, route)  # warm-up: loads the catalog, price books, templates
-                wall, lat = drive(client, route, count, args.concurrency, deadline)
-                if not lat:
-                    print(f"| {route.label} | 0 | (deadline reached) | | | |")
-                    continue
-                ms = [x * 1000 for x in lat]
-                print(f"| {route.label} | {len(lat)} | {len(lat) / wall:,.1f} | {statistics.median(ms):,.1f} | "
-                      f"{percentile(ms, 95):,.1f} | {max(ms):,.1f} |", flush=True)
-        if args.cheap_requests and args.during_plans:
-            cheap_routes_under_plans(f"http://{HOST}:{port}", args.clients, args.during_plans, args.cheap_requests,
-                                     deadline)
+        for name, make in routes.items():
+            load(port, 2, 1.0, make)  # warm: first requests load the catalog
+            out["alone"][name] = load(port, args.clients, args.seconds, make)
+        for name, make in routes.items():
+            with PlansRunning(port) as plans:
+                out["while_two_plans_run"][name] = {**load(port, args.clients, args.seconds, make),
+                                                    "plans_finished": plans.done}
+        out["overflow"] = overflow(port, args.workers or 2)
+        if args.all_routes:
+            out["other_routes_alone"] = {}
+            for name, (method, path, body) in OTHER_ROUTES.items():
+                make = (lambda m, p, b: lambda i: (m, p, b))(method, path, body)
+                load(port, 2, 1.0, make)
+                out["other_routes_alone"][name] = load(port, args.clients, args.seconds, make)
     finally:
-        stop_server(proc)
-    print(f"\nserver stopped (exit code {proc.returncode})")
+        server.terminate()
+        server.wait(timeout=30)
+    report(out)
+    if args.json:
+        args.json.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+
+
+def report(out: dict[str, Any]) -> None:
+    print(f"dlrig serve --workers {out['workers']}, {out['clients']} clients, {out['seconds_per_phase']:g} s a phase, "
+          f"{out['cpus']} CPUs, load average at start {out['load_average_at_start']:.2f}")
+    print(f"{'route':34} {'phase':20} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7}")
+    for phase in ("alone", "while_two_plans_run"):
+        for name, r in out[phase].items():
+            print(f"{name:34} {phase:20} {r['req_per_s']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['errors']:7d}")
+    for name, r in out.get("other_routes_alone", {}).items():
+        print(f"{name:34} {'alone':20} {r['req_per_s']:8.1f} {r['p50_ms']:8.1f} {r['p95_ms']:8.1f} {r['errors']:7d}")
+    for name, alone in out["alone"].items():
+        during = out["while_two_plans_run"][name]
+        ratio = during["req_per_s"] / alone["req_per_s"] if alone["req_per_s"] else 0.0
+        met = alone["req_per_s"] >= TARGET_RPS and alone["p95_ms"] <= TARGET_P95_MS
+        print(f"{name}: while two plans run {ratio:.2f} x alone; target ({TARGET_RPS:.0f} req/s, p95 <= "
+              f"{TARGET_P95_MS:.0f} ms alone, half while plans run): {'met' if met and ratio >= 0.5 else 'NOT met'}")
+    o = out["overflow"]
+    print(f"{o['plans']} plans at once on {out['workers']} workers: {o['ok']} solved, {o['refused_503']} refused "
+          f"with 503 ({o['refused_with_retry_after']} with Retry-After) in at most {o['refused_answer_ms_max']} ms; "
+          f"other statuses: {o['other'] or 'none'}")
+    print(json.dumps(out, indent=2))
 
 
 if __name__ == "__main__":

@@ -34,13 +34,17 @@ if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries
 
 SINGLE = ("cpu", "motherboard", "psu", "case", "cooler")  # at most one line each
+MAX_COUNT = 64  # of one part in a build (8 boxes of 8 GPUs); more is a typo, not a build
+# Parts listed in one build (a part list's rows): a real one has a few dozen. Each unknown name
+# costs a closest-name search (milliseconds), so thousands would hold a web worker for minutes.
+MAX_PARTS = 256
 P = TypeVar("P", bound=Part)
 
 
 class PartRef(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
     name: str
-    count: int = Field(default=1, ge=1, le=64)
+    count: int = Field(default=1, ge=1, le=MAX_COUNT)
     power_limit_w: float | None = Field(default=None, gt=0)
 
 
@@ -213,6 +217,10 @@ class Build:
 
 def resolve_build(spec: BuildFile, catalog: CatalogQueries, origin: str = "") -> Build:
     """Resolve every name; errors name the category and the line."""
+    listed = sum(len(refs) for refs in spec.parts.values())
+    if listed > MAX_PARTS:
+        raise BadInput(f"{origin or 'build'}: {listed} parts listed; a build lists at most {MAX_PARTS} "
+                       "(a few dozen is usual)", field="parts")
     items: dict[str, tuple[Item, ...]] = {}
     for cat, refs in spec.parts.items():
         if cat in SINGLE and len(refs) > 1:

@@ -133,3 +133,60 @@ def test_nothing_is_written_outside_the_package(tmp_path: Path, monkeypatch: pyt
     finally:
         home.chmod(0o700)
         shutil.rmtree(home)
+
+
+# -- a derived file that cannot be used is bypassed (issue 19: "a cache that heals") ---------------
+def _damage_index(path: Path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "empty":
+        path.write_bytes(b"")
+    elif how == "not sqlite":
+        path.write_bytes(b"not a database\n" * 100)
+    elif how == "foreign":  # a real SQLite file of another program (or another version of dlrig)
+        import sqlite3
+
+        path.unlink()
+        db = sqlite3.connect(path)
+        db.execute("CREATE TABLE meta (name TEXT, value TEXT)")
+        db.execute("INSERT INTO meta VALUES ('version', '0')")
+        db.commit()
+        db.close()
+    elif how == "truncated":  # the header and the first pages kept, the rest lost
+        path.write_bytes(data[: 2 * 4096])
+    elif how == "garbled":  # every page after the second overwritten
+        rng = random.Random(19)
+        path.write_bytes(data[: 2 * 4096] + bytes(rng.randrange(256) for _ in range(len(data) - 2 * 4096)))
+
+
+@pytest.mark.parametrize("how", ["empty", "not sqlite", "foreign", "truncated", "garbled"])
+def test_a_damaged_name_index_is_bypassed_with_the_same_answers(small: Path, how: str,
+                                                                caplog: pytest.LogCaptureFixture) -> None:
+    want = Catalog(small)
+    want.__dict__["derived"] = None  # the catalog itself, read the slow way
+    derived.write(small)
+    _damage_index(small / derived.FOLDER / "index.sqlite", how)
+    damaged = Catalog(small)
+    assert damaged.derived is not None  # the stamp still matches: only the index is bad
+    for name in ("Example X99 board", "i7-5820K", "Example", "Frobnicator", s.I7_5820K.id):
+        assert _answer(damaged.index(), name) == _answer(want.index(), name)
+    assert damaged.get(s.I7_5820K.id) == want.get(s.I7_5820K.id)
+    assert [p.id for p in damaged.search("Example", limit=50)] == [p.id for p in want.search("Example", limit=50)]
+    assert "ignored the catalog's name index" in caplog.text
+
+
+@pytest.mark.parametrize("name", ["plan-test-book.tsv", "plan-parts.tsv", "latest.jsonl"])
+@pytest.mark.parametrize("damage", [b"", b"\xff\xfe not text", b'{"unpriced": 3}\nno tabs here\n'])
+def test_a_damaged_planner_table_or_latest_book_is_worked_out_again(small: Path, name: str, damage: bytes,
+                                                                    caplog: pytest.LogCaptureFixture) -> None:
+    want = Catalog(small)
+    want.__dict__["derived"] = None
+    expected = {cat: want.priced(BOOK, cat) for cat in derived.PLAN_CATEGORIES}
+    latest = want.price_book("latest").prices
+    derived.write(small)
+    (small / derived.FOLDER / name).write_bytes(damage)
+    damaged = Catalog(small)
+    for cat in derived.PLAN_CATEGORIES:
+        rows, unpriced = damaged.priced(BOOK, cat)
+        assert [(r.part.id, r.price) for r in rows] == [(r.part.id, r.price) for r in expected[cat][0]]
+        assert unpriced == expected[cat][1]
+    assert damaged.price_book("latest").prices == latest

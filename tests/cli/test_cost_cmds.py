@@ -84,7 +84,7 @@ def test_terminal_report_names_sources_and_dates(build_file):
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--tax-rate", "-0.08"], "--tax-rate must be between 0 and 1"),
+    (["--tax-rate", "-0.08"], "tax_rate must be between 0 and 1"),
     (["--vs", "dgx-9000"], "unknown comparison 'dgx-9000'"),
     (["--utilization", "3"], "utilization must be between 0 and 1"),
     (["--prices", "no-such-book"], "unknown price book"),

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from dlrig.errors import MalformedFile
+from dlrig.errors import BadInput
 from dlrig.machine import calibration
 from dlrig.workload.pipeline import Stage
 
@@ -38,11 +38,38 @@ def test_xdg_default(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     assert calibration.data_dir() == tmp_path / "xdg" / "dlrig" / "bench"
 
 
-def test_corrupt_file_is_a_user_error(home: Path) -> None:
+@pytest.mark.parametrize(("content", "why"), [
+    (b"{oops", "not valid JSON"), (b"", "empty"), (b"   \n", "empty"), (b"\xff\xfe garbage", "not valid JSON"),
+    (b"[1, 2]", "not a dlrig bench"), (b'{"schema": 99}', "not a dlrig bench"),
+    (b'{"schema": 1, "measured": "x"}', "not a dlrig bench"), (b'{"a": NaN}', "not valid JSON"),
+    (b"[" * 100_000, "not valid JSON"),
+])
+def test_a_damaged_empty_or_foreign_file_is_ignored_with_a_note(
+        home: Path, content: bytes, why: str, caplog: pytest.LogCaptureFixture) -> None:
+    """Issue 19: ``estimate --measured`` with a damaged saved bench was a traceback. Without
+    ``--measured`` the file is skipped with a note; with it, the error names the file and the fix."""
     (home / "bench").mkdir()
-    (home / "bench" / "latest.json").write_text("{oops")
-    with pytest.raises(MalformedFile):
-        calibration.load_calibration()
+    (home / "bench" / "latest.json").write_bytes(content)
+    assert calibration.load_calibration() is None
+    assert why in caplog.text and "dlrig bench --save" in caplog.text
+    from dlrig.services.inputs import host_calibration
+
+    with pytest.raises(BadInput, match=why) as info:
+        host_calibration(None, measured=True)
+    assert info.value.field == "measured"
+
+
+def test_a_folder_in_place_of_the_file_or_an_unwritable_home_is_handled(
+        home: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (home / "bench" / "latest.json").mkdir(parents=True)
+    assert calibration.load_calibration() is None
+    blocked = home / "file"
+    blocked.write_text("x")
+    monkeypatch.setenv("DLRIG_HOME", str(blocked))  # a file where the folder should be: none can be made
+    with pytest.raises(BadInput, match="set DLRIG_HOME to a writable folder"):
+        calibration.check_writable()
+    with pytest.raises(BadInput, match="set DLRIG_HOME to a writable folder"):
+        calibration.save(RESULT)
 
 
 def test_apply_calibration_replaces_measured_stages() -> None:

@@ -289,13 +289,19 @@ def test_static_files_are_served(client: TestClient) -> None:
 def test_serve_listens_on_loopback_by_default(monkeypatch) -> None:
     import uvicorn
 
-    calls: list[dict] = []
-    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    from dlrig.web.pool import PlanPool
+
+    servers: list[Any] = []
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, *a, **kw: servers.append(self))
+    monkeypatch.setattr(PlanPool, "start", lambda self: None)  # no worker processes in this test
     result = runner.invoke(app, ["serve", "--port", "8765"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]
-    result = runner.invoke(app, ["serve", "--host", "0.0.0.0"])
-    assert "warning: listening on 0.0.0.0" in result.output
+    config = servers[0].config
+    assert (config.host, config.port, config.log_level) == ("127.0.0.1", 8765, "warning")
+    assert config.app.state.pool.workers == 2  # plans in two worker processes by default
+    assert config.limit_concurrency and config.timeout_keep_alive and config.h11_max_incomplete_event_size
+    result = runner.invoke(app, ["serve", "--host", "0.0.0.0", "--workers", "3"])
+    assert "warning: listening on 0.0.0.0" in result.output and servers[1].config.app.state.pool.workers == 3
 
 
 def test_gpus_route_and_a_build_as_a_json_object(client: TestClient) -> None:

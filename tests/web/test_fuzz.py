@@ -1,6 +1,8 @@
 """Fuzz the JSON API from its own OpenAPI document with schemathesis: no input may give a 5xx,
 and every response must match what the document declares (status code, content type, body
-schema), while a body that breaks the schema must be refused (4xx).
+schema), while a body that breaks the schema must be refused (4xx). The HTML pages are fuzzed
+too, from a document written here for their query and form fields (the pages read their form
+themselves, so FastAPI's document has none): no 5xx, no traceback, the security headers.
 
 In process (the ASGI app, no socket), bounded (MAX_EXAMPLES cases per route, derandomized so
 that CI sees the same cases on every run), over every /api route. Issue 8: "the fuzz run finds
@@ -97,6 +99,114 @@ def test_api_never_fails_and_matches_its_schema(case: schemathesis.Case) -> None
 @bounded(MAX_EXAMPLES // 2)
 def test_plan_never_fails_and_matches_its_schema(case: schemathesis.Case) -> None:
     case.call_and_validate()
+
+
+TEXT = {"type": "string"}
+PAGE_FIELDS = {
+    "/ranking": ["precision", "prices", "sort", "min_vram", "max_price", "limit"],
+    "/plan": ["budget", "gpus", "model", "precision", "batch", "seq", "sharding", "recompute", "optimizer", "lora",
+              "qlora", "objective", "region", "prices", "tax_rate", "alternatives", "frontier"],
+    "/fit": ["model", "precision", "batch", "seq", "sharding", "recompute", "optimizer", "lora", "qlora", "prices"],
+    "/export/build.yaml": ["build", "format", "name", "prices", "tax_rate"],
+    "/export/pcpartpicker.md": ["build", "format", "name", "prices", "tax_rate"],
+    "/export/report.html": ["build", "format", "name", "prices", "tax_rate"],
+    "/": [], "/check": [], "/planner": [], "/docs": [], "/favicon.ico": [],
+}
+ANY_PAGE = {"200": {"description": "the page"}, "default": {"description": "an error page"}}
+
+
+def page_schema() -> dict[str, Any]:
+    """An OpenAPI document of the page routes: every form field a string, as a browser sends it."""
+    paths: dict[str, Any] = {
+        path: {"get": {"parameters": [{"name": f, "in": "query", "required": False, "schema": TEXT} for f in fields]
+                       + ([{"name": "kind", "in": "query", "schema": {"type": "array", "items": TEXT}}]
+                          if path == "/ranking" else []),
+                       "responses": ANY_PAGE}} for path, fields in PAGE_FIELDS.items()}
+    form = {"type": "object", "properties": {f: TEXT for f in ("build", "format", "region", "name")}}
+    paths["/check"]["post"] = {"requestBody": {"content": {"application/x-www-form-urlencoded": {"schema": form}}},
+                               "responses": ANY_PAGE}
+    return {"openapi": "3.0.3", "info": {"title": "dlrig pages", "version": "1"}, "paths": paths}
+
+
+def page_api(app: Any) -> Any:
+    schema = schemathesis.openapi.from_dict(page_schema())
+    schema.app = app
+    return schema
+
+
+# The pages on the cut catalog (the planner page solves what it is given).
+pages = page_api(create_app(small_catalog))
+
+
+def check_page(case: schemathesis.Case) -> Any:
+    """A page's answer: never a server error or a traceback; the headers of every response."""
+    response = case.call()
+    assert response.status_code < 500, (case.path, case.query, response.status_code)
+    assert "Traceback" not in response.text
+    assert response.headers.get("x-content-type-options") == ["nosniff"]  # schemathesis: a list per header
+    assert "content-security-policy" in response.headers
+    return response
+
+
+@pages.parametrize()
+@bounded(MAX_EXAMPLES // 4)
+def test_pages_never_fail(case: schemathesis.Case) -> None:
+    check_page(case)
+
+
+def test_every_page_route_is_fuzzed() -> None:
+    from dlrig.web import pages as page_routes
+
+    served = {r.path for r in page_routes.router.routes}  # type: ignore[attr-defined]
+    fuzzed = {r.ok().path for r in pages.get_all_operations()}
+    assert served == fuzzed
+
+
+def long_run(cases: int, seed: int) -> dict[str, Any]:
+    """``cases`` schemathesis cases over every route, for benchmarks/fuzz_cli.py: counts, not asserts."""
+    import collections
+    import time
+
+    from hypothesis import given
+    from hypothesis import seed as with_seed
+
+    ops = [(op, "api") for op in (o.ok() for o in api.get_all_operations())
+           if op.path.startswith("/api/") and not op.path.startswith("/api/plan")]
+    ops += [(o.ok(), "plan") for o in plan_api.get_all_operations() if o.ok().path in ("/api/plan", "/api/plan/infer")]
+    ops += [(o.ok(), "page") for o in pages.get_all_operations()]
+    statuses: collections.Counter[int] = collections.Counter()
+    failures: collections.Counter[str] = collections.Counter()
+    examples: dict[str, str] = {}
+    counted = {"cases": 0, "server_errors": 0, "failed_checks": 0}
+    started = time.perf_counter()
+    each = max(1, cases // len(ops))
+
+    def judged(kind: str) -> Any:
+        def one(case: schemathesis.Case) -> None:
+            counted["cases"] += 1
+            try:
+                response = check_page(case) if kind == "page" else case.call()
+                statuses[response.status_code] += 1
+                if response.status_code >= 500:
+                    counted["server_errors"] += 1
+                if kind != "page":
+                    case.validate_response(response)
+            except Exception as exc:  # a failed check: counted, its first example kept
+                counted["failed_checks"] += 1
+                key = f"{case.method} {case.path}: {type(exc).__name__}"
+                failures[key] += 1
+                examples.setdefault(key, str(exc)[:300])
+
+        return one
+
+    rounds = 0
+    while counted["cases"] < cases:  # a route with few distinct inputs (none: "/") ends its round early
+        for op, kind in ops:
+            with_seed(seed + rounds)(bounded(each)(given(op.as_strategy())(judged(kind))))()
+        rounds += 1
+    return {**counted, "seconds": round(time.perf_counter() - started, 1), "routes": [f"{o.method.upper()} {o.path}"
+            for o, _ in ops], "statuses": dict(sorted(statuses.items())), "failures": dict(failures),
+            "examples": examples}
 
 
 def test_every_api_route_is_fuzzed() -> None:

@@ -18,13 +18,16 @@ at run time, never built in the user's cache folder.
 
 Each is used only when its stamp matches the catalog on disk; otherwise (a catalog rebuilt
 without them) dlrig works the same things out from the catalog itself, slower, with the same
-answers, and ``tests/catalog/test_derived.py`` fails until they are written again.
+answers, and ``tests/catalog/test_derived.py`` fails until they are written again. A derived file
+that is there but cannot be used (empty, damaged, another program's, unreadable) is bypassed the
+same way, with a note on stderr (issue 19: "a cache that heals"); nothing is ever written at run time.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,7 +44,12 @@ if TYPE_CHECKING:
     from dlrig.catalog.prices import PriceBook
     from dlrig.catalog.store import Catalog
 
+log = logging.getLogger("dlrig")
 FOLDER = "derived"
+# What reading a damaged derived file raises: a short or foreign line (AssertionError, KeyError,
+# IndexError, TypeError, AttributeError), bad JSON, text that is not UTF-8 or a record that does not
+# validate (ValueError), an unreadable file (OSError).
+DAMAGED = (OSError, ValueError, AssertionError, KeyError, IndexError, TypeError, AttributeError)
 PLAN_CATEGORIES = tuple(c for c in CATEGORIES if c != "cooler")  # plans do not choose CPU coolers
 LEFT_OUT: set[str] = {"notes", "field_src"}  # never read by the planner
 GPU_CHIPS_FILE = "gpu_chips.jsonl"
@@ -84,20 +92,33 @@ class Derived:
         return name_db.connect(self.folder / "index.sqlite")
 
     def latest(self) -> PriceBook | None:
+        """The merged ``latest`` book; None if not written or damaged."""
         from dlrig.catalog.prices import PriceBook, latest_info
 
         path = self.folder / "latest.jsonl"
         if not path.exists():
             return None
-        with path.open(encoding="utf-8") as fh:
-            prices = {p.part_id: p for p in (Price.model_validate_json(line) for line in fh if line.strip())}
+        try:
+            with path.open(encoding="utf-8") as fh:
+                prices = {p.part_id: p for p in (Price.model_validate_json(line) for line in fh if line.strip())}
+            if not prices:
+                raise ValueError("empty")
+        except DAMAGED as exc:
+            return bypassed(path, exc)
         return PriceBook(info=latest_info(), prices=prices)
 
     def plan_table(self, book: str) -> dict[str, tuple[tuple[Priced, ...], int]] | None:
-        """The book's priced parts by category, with the count of unpriced ones; None if not written."""
+        """The book's priced parts by category, with the count of unpriced ones; None if not
+        written or damaged."""
         path = self.folder / f"plan-{book}.tsv"
         if "/" in book or not path.exists():
             return None
+        try:
+            return self._plan_table(path)
+        except DAMAGED as exc:
+            return bypassed(path, exc)
+
+    def _plan_table(self, path: Path) -> dict[str, tuple[tuple[Priced, ...], int]]:
         with path.open(encoding="utf-8") as fh:
             head = json.loads(fh.readline())
             prices = {f[0]: f[1:] for f in (_fields(line, 4) for line in fh)}  # id -> (note, quoted, price)
@@ -110,7 +131,18 @@ class Derived:
                     rows[cat].append(Priced(MODEL_BY_CATEGORY[cat].model_validate_json(part),
                                                 Price.model_validate_json(price), note,
                                                 json.loads(quoted) if quoted != "{}" else {}, int(known)))
+        found = sum(len(r) for r in rows.values())
+        if found != len(prices):  # a cut or stale parts file: never a plan over fewer parts than priced
+            raise ValueError(f"{len(prices) - found} of its {len(prices)} priced parts are not in plan-parts.tsv")
         return {c: (tuple(rows[c]), n) for c, n in head["unpriced"].items()}
+
+
+def bypassed(path: Path, exc: BaseException) -> None:
+    """A derived file that cannot be used: a note, and None (the caller works it out instead)."""
+    log.warning("note: ignored the damaged derived file %s (%s: %s); answers are the same, only slower; "
+                "reinstall dlrig (or run scripts/build_catalog.py) to restore it", path, type(exc).__name__,
+                str(exc)[:120])
+    return None
 
 
 def _fields(line: str, n: int) -> list[str]:

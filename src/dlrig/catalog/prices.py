@@ -18,7 +18,6 @@ price of their own (dlrig.cost.bundles; docs/cost.md, "Bundles").
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -29,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from dlrig.catalog.models import Bundle, BundleMember, Part, Price, PriceBookInfo
 from dlrig.errors import BadInput, MalformedFile
+from dlrig.textfile import csv_rows, shown
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 CSV_COLUMNS = ("part", "price_usd", "date", "source", "retailer", "bundle")
 REQUIRED_COLUMNS = ("part", "price_usd", "date")
 STALE_AFTER_DAYS = 365  # a price older than this is flagged
+MAX_USD = 10_000_000.0  # no single part (or bundle) costs more; a larger figure is a typo
 
 
 @dataclass(frozen=True)
@@ -109,35 +110,40 @@ def load_book_file(path: Path, info: PriceBookInfo) -> PriceBook:
 
 
 def parse_usd(text: str) -> float:
-    """"$1,599.99" -> 1599.99; raise ValueError on anything else."""
+    """"$1,599.99" -> 1599.99; raise ValueError on anything else, and on a figure beyond
+    ``MAX_USD`` (thousands of digits read as a float are infinity, not a price)."""
     cleaned = re.sub(r"[\s$,]", "", text)
-    if not re.fullmatch(r"\d+(\.\d+)?", cleaned):
+    if len(cleaned) > 20 or not re.fullmatch(r"\d+(\.\d+)?", cleaned):
         raise ValueError(text)
-    return float(cleaned)
+    value = float(cleaned)
+    if value > MAX_USD:
+        raise ValueError(text)
+    return value
 
 
 def load_csv_book(path: Path, catalog: CatalogQueries) -> PriceBook:
     """Read a user's CSV book; name the line and column of anything malformed."""
-    if not path.is_file():
-        raise BadInput(f"price file {str(path)!r} does not exist")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
-    reader = csv.DictReader(text.splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
+    from dlrig.textfile import read_user_text
+
+    rows = csv_rows(read_user_text(path, "price file"), str(path))
+    if not rows:
+        raise MalformedFile(str(path), "no header row and no prices")
+    header_line, header = rows[0]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
         raise MalformedFile(str(path), f"missing column(s) {', '.join(missing)}; the header must "
                             f"have {', '.join(REQUIRED_COLUMNS)} (and optionally source, retailer, bundle)",
-                            line=1)
+                            line=header_line)
+    return _book_of_rows(path, header, rows[1:], catalog)
+
+
+def _book_of_rows(path: Path, header: list[str], body: list[tuple[int, list[str]]],
+                  catalog: CatalogQueries) -> PriceBook:
     prices: dict[str, Price] = {}
     via_card: dict[str, Price] = {}  # chip id -> a card's price, where the file names a card
     members: dict[str, list[tuple[int, dict[str, str]]]] = {}
-    for lineno, raw in enumerate(reader, start=2):
-        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items()}
-        if not any(row.values()):
-            continue
+    for lineno, cells in body:
+        row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
         if row.get("bundle"):
             members.setdefault(row["bundle"], []).append((lineno, row))
             continue
@@ -177,13 +183,14 @@ def _csv_cells(row: dict[str, str], path: Path, lineno: int, catalog: CatalogQue
     try:
         usd = parse_usd(row.get("price_usd", ""))
     except ValueError:
-        raise bad("price_usd", f"{row.get('price_usd')!r} is not a price in USD, e.g. 1599.99") from None
+        raise bad("price_usd", f"{shown(row.get('price_usd', ''))} is not a price in USD up to "
+                  f"{MAX_USD:,.0f}, e.g. 1599.99") from None
     if usd <= 0:
         raise bad("price_usd", "a price must be positive")
     try:
         day = date.fromisoformat(row.get("date", ""))
     except ValueError:
-        raise bad("date", f"{row.get('date')!r} is not a date; use YYYY-MM-DD") from None
+        raise bad("date", f"{shown(row.get('date', ''))} is not a date; use YYYY-MM-DD") from None
     try:
         part = catalog.resolve(row["part"])
     except BadInput as exc:

@@ -102,17 +102,27 @@ class Catalog:
     def _line(self, category: str, part_id: str) -> str | bytes | None:
         """The part's JSON line: read at its place in the file where the derived index gives it."""
         index = self.derived.index if self.derived else None
-        if index is None:
-            return self._raw(category).get(part_id)
-        from dlrig.catalog.name_db import record
+        if index is not None:
+            import sqlite3
 
-        where = record(index, part_id)
-        if where is None:
-            return None
-        name, start, size = where
-        with (self.data_dir / name).open("rb") as fh:
-            fh.seek(start)
-            return fh.read(size)
+            from dlrig.catalog.name_db import damaged, record
+
+            try:
+                where = record(index, part_id)
+            except sqlite3.DatabaseError as exc:  # damaged inside: read the catalog's files from now on
+                damaged("", f"{type(exc).__name__}: {exc}")
+                self.derived = None
+            else:
+                if where is None:
+                    return None
+                name, start, size = where
+                with (self.data_dir / name).open("rb") as fh:
+                    fh.seek(start)
+                    line = fh.read(size)
+                if line.startswith(b'{"id":"' + part_id.encode() + b'"'):
+                    return line
+                self.derived = None  # the index does not match its files: read them instead
+        return self._raw(category).get(part_id)
 
     def _raw(self, category: str) -> dict[str, str]:
         """Each part's JSON line by id (lines start with {"id":"...": cheap to key, slow to validate)."""
@@ -168,16 +178,19 @@ class Catalog:
             if db is not None:
                 from dlrig.catalog.name_db import SqlNameIndex
 
-                self._indexes[category] = SqlNameIndex(db, category)
+                self._indexes[category] = SqlNameIndex(db, category, lambda: self._memory_index(category))
             else:  # a hand-made catalog, or the packaged index missing: the in-memory index (same answers)
-                parts: Iterable[Part] = (self.gpu_chips() if category == "gpu-chips" else
-                                         self.all_parts() if category is None else self.parts(category))
-                self.reporter.started("indexing the catalog's names")
-                try:
-                    self._indexes[category] = NameIndex(parts)
-                finally:
-                    self.reporter.finished("indexing the catalog's names")
+                self._indexes[category] = self._memory_index(category)
         return self._indexes[category]
+
+    def _memory_index(self, category: str | None) -> NameIndex:
+        parts: Iterable[Part] = (self.gpu_chips() if category == "gpu-chips" else
+                                 self.all_parts() if category is None else self.parts(category))
+        self.reporter.started("indexing the catalog's names")
+        try:
+            return NameIndex(parts)
+        finally:
+            self.reporter.finished("indexing the catalog's names")
 
     def resolve(self, name: str, category: str | None = None) -> Part:
         """Find a part by id or forgiving name; raise UnknownPart or AmbiguousPart."""

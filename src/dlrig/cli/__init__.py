@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import typer
 
+from dlrig.cli.common import Group
+
 app = typer.Typer(
     name="dlrig",
+    cls=Group,
     help="Plan, check and verify deep-learning machines: parts, workloads, costs.",
     no_args_is_help=True,
     add_completion=False,

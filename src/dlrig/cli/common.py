@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from dlrig.build import Build
@@ -26,6 +27,34 @@ FLAG_OF = {"budget_usd": "--budget", "gpus_min": "--gpus", "gpus_max": "--gpus",
            "time_to_train_h": "--time-to-train", "min_storage_gb": "--storage-gb", "time_limit_s": "--time-limit",
            "tax_rate": "--tax-rate", "build": "BUILD", "prices": "--prices", "measured": "--measured"}
 REPORT_HINT = "this is a bug in dlrig: please report it with the command you ran"
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
+
+
+class Group(TyperGroup):
+    """The command group: a usage error Click finds before a command runs (an unknown option, a
+    value Typer cannot convert or out of its min/max) follows the same contract as every other
+    error: exit 2, the message on stderr, and with ``--json`` one JSON document on stdout."""
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, complete_var: str | None = None,
+             standalone_mode: bool = True, windows_expand_args: bool = True, **extra: Any) -> Any:
+        argv = [str(a) for a in (sys.argv[1:] if args is None else args)]
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+        try:
+            code = super().main(argv, prog_name, complete_var, False, windows_expand_args, **extra)
+        except typer.Abort:
+            err("aborted")
+            sys.exit(EXIT_INTERRUPTED)
+        except typer.TyperException as exc:  # Click's usage errors (Typer's own copy of Click)
+            if not hasattr(exc, "format_message"):
+                raise
+            exc.show()  # type: ignore[attr-defined]
+            if "--json" in argv:
+                param = getattr(exc, "param", None)
+                emit_json({"error": exc.format_message(), "kind": "BadInput",
+                           "field": getattr(param, "name", None)})
+            sys.exit(EXIT_USAGE)
+        sys.exit(code if isinstance(code, int) else 0)
 
 
 def flag(field: str) -> str:

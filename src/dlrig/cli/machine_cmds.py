@@ -43,6 +43,9 @@ def probe_cmd(
         _render_probe(info, probed)
 
 
+MAX_WORKERS = 1024
+
+
 @app.command("bench")
 @handle_errors
 def bench_cmd(
@@ -53,16 +56,28 @@ def bench_cmd(
     folder: Path | None = typer.Option(None, "--dir", help="folder on the drive to test (default: the system "
                                        "temporary folder); a temporary folder inside it is removed afterwards"),
     skip: str = typer.Option("", "--skip", help="steps to skip, comma-separated: cpu,disk,decode,loader,gpu,train"),
-    workers: int | None = typer.Option(None, "--workers", help="processes for all-core steps (default: all CPUs)"),
+    workers: int | None = typer.Option(None, "--workers", min=1, max=MAX_WORKERS,
+                                       help=f"processes for all-core steps, 1-{MAX_WORKERS} (default: all CPUs)"),
 ) -> None:
-    """Measure CPU GEMM, disk, JPEG decode, a loader and (with PyTorch) each GPU, beside expected figures."""
+    """Measure CPU GEMM, disk, JPEG decode, a loader and (with PyTorch) each GPU, beside expected figures.
+
+    Ctrl-C, SIGTERM and SIGHUP stop it cleanly: its temporary folder is removed and its worker
+    processes are ended (exit 130, 143 or 129)."""
     from dataclasses import replace
 
-    from dlrig.machine.bench.runner import QUICK, BenchConfig, run_bench
+    from dlrig.machine.bench.runner import QUICK, BenchConfig, Terminated, run_bench
 
+    if save:
+        from dlrig.machine.calibration import check_writable
+
+        check_writable()  # before minutes of measuring, not after
     config = replace(QUICK if quick else BenchConfig(), folder=folder, workers=workers,
                      skip=frozenset(s.strip() for s in skip.split(",") if s.strip()))
-    run = run_bench(config, reporter=None if json_out else _progress())
+    try:
+        run = run_bench(config, reporter=None if json_out else _progress())
+    except Terminated as exc:
+        err(f"dlrig bench: stopped by signal {exc.signum}; its temporary folder and worker processes are gone")
+        raise typer.Exit(128 + exc.signum) from None
     result = run.to_dict()
     if save:
         from dlrig.machine.calibration import save as save_result

@@ -48,9 +48,10 @@ def plan(
     single_psu: bool = typer.Option(True, "--single-psu/--any-psu", help="plans always use one PSU"),
     max_power_w: float | None = typer.Option(None, "--max-power-w", help="wall draw limit, W"),
     storage_gb: float = typer.Option(1000.0, "--storage-gb", help="least SSD capacity, GB"),
-    alternatives: int = typer.Option(3, "--alternatives", help="next-best builds to show"),
+    alternatives: int = typer.Option(3, "--alternatives", min=0, max=10, help="next-best builds to show (0-10)"),
     frontier: bool = typer.Option(False, "--frontier", help="the cost/throughput Pareto frontier up to --budget"),
-    boxes: int | None = typer.Option(None, "--boxes", help="compare one box with 2..N smaller boxes"),
+    boxes: int | None = typer.Option(None, "--boxes", min=2, max=4, help="compare one box with 2..N smaller "
+                                     "boxes (N: 2-4)"),
     time_limit: float = typer.Option(20.0, "--time-limit", help="solver time limit, s"),
     out: Path | None = typer.Option(None, "--out", help="write the build file (YAML)"),
     as_json: bool = typer.Option(False, "--json", help="print one JSON document"),

@@ -17,7 +17,6 @@ Cloud price files are CSV, one instance type per row, ``#`` lines are comments:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
 import re
@@ -157,29 +156,20 @@ def _offer(row: dict[str, str], path: Path, lineno: int) -> CloudOffer:
 
 def load_cloud_prices(path: Path | str | None = None) -> tuple[CloudOffer, ...]:
     """The packaged prices, or a user's CSV; anything malformed names its line and column."""
+    from dlrig.textfile import csv_rows, read_user_text
+
     path = Path(path) if path is not None else PACKAGED
-    if not path.is_file():
-        raise BadInput(f"cloud price file {str(path)!r} does not exist")
-    try:
-        raw_lines = path.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
-    numbered = [(n, line) for n, line in enumerate(raw_lines, start=1)
-                if line.strip() and not line.lstrip().startswith("#")]
-    if not numbered:
+    rows = csv_rows(read_user_text(path, "cloud price file"), str(path), comments=True)
+    if not rows:
         raise MalformedFile(str(path), "no header row and no prices")
-    header_line, header_text = numbered[0]
-    header = [h.strip() for h in next(csv.reader([header_text]))]
+    header_line, header = rows[0]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         raise MalformedFile(str(path), f"missing column(s) {', '.join(missing)}; the header must have "
                             f"{', '.join(REQUIRED)} (optional: {', '.join(OPTIONAL)})", line=header_line)
     offers = []
-    for lineno, text in numbered[1:]:
-        cells = next(csv.reader([text]))
-        if len(cells) > len(header):
-            raise MalformedFile(str(path), f"{len(cells)} cells for {len(header)} columns", line=lineno)
-        row = {h: (cells[i].strip() if i < len(cells) else "") for i, h in enumerate(header)}
+    for lineno, cells in rows[1:]:
+        row = {h: (cells[i] if i < len(cells) else "") for i, h in enumerate(header)}
         offers.append(_offer(row, path, lineno))
     if not offers:
         raise MalformedFile(str(path), "no prices in the file")

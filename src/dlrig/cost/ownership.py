@@ -38,6 +38,19 @@ from dlrig.regions import Region
 CLOUD = "cloud"
 
 
+# Each option's range: (lowest, highest, the words the error uses).
+OPTION_RANGES: dict[str, tuple[float, float, str]] = {
+    "tax_rate": (0.0, 1.0, "between 0 and 1 (a fraction: 0.08 is 8%)"),
+    "shipping_usd": (0.0, 1_000_000.0, "between 0 and 1,000,000 USD"),
+    "kwh_price_usd": (0.0, 10.0, "between 0 and 10 USD per kWh"),
+    "utilization": (0.0, 1.0, "between 0 and 1 (a fraction: 0.6 is 60%)"),
+    "hours_per_day": (0.0, 24.0, "more than 0 and at most 24"),
+    "depreciation_per_year": (0.0, 1.0, "between 0 and 1 per year (a fraction: 0.2 is 20%)"),
+    "years": (0.0, 100.0, "between 0 and 100 years"),
+}
+FIELD_OF_OPTION = {"shipping_usd": "shipping", "kwh_price_usd": "kwh_price", "depreciation_per_year": "depreciation"}
+
+
 @dataclass(frozen=True)
 class CostOptions:
     """What the user may set; None means "the documented default" (assumptions.py, regions.py)."""
@@ -50,6 +63,18 @@ class CostOptions:
     depreciation_per_year: float | None = None
     years: float = DEFAULT_YEARS
     vs: tuple[str, ...] = (CLOUD,)
+
+    def __post_init__(self) -> None:
+        """Every number finite and in its range, checked once where the options are made; the
+        error names the field (``tax_rate``), which each surface spells its own way."""
+        for name, (lo, hi, what) in OPTION_RANGES.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or not lo <= value <= hi or (name == "hours_per_day" and value == 0):
+                shown = f"{value:g}" if isinstance(value, float) else repr(value)
+                raise BadInput(f"{name} must be {what}, got {shown}", field=FIELD_OF_OPTION.get(name, name))
 
 
 @dataclass(frozen=True)

@@ -17,9 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from dlrig.build import SINGLE, Build, BuildFile, PartRef, SourceLine
+from dlrig.build import MAX_COUNT, MAX_PARTS, SINGLE, Build, BuildFile, PartRef, SourceLine
 from dlrig.catalog.models import Part, Price, PriceBookInfo
-from dlrig.catalog.prices import PriceBook, parse_usd, price_for
+from dlrig.catalog.prices import MAX_USD, PriceBook, parse_usd, price_for
 from dlrig.errors import AmbiguousPart, BadInput, MalformedFile, UnknownPart
 from dlrig.pcpartpicker.match import match_item, ref_name
 from dlrig.pcpartpicker.patterns import (
@@ -31,6 +31,7 @@ from dlrig.pcpartpicker.patterns import (
     TYPE_ORDER,
     is_header,
 )
+from dlrig.textfile import MAX_LINE_CHARS, clip, long_line, read_user_text, shown
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries
@@ -93,7 +94,7 @@ class UnmatchedLines(BadInput):
         for u in self.unmatched:
             hint = (f"matches several: {', '.join(u.candidates[:6])}" if u.candidates else
                     f"closest: {', '.join(u.closest)}" if u.closest else "no close name")
-            lines.append(f"  line {u.line} ({u.type}) {u.item!r}: {hint}")
+            lines.append(f"  line {u.line} ({clip(u.type)}) {shown(u.item)}: {hint}")
         super().__init__(f"{path}: {len(self.unmatched)} line(s) match no catalog part:\n"
                          + "\n".join(lines))
 
@@ -110,6 +111,10 @@ def parse_list(text: str, path: str = "part list") -> PartList:
     start = next((i for i, ln in enumerate(lines) if is_header(ln)), None)
     if start is None:
         raise MalformedFile(path, "no PCPartPicker table: expected a 'Type|Item|Price' header row")
+    too_long = long_line("\n".join(lines[start:]))
+    if too_long:
+        raise MalformedFile(path, f"the line is {too_long[1]:,} characters; a part list's line is at most "
+                            f"{MAX_LINE_CHARS:,}", line=start + too_long[0])
     rows: list[ListRow] = []
     total = None
     day = None
@@ -129,6 +134,9 @@ def parse_list(text: str, path: str = "part list") -> PartList:
         kind = _unbold(cells[0])
         rest = [*cells[1:], "", ""]
         if kind:
+            if len(rows) == MAX_PARTS:
+                raise MalformedFile(path, f"more than {MAX_PARTS} rows in the part table; a build's list has "
+                                    "a few dozen", line=i + 1)
             rows.append(_row(i + 1, kind, rest[0], rest[1], path))
             continue
         label = _unbold(rest[0]).lower()
@@ -156,10 +164,14 @@ def _row(line: int, kind: str, item_cell: str, price_cell: str, path: str) -> Li
     usd, where = None, None
     if price_cell and price_cell.lower() != NO_PRICE.lower() and price_cell != "-":
         m = PRICE.match(price_cell)
-        if m is None:
-            raise MalformedFile(path, f"price {price_cell!r} is neither '$X @ Retailer' nor "
-                                f"'{NO_PRICE}'", line=line, column="Price")
-        usd, where = parse_usd(m.group("usd")), (m.group("where") or "").strip() or None
+        try:
+            usd = parse_usd(m.group("usd")) if m else None
+        except ValueError:
+            usd = None
+        if m is None or usd is None:
+            raise MalformedFile(path, f"price {shown(price_cell)} is neither '$X @ Retailer' (at most "
+                                f"${MAX_USD:,.0f}) nor '{NO_PRICE}'", line=line, column="Price")
+        where = (m.group("where") or "").strip() or None
     return ListRow(line=line, type=kind, item=item.strip(), url=url, price_usd=usd, retailer=where)
 
 
@@ -184,12 +196,7 @@ def _date(text: str, path: str, line: int) -> date:
 def import_list(path: Path | str, catalog: CatalogQueries, today: date | None = None) -> Imported:
     """Read a list file and match it against the catalog; unmatched lines are reported, not raised."""
     path = Path(path)
-    if not path.is_file():
-        raise BadInput(f"part list {str(path)!r} does not exist")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
+    text = read_user_text(path, "part list")
     return match_list(parse_list(text, str(path)), catalog, name=_build_name(path), today=today)
 
 
@@ -221,6 +228,9 @@ def match_list(plist: PartList, catalog: CatalogQueries, name: str = "build",
         matched.append((row, part))
         counts.setdefault(category, {}).setdefault(part.id, 0)
         counts[category][part.id] += 1
+        if counts[category][part.id] > MAX_COUNT:
+            raise MalformedFile(plist.path, f"more than {MAX_COUNT} rows of {part.name}; a build holds at most "
+                                f"{MAX_COUNT} of one part", line=row.line)
         paid.setdefault(part.id, []).append(row)
     notes = [f"line {rows[0].line}: {len(rows)} rows of {parts[pid].name} at different prices; "
              "kept their mean" for pid, rows in paid.items()
@@ -361,6 +371,10 @@ def write_import(imported: Imported, out: Path | None, name: str | None = None,
         raise BadInput("; ".join(singles))
     updates: dict[str, object] = {"name": name} if name else {}
     prices_path = None
+    if out is not None:
+        from dlrig.atomic import writable_file
+
+        out = writable_file(out)  # a folder is refused before anything is written beside it
     if out is not None and imported.book.prices:
         prices_path = out.with_name(f"{out.stem}.prices.csv")
         updates["prices"] = prices_path.name

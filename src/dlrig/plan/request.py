@@ -36,6 +36,11 @@ DEFAULT_ALTERNATIVES = 3  # next-best builds, each with a different GPU
 SOLVE_TIME_LIMIT_S = 20.0  # CP-SAT gives up (and says "not proven") after this long
 SOLVER_WORKERS = 1  # one worker: deterministic answers; these models are small
 MAX_CUTS = 200  # lazy-constraint rounds before the solver reports the checker disagrees
+# The largest value each number may take: beyond these a request is a typo (or an attack), and
+# a budget of 1e308 USD would overflow the solver's integer cents.
+UPPER: dict[str, float] = {"budget_usd": 10_000_000.0, "vram_total_gb": 100_000.0, "throughput": 1e9,
+                           "time_to_train_h": 1e6, "max_power_w": 100_000.0, "min_storage_gb": 1_000_000.0,
+                           "time_limit_s": 600.0, "alternatives": 10}
 
 
 @dataclass(frozen=True)
@@ -110,19 +115,7 @@ def validate(req: PlanRequest) -> None:
 
     if req.objective not in OBJECTIVES:
         raise BadInput(f"unknown objective {req.objective!r}; one of: {', '.join(OBJECTIVES)}", field="objective")
-    for field, value in (("budget_usd", req.budget_usd), ("vram_total_gb", req.vram_total_gb),
-                         ("throughput", req.throughput), ("time_to_train_h", req.time_to_train_h),
-                         ("max_power_w", req.max_power_w), ("min_storage_gb", req.min_storage_gb),
-                         ("time_limit_s", req.time_limit_s), ("tax_rate", req.tax_rate)):
-        if value is not None and not math.isfinite(value):
-            raise BadInput(f"{field} must be a finite number, not {value}", field=field)
-    if req.budget_usd is not None and req.budget_usd <= 0:
-        raise BadInput(f"the budget must be positive, not {req.budget_usd:g}", field="budget_usd")
-    for field, value in (("vram_total_gb", req.vram_total_gb), ("throughput", req.throughput),
-                         ("time_to_train_h", req.time_to_train_h), ("max_power_w", req.max_power_w),
-                         ("time_limit_s", req.time_limit_s)):
-        if value is not None and value <= 0:
-            raise BadInput(f"{field} must be positive, not {value:g}", field=field)
+    _validate_numbers(req)
     if not 0 <= req.tax_rate < 1:
         raise BadInput(f"the tax rate is a fraction (0.08 is 8%), not {req.tax_rate:g}", field="tax_rate")
     if req.precision is not None and req.precision not in PRECISIONS:
@@ -141,6 +134,29 @@ def budget_cents(req: PlanRequest) -> int | None:
     if req.budget_usd is None:
         return None
     return math.floor(req.budget_usd * 100 / (1 + req.tax_rate) + 1e-6)
+
+
+def _validate_numbers(req: PlanRequest) -> None:
+    """Every number finite, positive where it must be, and below its ``UPPER`` bound."""
+    for field, value in (("budget_usd", req.budget_usd), ("vram_total_gb", req.vram_total_gb),
+                         ("throughput", req.throughput), ("time_to_train_h", req.time_to_train_h),
+                         ("max_power_w", req.max_power_w), ("min_storage_gb", req.min_storage_gb),
+                         ("time_limit_s", req.time_limit_s), ("tax_rate", req.tax_rate)):
+        if value is not None and not math.isfinite(value):
+            raise BadInput(f"{field} must be a finite number, not {value}", field=field)
+    for field, value in (("budget_usd", req.budget_usd), ("vram_total_gb", req.vram_total_gb),
+                         ("throughput", req.throughput), ("time_to_train_h", req.time_to_train_h),
+                         ("max_power_w", req.max_power_w), ("min_storage_gb", req.min_storage_gb),
+                         ("time_limit_s", req.time_limit_s), ("alternatives", req.alternatives)):
+        if value is not None and value > UPPER[field]:
+            raise BadInput(f"{field} must be at most {UPPER[field]:,.0f}, not {value:g}", field=field)
+    if req.budget_usd is not None and req.budget_usd <= 0:
+        raise BadInput(f"the budget must be positive, not {req.budget_usd:g}", field="budget_usd")
+    for field, value in (("vram_total_gb", req.vram_total_gb), ("throughput", req.throughput),
+                         ("time_to_train_h", req.time_to_train_h), ("max_power_w", req.max_power_w),
+                         ("time_limit_s", req.time_limit_s)):
+        if value is not None and value <= 0:
+            raise BadInput(f"{field} must be positive, not {value:g}", field=field)
 
 
 def _validate_counts(req: PlanRequest) -> None:

@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from dlrig.workload.zoo import ModelSpec
 
 
+MAX_COUNT = 1024  # GPUs or CPU cores an estimate takes: more than a cluster's worth is a typo
+
+
 @dataclass(frozen=True)
 class EstimateRequest:
     """A build (its workload the default) or a GPU by name; ``workload`` holds the surface's
@@ -37,8 +40,10 @@ def estimate(req: EstimateRequest, catalog: CatalogQueries) -> Estimate | Infere
     from dlrig.workload import estimate as est
     from dlrig.workload_request import WorkloadRequest
 
-    if req.gpus is not None and req.gpus < 1:
-        raise BadInput(f"gpus must be at least 1, not {req.gpus}", field="gpus")
+    for name, value in (("gpus", req.gpus), ("cpu_cores", req.cpu_cores)):
+        if value is not None and not 1 <= value <= MAX_COUNT:
+            bound = "at least 1" if value < 1 else f"at most {MAX_COUNT:,}"
+            raise BadInput(f"{name} must be {bound}, not {value}", field=name)
     if req.build is not None:
         if req.gpu is not None:
             raise BadInput("give a build or a GPU, not both (edit the build to change its GPU)", field="gpu")

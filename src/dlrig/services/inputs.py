@@ -10,11 +10,15 @@ CLI from a path. Only a source made from a path may name other files (a price CS
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from dlrig.errors import BadInput, DlrigError, MalformedFile, UnknownPart
+from dlrig.textfile import MAX_INPUT_BYTES, check_text_size
+
+__all__ = ["MAX_INPUT_BYTES", "BuildSource", "load_build", "price_book"]
 
 if TYPE_CHECKING:
     from dlrig.build import Build
@@ -25,7 +29,6 @@ if TYPE_CHECKING:
 BuildFormat = Literal["auto", "yaml", "pcpartpicker", "probe"]
 BUILD_FORMATS: tuple[BuildFormat, ...] = ("auto", "yaml", "pcpartpicker", "probe")
 LIST_SUFFIXES = (".md", ".markdown", ".txt")
-MAX_INPUT_BYTES = 2_000_000  # a build, list or price file is a few KB; more is not one
 PASTED = {"yaml": "pasted build file", "pcpartpicker": "pasted part list", "probe": "pasted probe output"}
 
 
@@ -56,26 +59,15 @@ class BuildSource:
         if not text.strip():
             raise BadInput("the build is empty: paste a build file (YAML), a PCPartPicker part list or "
                            "`dlrig probe --json` output", field="build")
-        if len(text.encode("utf-8", "surrogatepass")) > MAX_INPUT_BYTES:
-            raise BadInput(f"the build is larger than {MAX_INPUT_BYTES:,} bytes; a build file or part list "
-                           "is a few KB", field="build")
+        check_text_size(text, "build", field="build")
         return cls(text=text, origin=PASTED.get(_detect(text, "", format), PASTED["yaml"]), format=format, name=name)
 
 
 def read_text(path: Path, what: str) -> str:
     """A user's text file, or BadInput naming it (missing, a folder, too large, not UTF-8)."""
-    if not path.is_file():
-        raise BadInput(f"{what} {str(path)!r} does not exist" if not path.exists() else
-                       f"{what} {str(path)!r} is not a file")
-    try:
-        size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise BadInput(f"{what} {str(path)!r} is {size:,} bytes; the limit is {MAX_INPUT_BYTES:,}")
-        return path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise MalformedFile(str(path), "not a UTF-8 text file") from None
-    except OSError as exc:
-        raise MalformedFile(str(path), f"cannot be read ({exc.strerror or exc})") from None
+    from dlrig.textfile import read_user_text
+
+    return read_user_text(path, what)
 
 
 def _detect(text: str, suffix: str, given: BuildFormat) -> str:
@@ -129,7 +121,7 @@ def _from_yaml(source: BuildSource, catalog: CatalogQueries) -> Build:
     if spec.prices and spec.prices.lower().endswith(".csv"):
         spec = spec.model_copy(update={"prices": _beside(spec.prices, source)})
     try:
-        return resolve_build(spec, catalog, origin=source.origin)
+        return resolve_build(spec, catalog, origin=source.origin)  # type: ignore[arg-type]
     except UnknownPart as exc:
         raise _other_category(exc, catalog, source.origin) or exc from None
 
@@ -167,7 +159,7 @@ def _from_list(source: BuildSource, catalog: CatalogQueries) -> Build:
     from dlrig.pcpartpicker import build_from_text
 
     name = source.name or (_list_name(Path(source.origin)) if source.folder else "build")
-    return build_from_text(source.text, catalog, source.origin, name=name)
+    return build_from_text(source.text, catalog, source.origin, name=name)  # type: ignore[arg-type]
 
 
 def _list_name(path: Path) -> str:
@@ -185,8 +177,8 @@ def _from_probe(source: BuildSource, catalog: CatalogQueries) -> Build:
     if doc is None:
         raise MalformedFile(source.origin, "not a `dlrig probe --json` document (a JSON object with 'machine')")
     info = machine_info_from_dict(doc["machine"], source.origin)
-    spec = build_from_probe(info, catalog, name=source.name).build
-    return resolve_build(spec, catalog, origin=source.origin)
+    spec = build_from_probe(info, catalog, name=source.name).build  # type: ignore[arg-type]
+    return resolve_build(spec, catalog, origin=source.origin)  # type: ignore[arg-type]
 
 
 def price_book(catalog: CatalogQueries, given: str | None, build: Build | None = None,
@@ -218,9 +210,19 @@ def host_calibration(build: Build | None, measured: bool | None) -> dict[str, An
     probed = build is not None and (build.notes or "").startswith(PROBE_NOTE)
     if measured is None and not probed:
         return None
-    found = load_calibration()
-    if found is None and measured:
-        raise BadInput("no saved bench for this host: run `dlrig bench --save` first", field="measured")
+    if not measured:
+        return load_calibration()  # a damaged file is ignored, with a note
+    return _saved_or_error()
+
+
+def _saved_or_error() -> dict[str, Any]:
+    """This host's saved bench, asked for by name (``--measured``): its absence or damage is the error."""
+    from dlrig.machine.calibration import read_saved
+
+    found, problem = read_saved()
+    if found is None:
+        raise BadInput(f"{problem}" if problem else "no saved bench for this host: run `dlrig bench --save` first",
+                       field="measured")
     return found
 
 
@@ -252,11 +254,8 @@ def host_cpu_rate(cores: int | None = None) -> CpuRate:
 
 def measured_cpu_gemm() -> float:
     """This host's measured FP32 GEMM rate from its saved bench, or BadInput when there is none."""
-    from dlrig.machine.calibration import load_calibration
-
-    saved = load_calibration()
-    measured = (saved or {}).get("measured") or {}
-    gemm = measured.get("cpu_gemm_fp32_gflops") if isinstance(measured, dict) else None
-    if not isinstance(gemm, (int, float)) or isinstance(gemm, bool) or gemm <= 0:
+    saved = _saved_or_error()
+    gemm = saved["measured"].get("cpu_gemm_fp32_gflops")
+    if not isinstance(gemm, (int, float)) or isinstance(gemm, bool) or not math.isfinite(gemm) or gemm <= 0:
         raise BadInput("no measured CPU GEMM for this host: run `dlrig bench --save` first", field="measured")
     return float(gemm)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from dlrig.errors import DlrigError
+from dlrig.errors import BadInput, DlrigError
 
 if TYPE_CHECKING:
     from dlrig.catalog.protocol import CatalogQueries
@@ -52,6 +52,8 @@ def plan(req: PlanRequest, catalog: CatalogQueries, boxes: int | None = None) ->
     """The provably best build, why each part, the alternatives; with ``boxes``, the comparison
     of one box with 2..``boxes`` smaller ones."""
     plan_mod, frontier_mod = _planner()
+    if boxes is not None and not 2 <= boxes <= frontier_mod.MAX_BOXES:  # before the solve, not after it
+        raise BadInput(f"boxes must be 2 to {frontier_mod.MAX_BOXES}, not {boxes}", field="boxes")
     result = plan_mod.plan(req, catalog)
     multi = tuple(frontier_mod.multibox(req, result.selection, boxes, catalog)) if boxes else None
     return PlanResult(plan=result, boxes=multi)

@@ -10,13 +10,15 @@ result's ``to_json()``.
 from __future__ import annotations
 
 import types
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Literal, Union, get_args, get_origin
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from dlrig.jsondoc import plain
-from dlrig.web.app import get_catalog
+from dlrig.web.app import get_catalog, json_bytes
 from dlrig.workload_request import WorkloadRequest
 
 if TYPE_CHECKING:
@@ -96,9 +98,10 @@ EstimateIn = create_model(
     cpu_cores=(int | None, Field(None, description="CPU cores for the decode stage (dlrig estimate --cpu-cores)")),
     **WORKLOAD_FIELDS,
 )
+FitMode = Literal["train", "infer"]
 FitIn = create_model(
     "FitIn", __base__=_In,
-    mode=(Literal["train", "infer"], Field("train", description="training (dlrig fit --train) or inference (--infer)")),
+    mode=(FitMode, Field("train", description="training (dlrig fit --train) or inference (--infer)")),
     prices=(str, Field("latest", description="packaged price book for 'cheapest first'")),
     **{**WORKLOAD_FIELDS, "model": (str, Field(..., description=WorkloadRequest.help("model"))),
        "sharding": (str, Field("fsdp", description="how extra GPUs share the state (default fsdp)"))},
@@ -169,27 +172,51 @@ class CostIn(BuildIn):
 
 @router.get("/gpus", responses=ERRORS, summary="dlrig gpus --json")
 @router.get("/ranking", responses=ERRORS, summary="dlrig gpus --json (the same as /api/gpus)")
-def ranking(catalog: Catalog = Depends(get_catalog), precision: str | None = None, prices: str = "latest",
-            sort: str | None = None, min_vram: float | None = None, max_price: float | None = None,
-            kind: list[str] = Query([]), names: list[str] = Query([]), limit: int = 0) -> Any:
+def ranking(request: Request, catalog: Catalog = Depends(get_catalog), precision: str | None = None,
+            prices: str = "latest", sort: str | None = None, min_vram: float | None = None,
+            max_price: float | None = None, kind: list[str] = Query([]), names: list[str] = Query([]),
+            limit: int = 0) -> Any:
     """GPUs ranked by FLOP/s per dollar, with VRAM, power and each price's date and source."""
-    from dlrig.catalog.ranking import Filters
-    from dlrig.services.inputs import price_book
-    from dlrig.services.ranking import RankingRequest, rank
+    def compute() -> Any:
+        from dlrig.catalog.ranking import Filters
+        from dlrig.services.inputs import price_book
+        from dlrig.services.ranking import RankingRequest, rank
 
-    filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
-    book = price_book(catalog, prices, files=False)
-    return plain(rank(RankingRequest(book, precision or None, sort or None, filters, limit), catalog))
+        filters = Filters(min_vram_gb=min_vram, max_price_usd=max_price, kinds=tuple(kind), names=tuple(names))
+        book = price_book(catalog, prices, files=False)
+        return rank(RankingRequest(book, precision or None, sort or None, filters, limit), catalog)
+
+    return answer(request, ("gpus", precision, prices, sort, min_vram, max_price, tuple(kind), tuple(names), limit),
+                  compute)
+
+
+def answer(request: Request, key: tuple[Any, ...], compute: Callable[[], Any]) -> Response:
+    """The JSON answer for ``key``: from the app's cache of answers given, else ``compute()``'s,
+    then kept (the catalog does not change while the app runs; errors are not kept)."""
+    answers = request.app.state.answers
+    found = answers.get(key)
+    if found is None:
+        found = answers.put(key, json_bytes(compute()))
+    return Response(found, media_type="application/json")
+
+
+def body_key(route: str, body: BaseModel) -> tuple[Any, ...]:
+    """A request body as a cache key: its fields' JSON, hashed (a pasted build can be megabytes)."""
+    import hashlib
+    import json
+
+    text = json.dumps(body.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return route, hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @router.post("/check", responses=ERRORS, summary="dlrig check --json")
-def check(body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
+def check(request: Request, body: CheckIn, catalog: Catalog = Depends(get_catalog)) -> Any:
     """A build against every rule: findings by tier, placement, facts, what is not checked.
     A build with a problem is a 200 with ``"ok": false`` (the CLI's exit code 1)."""
     from dlrig.services.check import CheckRequest
     from dlrig.services.check import check as run
 
-    return plain(run(CheckRequest(body.load(catalog), body.region)))
+    return answer(request, body_key("check", body), lambda: run(CheckRequest(body.load(catalog), body.region)))
 
 
 @router.post("/estimate", responses=ERRORS, summary="dlrig estimate --json")
@@ -206,7 +233,7 @@ def estimate(body: EstimateIn, catalog: Catalog = Depends(get_catalog)) -> Any: 
 
 
 @router.post("/fit", responses=ERRORS, summary="dlrig fit --json")
-def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+def fit(request: Request, body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
     """Which GPU chips hold the model (training or inference), the smallest count of each (1, 2, 4, 8),
     cheapest first by the price book."""
     from dlrig.services.fit import FitRequest
@@ -214,21 +241,30 @@ def fit(body: FitIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: i
     from dlrig.services.inputs import price_book
 
     b: Any = body
-    req = FitRequest(WorkloadRequest(**workload_of(b)), b.mode, price_book(catalog, b.prices, files=False))
-    return plain(run(req, catalog))
+
+    def compute() -> Any:
+        req = FitRequest(WorkloadRequest(**workload_of(b)), b.mode, price_book(catalog, b.prices, files=False))
+        return run(req, catalog)
+
+    return answer(request, body_key("fit", b), compute)
 
 
-@router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
+@router.post("/plan", responses={**ERRORS, 503: {"description": "the planner is not installed, or every planner "
+                                                  "worker is busy (`Retry-After` says when to try again)"}},
              summary="dlrig plan --json")
-def plan(body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
-    """The provably best build for the goal, why each part, the alternatives; or the frontier."""
-    from dlrig.services import plan as service
+def plan(request: Request, body: PlanIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+    """The provably best build for the goal, why each part, the alternatives; or the frontier.
+    Plans run in a bounded pool of worker processes (``dlrig serve --workers``)."""
+    from dlrig.plan.request import validate
+    from dlrig.web.pool import frontier_doc, plan_doc
 
     b: Any = body
     req = plan_request(b, catalog)
+    validate(req)  # bad input is answered here, without taking a worker
+    pool = request.app.state.pool
     if b.frontier:
-        return plain(service.frontier(req, catalog))
-    return plain(service.plan(req, catalog, b.boxes))
+        return pool.run(frontier_doc, req, catalog=catalog)
+    return pool.run(plan_doc, req, b.boxes, catalog=catalog)
 
 
 PlanInferIn = create_model(
@@ -241,16 +277,19 @@ PlanInferIn = create_model(
 TRAINING_ONLY = ("vram_total", "throughput", "time_to_train", "boxes")
 
 
-@router.post("/plan/infer", responses={**ERRORS, 503: {"description": "the planner is not installed"}},
+@router.post("/plan/infer", responses={**ERRORS, 503: {"description": "the planner is not installed, or every "
+                                                        "planner worker is busy (`Retry-After` says when to try "
+                                                        "again)"}},
              summary="dlrig plan --infer --json")
-def plan_infer(body: PlanInferIn, catalog: Catalog = Depends(get_catalog)) -> Any:  # type: ignore[valid-type]
+def plan_infer(request: Request, body: PlanInferIn,  # type: ignore[valid-type]
+               catalog: Catalog = Depends(get_catalog)) -> Any:
     """The cheapest build whose generated tokens/s at the context (``seq``) meets ``tokens_per_s``;
-    422 with causes and advice when none does."""
+    422 with causes and advice when none does. Runs in the planners' pool, as ``/api/plan`` does."""
     from dataclasses import replace
 
     from dlrig.errors import BadInput
     from dlrig.services.plan_infer import InferPlanRequest
-    from dlrig.services.plan_infer import plan_infer as run
+    from dlrig.web.pool import plan_infer_doc
 
     b: Any = body
     given = [k for k in TRAINING_ONLY if getattr(b, k) is not None] + (["frontier"] if b.frontier else [])
@@ -260,7 +299,8 @@ def plan_infer(body: PlanInferIn, catalog: Catalog = Depends(get_catalog)) -> An
     req = plan_request(b, catalog)
     workload = WorkloadRequest(**{**workload_of(b), "infer": True})
     req = replace(req, objective="min-cost", workload=workload, precision=None)
-    return plain(run(InferPlanRequest(req, b.tokens_per_s, b.speed_basis.strip().lower()), catalog))
+    infer = InferPlanRequest(req, b.tokens_per_s, b.speed_basis.strip().lower())
+    return request.app.state.pool.run(plan_infer_doc, infer, catalog=catalog)
 
 
 @router.post("/cost", responses=ERRORS, summary="dlrig cost --json")

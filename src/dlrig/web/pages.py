@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, RedirectResponse,
 
 from dlrig.errors import DlrigError
 from dlrig.web import views
-from dlrig.web.app import get_catalog, status_of, templates
+from dlrig.web.app import get_catalog, retry_headers, status_of, templates
 from dlrig.web.forms import Form
 
 if TYPE_CHECKING:
@@ -27,14 +27,14 @@ router = APIRouter(include_in_schema=False)
 def render(request: Request, template: str, context: dict[str, Any], compute: Callable[[], dict[str, Any]] | None,
            ) -> Response:
     """Render ``template`` with ``context`` and what ``compute`` returns; its DlrigError goes in the page."""
-    status = 200
+    status, headers = 200, None
     if compute is not None:
         try:
             context = {**context, **compute()}
         except DlrigError as exc:
             context = {**context, "error": exc.message}
-            status = status_of(exc)
-    return templates.TemplateResponse(request, template, context, status_code=status)
+            status, headers = status_of(exc), retry_headers(exc)
+    return templates.TemplateResponse(request, template, context, status_code=status, headers=headers)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -53,7 +53,17 @@ def ranking_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> R
 def plan_page(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
     form = Form(request.query_params.multi_items())
     return render(request, "plan.html", views.plan_context(catalog, form),
-                  (lambda: views.plan_result(catalog, form)) if form else None)
+                  (lambda: _plan_in_pool(request, catalog, form)) if form else None)
+
+
+def _plan_in_pool(request: Request, catalog: Catalog, form: Form) -> dict[str, Any]:
+    """The planner's result, solved in the app's bounded pool (a full pool: 503, said in the page)."""
+    from dlrig.plan.request import validate
+    from dlrig.web.pool import plan_page
+
+    validate(views.plan_request(catalog, form))  # bad input is answered without taking a worker
+    result: dict[str, Any] = request.app.state.pool.run(plan_page, tuple(form.pairs), catalog=catalog)
+    return result
 
 
 @router.get("/check", response_class=HTMLResponse)
@@ -89,8 +99,10 @@ def export_list(request: Request, catalog: Catalog = Depends(get_catalog)) -> Re
 @router.get("/export/report.html", response_class=HTMLResponse)
 def export_report(request: Request, catalog: Catalog = Depends(get_catalog)) -> Response:
     """The HTML report ``dlrig export --format html`` writes, for a pasted build."""
+    from dlrig.web.limits import REPORT_CSP
+
     text, _ = views.export_text(catalog, Form(request.query_params.multi_items()), "html")
-    return HTMLResponse(text)
+    return HTMLResponse(text, headers={"Content-Security-Policy": REPORT_CSP})
 
 
 @router.get("/docs", response_class=HTMLResponse)

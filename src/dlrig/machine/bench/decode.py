@@ -118,17 +118,13 @@ def worker_pool(workers: int) -> Iterator[ProcessPoolExecutor]:
     A ProcessPoolExecutor, not a multiprocessing.Pool: a worker that dies at start-up breaks
     the executor (an error) where a Pool would restart it forever (a hang).
     """
+    from dlrig.pools import stop_pool
+
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn"))
     try:
         yield pool
     finally:
-        procs = list(getattr(pool, "_processes", {}).values())  # the executor keeps no public list
-        pool.shutdown(wait=False, cancel_futures=True)
-        for proc in procs:
-            if proc.is_alive():
-                proc.terminate()
-        for proc in procs:
-            proc.join(timeout=5)
+        stop_pool(pool)
 
 
 def decode_all_cores(paths: list[Path], decoder: str, seconds: float, workers: int) -> float:

@@ -4,11 +4,14 @@ failure recorded (the others still run), GPU steps skipped with the reason when 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import tempfile
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -91,26 +94,71 @@ def run_bench(config: BenchConfig, reporter: Reporter | None = None, machine: Ma
 
     unknown = set(config.skip) - set(STEPS)
     if unknown:
-        raise BadInput(f"unknown bench step(s) {', '.join(sorted(unknown))}; steps: {', '.join(STEPS)}")
+        raise BadInput(f"unknown bench step(s) {', '.join(sorted(unknown))}; steps: {', '.join(STEPS)}",
+                       field="skip")
     if config.folder is not None and not config.folder.is_dir():
-        raise BadInput(f"--dir {str(config.folder)!r} is not a folder")
+        raise BadInput(f"the folder to test, {str(config.folder)!r}, is not a folder", field="dir")
     reporter = reporter or NullReporter()
     run = BenchRun(config=config, machine=machine or probe())
     catalog = catalog or default_catalog()
     steps = _steps(run, catalog)
     t0 = time.perf_counter()
-    tmp = Path(tempfile.mkdtemp(prefix="dlrig-bench-", dir=config.folder))
-    try:
-        run.tmp = tmp
-        for i, (name, fn) in enumerate(steps):
-            reporter.stage(name, i, len(steps))
-            _guarded(run, name, fn)
-        reporter.stage("done", len(steps), len(steps))
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-        run.tmp = Path()
+    with stopped_by_signals():
+        tmp = _temporary_folder(config.folder)
+        try:
+            run.tmp = tmp
+            for i, (name, fn) in enumerate(steps):
+                reporter.stage(name, i, len(steps))
+                _guarded(run, name, fn)
+            reporter.stage("done", len(steps), len(steps))
+        finally:  # also on Ctrl-C, SIGTERM and SIGHUP (stopped_by_signals); worker pools end in their own
+            shutil.rmtree(tmp, ignore_errors=True)
+            run.tmp = Path()
     run.duration_s = time.perf_counter() - t0
     return run
+
+
+def _temporary_folder(folder: Path | None) -> Path:
+    where = str(folder) if folder is not None else tempfile.gettempdir()
+    try:
+        return Path(tempfile.mkdtemp(prefix="dlrig-bench-", dir=folder))
+    except OSError as exc:
+        raise BadInput(f"cannot make the bench's temporary folder in {where!r} ({exc.strerror or exc}); "
+                       "name a writable folder on the drive to test", field="dir") from None
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP arrived: raised in the main thread like Ctrl-C's KeyboardInterrupt, so
+    every ``finally`` runs (the temporary folder is removed, worker processes are ended) before
+    the command exits with 128 + the signal's number."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(f"stopped by signal {signum}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise ``Terminated`` (once: a second signal during the cleanup is
+    ignored) while the block runs; the previous handlers come back after it. Outside the main
+    thread (where Python cannot set handlers) the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    fired: list[int] = []
+
+    def handler(signum: int, frame: object) -> None:
+        if not fired:
+            fired.append(signum)
+            raise Terminated(signum)
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    previous = {sig: signal.signal(sig, handler) for sig in wanted}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 def _guarded(run: BenchRun, name: str, fn: Callable[[], None]) -> None:
