@@ -78,7 +78,7 @@ def _loader_class() -> Any:
     except ImportError:  # pragma: no cover - PyYAML built without libyaml
         return type("_Loader", (_Budget, yaml.SafeLoader), {})
 
-    class _Loader(_Budget, CParser, SafeConstructor, Resolver):  # type: ignore[misc]
+    class _Loader(_Budget, CParser, SafeConstructor, Resolver):
         def __init__(self, stream: str) -> None:
             CParser.__init__(self, stream)
             _Budget.__init__(self)

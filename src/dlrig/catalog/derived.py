@@ -104,7 +104,8 @@ class Derived:
             if not prices:
                 raise ValueError("empty")
         except DAMAGED as exc:
-            return bypassed(path, exc)
+            bypassed(path, exc)
+            return None
         return PriceBook(info=latest_info(), prices=prices)
 
     def plan_table(self, book: str) -> dict[str, tuple[tuple[Priced, ...], int]] | None:
@@ -116,7 +117,8 @@ class Derived:
         try:
             return self._plan_table(path)
         except DAMAGED as exc:
-            return bypassed(path, exc)
+            bypassed(path, exc)
+            return None
 
     def _plan_table(self, path: Path) -> dict[str, tuple[tuple[Priced, ...], int]]:
         with path.open(encoding="utf-8") as fh:
@@ -138,11 +140,10 @@ class Derived:
 
 
 def bypassed(path: Path, exc: BaseException) -> None:
-    """A derived file that cannot be used: a note, and None (the caller works it out instead)."""
+    """A derived file that cannot be used: a note (the caller works it out instead)."""
     log.warning("note: ignored the damaged derived file %s (%s: %s); answers are the same, only slower; "
                 "reinstall dlrig (or run scripts/build_catalog.py) to restore it", path, type(exc).__name__,
                 str(exc)[:120])
-    return None
 
 
 def _fields(line: str, n: int) -> list[str]:

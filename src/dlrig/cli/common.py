@@ -25,7 +25,8 @@ JSON_FLAGS = ("json_out", "as_json")
 # A request field's spelling on the command line, where it is not --field-with-dashes.
 FLAG_OF = {"budget_usd": "--budget", "gpus_min": "--gpus", "gpus_max": "--gpus", "vram_total_gb": "--vram-total",
            "time_to_train_h": "--time-to-train", "min_storage_gb": "--storage-gb", "time_limit_s": "--time-limit",
-           "tax_rate": "--tax-rate", "build": "BUILD", "prices": "--prices", "measured": "--measured"}
+           "tax_rate": "--tax-rate", "build": "BUILD", "prices": "--prices", "measured": "--measured",
+           "ram_bandwidth_gb_s": "--ram-bandwidth"}
 REPORT_HINT = "this is a bug in dlrig: please report it with the command you ran"
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 

@@ -121,7 +121,7 @@ def _from_yaml(source: BuildSource, catalog: CatalogQueries) -> Build:
     if spec.prices and spec.prices.lower().endswith(".csv"):
         spec = spec.model_copy(update={"prices": _beside(spec.prices, source)})
     try:
-        return resolve_build(spec, catalog, origin=source.origin)  # type: ignore[arg-type]
+        return resolve_build(spec, catalog, origin=source.origin)
     except UnknownPart as exc:
         raise _other_category(exc, catalog, source.origin) or exc from None
 
@@ -159,7 +159,7 @@ def _from_list(source: BuildSource, catalog: CatalogQueries) -> Build:
     from dlrig.pcpartpicker import build_from_text
 
     name = source.name or (_list_name(Path(source.origin)) if source.folder else "build")
-    return build_from_text(source.text, catalog, source.origin, name=name)  # type: ignore[arg-type]
+    return build_from_text(source.text, catalog, source.origin, name=name)
 
 
 def _list_name(path: Path) -> str:
@@ -177,8 +177,8 @@ def _from_probe(source: BuildSource, catalog: CatalogQueries) -> Build:
     if doc is None:
         raise MalformedFile(source.origin, "not a `dlrig probe --json` document (a JSON object with 'machine')")
     info = machine_info_from_dict(doc["machine"], source.origin)
-    spec = build_from_probe(info, catalog, name=source.name).build  # type: ignore[arg-type]
-    return resolve_build(spec, catalog, origin=source.origin)  # type: ignore[arg-type]
+    spec = build_from_probe(info, catalog, name=source.name).build
+    return resolve_build(spec, catalog, origin=source.origin)
 
 
 def price_book(catalog: CatalogQueries, given: str | None, build: Build | None = None,

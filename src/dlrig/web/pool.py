@@ -158,7 +158,7 @@ class PlanPool:
     @property
     def busy(self) -> int:
         """Jobs in progress now."""
-        return self.slots - self._free._value  # type: ignore[attr-defined]  # BoundedSemaphore keeps no public count
+        return self.slots - self._free._value  # BoundedSemaphore keeps no public count
 
     def retry_after(self) -> int:
         """Seconds until a worker is likely free: the mean job time, whole, at least 1."""
