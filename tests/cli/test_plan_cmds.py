@@ -113,3 +113,11 @@ def test_minimal_and_explain_flags() -> None:
                                     "--explain", "--alternatives", "0"], env={"COLUMNS": "200"})
     assert explained.exit_code == 0, explained.output
     assert "Excluded GPUs" in explained.stdout and "precision-" in explained.stdout
+
+
+@pytest.mark.parametrize(("extra", "given"), [([], False), (["--precision", "bf16"], True)])
+def test_the_workload_line_says_given_only_for_what_the_user_gave(extra: list[str], given: bool) -> None:
+    result = runner.invoke(app, ["plan", "--budget", "5000", "--model", "llama-3-8b", "--qlora", *extra, "--json"])
+    assert result.exit_code == 0, result.output
+    precision = next(a for a in json.loads(result.stdout)["assumptions"] if a["key"] == "precision")
+    assert precision["given"] is given

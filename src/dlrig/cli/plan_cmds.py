@@ -98,7 +98,7 @@ def plan(
     if recipe and model is None:
         flags = ", ".join(f"--{k.replace('_', '-')}" for k in recipe)
         raise BadInput(f"{flags} {'describes' if len(recipe) == 1 else 'describe'} a workload: add --model")
-    workload = WorkloadRequest(model=model, precision=precision, **recipe) if model else None
+    workload = WorkloadRequest(model=model, **given(precision=precision), **recipe) if model else None
     req = PlanRequest(objective=objective, budget_usd=budget, gpus_min=lo, gpus_max=hi,  # type: ignore[arg-type]
                       vram_total_gb=vram_total, throughput=throughput, time_to_train_h=time_to_train,
                       workload=workload, precision=None if model else precision, prices=prices,
