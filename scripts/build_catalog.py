@@ -25,11 +25,11 @@ def write_derived(out: Path) -> None:
     book, the planner's table of each book (dlrig.catalog.derived), and the throughput model's
     calibration fits (dlrig.workload.calibration, from Lambda's measurements)."""
     from dlrig.catalog import derived
-    from dlrig.workload import calibration
+    from dlrig.workload import calibration, uncertainty
 
     start = time.perf_counter()
     written = derived.write(out)
-    written["calibration fits"] = calibration.write_stored()
+    written["calibration fits"] = calibration.write_stored(derived=uncertainty.derived_document())
     print(json.dumps(written, indent=1))
     print(f"wrote {out / derived.FOLDER} and {calibration.STORED} in {time.perf_counter() - start:.1f} s")
 

@@ -48,6 +48,7 @@ containers enable it): class "32-bit", peak = ``tf32_tflops`` where the chip has
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import statistics
@@ -55,7 +56,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
     from dlrig.catalog.models import Precision
@@ -304,12 +305,12 @@ def calibration(family: str, precision_class: PrecisionClass, use_memory: bool =
                 use_cuda_cores: bool = True, exclude: frozenset[str] = frozenset(),
                 version: str = FIT_VERSION, logo: bool = True) -> Calibration:
     """The fit for a family, precision class and Lambda version; ``exclude``: chips held out of it;
-    ``logo``: with the leave-one-GPU-out band (:func:`fit`). The fits with no chip held out and
-    with the band are read from ``data/calibration.json`` (:func:`write_stored`)."""
-    if not exclude and logo:
+    ``logo``: with the leave-one-GPU-out band (:func:`fit`). The fits with no chip held out are
+    read from ``data/calibration.json`` (:func:`write_stored`), without the band where none is asked."""
+    if not exclude:
         found = stored().get(repr((family, precision_class, use_memory, use_cuda_cores, version)))
-        if found is not None:
-            return found
+        if found is not None:  # the band is the only difference a logo=False fit has: the same coefficients
+            return found if logo else dataclasses.replace(found, logo_errors=())
     return fitted(family, precision_class, use_memory, use_cuda_cores, exclude, version, logo)
 
 
@@ -335,21 +336,22 @@ def inputs_digest() -> str:
     return h.hexdigest()[:16]
 
 
-def stored_document() -> dict:
-    """Every fit and synchronisation fraction a run asks for with no chip held out, fitted now."""
-    import dataclasses
+def stored_document(derived: dict | None = None) -> dict:
+    """Every fit and synchronisation fraction a run asks for with no chip held out, fitted now;
+    with ``derived``, figures other modules work out from the same data (by name: the
+    uncertainty model's held-out errors), stored beside them."""
 
     fits = {repr((family, pc, mem, cuda, version)): dataclasses.asdict(fitted(family, pc, mem, cuda, version=version))
             for family in STORED_FAMILIES for pc in ("32-bit", "16-bit") for mem, cuda in STORED_TERMS
             for version in VERSIONS}
     sync = {repr((family, version)): _sync_fraction(family, version)
             for family in STORED_FAMILIES for version in VERSIONS}
-    return {"inputs": inputs_digest(), "fits": fits, "sync_fraction": sync}
+    return {"inputs": inputs_digest(), "fits": fits, "sync_fraction": sync, "derived": derived or {}}
 
 
-def write_stored(path: Path = STORED) -> int:
+def write_stored(path: Path = STORED, derived: dict | None = None) -> int:
     """Write :func:`stored_document` (scripts/build_catalog.py); the number of fits written."""
-    doc = stored_document()
+    doc = stored_document(derived)
     path.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
     return len(doc["fits"])
 
@@ -362,6 +364,11 @@ def _stored_document() -> dict:
     except (OSError, ValueError):
         return {}
     return doc if doc.get("inputs") == inputs_digest() else {}
+
+
+def stored_derived(name: str) -> Any:
+    """A figure stored by name beside the fits (:func:`stored_document`), or None."""
+    return _stored_document().get("derived", {}).get(name)
 
 
 @cache
