@@ -148,3 +148,14 @@ def test_the_platform_is_a_recommended_build_unless_minimal(catalog, plan_70b: I
     assert (b.ram_gb or 0) >= vram
     minimal = plan_inference(PlanRequest(workload=LLAMA_70B, minimal=True), InferTarget(15.0), catalog)
     assert minimal.best.total_usd <= plan_70b.best.total_usd
+
+
+def test_an_intel_arc_answer_sits_on_a_platform_with_resizable_bar(catalog) -> None:  # type: ignore[no-untyped-def]
+    """The 8B answer is an Arc card: its CPU is of a generation Intel lists for Arc (GPU-REBAR)."""
+    from dlrig.rules.platform import REBAR_YES
+
+    result = plan_inference(PlanRequest(workload=LLAMA_8B), InferTarget(30.0), catalog)
+    assert not [f for f in result.findings if f.code == "GPU-REBAR"]
+    best = result.best
+    if any(g.name.startswith("Arc ") for g in best.build.gpus):
+        assert best.build.cpu is not None and best.build.cpu.microarchitecture in REBAR_YES

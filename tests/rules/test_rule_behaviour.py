@@ -249,3 +249,15 @@ def test_registered_flag_unknown_is_a_note_only_on_a_board_that_takes_ecc() -> N
     assert [f.severity for f in found] == ["note"] and "unchecked" in found[0].message
     # a desktop board: no registered marking in the kit's names, so it is taken as unbuffered
     assert run(example("x", motherboard=s.X99_BOARD, memory=kit), "MEMORY-REGISTERED") == []
+
+
+@pytest.mark.parametrize(("arch", "severity"), [("Zen+", "warning"), ("Coffee Lake Refresh", "warning"),
+                                                ("Comet Lake", None), ("Zen 2", None), (None, "note")])
+def test_an_arc_card_wants_a_platform_with_resizable_bar(arch: str | None, severity: str | None) -> None:
+    cpu = s.RYZEN_7950X.model_copy(update={"microarchitecture": arch})
+    found = run(example("an Arc card on this CPU", cpu=cpu, gpu=(s.ARC_B580, 1)), "GPU-REBAR")
+    assert [f.severity for f in found] == ([severity] if severity else [])
+
+
+def test_a_geforce_card_does_not_need_resizable_bar() -> None:
+    assert run(example("a 4090 on Haswell-E", cpu=s.I7_5820K, gpu=(s.RTX_4090, 1)), "GPU-REBAR") == []

@@ -30,8 +30,9 @@ DEFAULT_STORAGE_KIND = "ssd"  # the seed post: one SSD serves four GPUs
 # Puget Systems' 4 per GPU is a note, not a requirement (the seed's 6-core CPU feeds 4 GPUs).
 
 # Warnings the planner avoids, not just problems: the PSU below Dettmers' margin, the wall draw
-# above the circuit's continuous rating (training runs for days), RAM below the largest card.
-AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM", "PCIE-LANES")
+# above the circuit's continuous rating (training runs for days), RAM below the largest card, a
+# GPU on fewer than x8 CPU lanes, an Intel Arc card on a platform without Resizable BAR.
+AVOIDED_WARNINGS: tuple[str, ...] = ("PSU-WATTS", "WALL-CIRCUIT", "RAM-VRAM", "PCIE-LANES", "GPU-REBAR")
 DEFAULT_ALTERNATIVES = 3  # next-best builds, each with a different GPU
 SOLVE_TIME_LIMIT_S = 20.0  # CP-SAT gives up (and says "not proven") after this long
 SOLVER_WORKERS = 1  # one worker: deterministic answers; these models are small

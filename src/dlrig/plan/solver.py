@@ -266,6 +266,7 @@ class PlanModel:
 # a build that keeps those parts fails it again, whatever the rest.
 CUT_SCOPE: dict[str, tuple[str, ...]] = {
     "PCIE-LANES": ("cpu", "motherboard"),
+    "GPU-REBAR": ("cpu",),
     "PLAN-CORES": ("cpu",),
     "PLAN-DECODE": ("cpu",),
     "PLAN-RAM": ("memory",),

@@ -8,14 +8,11 @@ from dlrig.plan.candidates import PLATFORM
 from dlrig.plan.explain import borrowed_caveat, usd
 
 
-def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
+def render_parts(sel: Any, prices: str, con: Any) -> None:
+    """The build's parts with their prices and dates, and the caveat where a platform price was
+    borrowed from another book (a plan and an inference plan print the same table)."""
     from rich.table import Table
 
-    sel = p.selection
-    proof = "optimal (proven)" if p.optimal else "best found, not proven optimal"
-    con.print(f"[bold]{p.request.objective}[/bold]: {usd(p.total_usd)}"
-              + (f" with {p.request.tax_rate:.1%} tax" if p.request.tax_rate else "")
-              + f", {p.throughput:,.4g} {p.throughput_unit}; {proof}, solved in {p.solve_ms:,.0f} ms")
     t = Table(show_header=True, header_style="bold")
     for col in ("part", "count", "name", "price", "date"):
         t.add_column(col)
@@ -25,9 +22,18 @@ def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
         r = sel.parts[cat]
         t.add_row(cat, "1", r.part.name, usd(r.usd) + ("*" if r.price_note else ""), r.price.date.isoformat())
     con.print(t)
-    caveat = borrowed_caveat(sel, p.request.prices)
+    caveat = borrowed_caveat(sel, prices)
     if caveat:
         con.print(f"[bold]*[/bold] {caveat}")
+
+
+def render_plan(p: Any, multi: Any, con: Any, explain: bool = False) -> None:
+    sel = p.selection
+    proof = "optimal (proven)" if p.optimal else "best found, not proven optimal"
+    con.print(f"[bold]{p.request.objective}[/bold]: {usd(p.total_usd)}"
+              + (f" with {p.request.tax_rate:.1%} tax" if p.request.tax_rate else "")
+              + f", {p.throughput:,.4g} {p.throughput_unit}; {proof}, solved in {p.solve_ms:,.0f} ms")
+    render_parts(sel, p.request.prices, con)
     _render_recommended(p, con)
     if p.assumptions:
         con.print("[bold]Workload[/bold]: " + "; ".join(a.text() for a in p.assumptions))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from dlrig.plan.candidates import PLATFORM
-from dlrig.plan.explain import borrowed_caveat, usd
+from dlrig.plan.explain import usd
+from dlrig.render.plan import render_parts
 
 
 def _tps(x: float) -> str:
@@ -18,8 +18,6 @@ def _speed(s: Any) -> str:
 
 
 def render_infer_plan(p: Any, con: Any, explain: bool = False) -> None:
-    from rich.table import Table
-
     b, sel = p.best, p.best.selection
     spec = b.estimate.spec
     con.print(f"[bold]cheapest build for {spec.model.name} inference[/bold]: {spec.weights.key} weights, "
@@ -28,18 +26,7 @@ def render_infer_plan(p: Any, con: Any, explain: bool = False) -> None:
               + f": {sel.option.count} x {sel.option.gpu.name}; "
               + ("optimal (proven)" if p.optimal else "best found, not proven optimal")
               + f", {p.solve_ms:,.0f} ms")
-    t = Table(show_header=True, header_style="bold")
-    for col in ("part", "count", "name", "price", "date"):
-        t.add_column(col)
-    o = sel.option
-    t.add_row("gpu", str(o.count), o.gpu.name, usd(o.card.usd), o.card.price.date.isoformat())
-    for cat in PLATFORM:
-        r = sel.parts[cat]
-        t.add_row(cat, "1", r.part.name, usd(r.usd) + ("*" if r.price_note else ""), r.price.date.isoformat())
-    con.print(t)
-    caveat = borrowed_caveat(sel, p.request.prices)
-    if caveat:
-        con.print(f"[bold]*[/bold] {caveat}")
+    render_parts(sel, p.request.prices, con)
     s = b.speed
     judged = s.tokens_per_s_range[0] if p.target.basis == "low" else s.tokens_per_s
     con.print(f"Generation: {_speed(s)} with {spec.context:,} tokens cached; judged at {p.target.basis}: "

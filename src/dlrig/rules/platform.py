@@ -283,4 +283,66 @@ def _lanes_without_map(r: Rule, build: Build, cpu: Cpu, lanes: int,
                      [board], fix="read the board manual's lane table")
 
 
-RULES: tuple[Rule, ...] = (socket, memory_type, memory_slots, memory_registered, pcie_lanes)
+
+
+# Resizable BAR on the platform, by CPU microarchitecture, as Intel lists it for Arc: Intel Core
+# 10th generation (Comet Lake) and later, AMD Ryzen 3000 (Zen 2, not the 3000G APUs, which are
+# Zen+) and later. Earlier platforms: none (a few late BIOSes aside, which the catalog cannot see).
+REBAR_NO = frozenset({
+    "Core", "Wolfdale", "Yorkfield", "Nehalem", "Lynx", "Westmere", "Sandy Bridge", "Sandy Bridge EP",
+    "Sandy Bridge-EP", "Ivy Bridge", "Ivy Bridge E", "Ivy Bridge EP", "Ivy Bridge-EP", "Ivy Bridge EN", "Haswell",
+    "Haswell Refresh", "Haswell E", "Haswell-E", "Broadwell", "Broadwell E", "Broadwell-E", "Skylake", "Kaby Lake",
+    "Coffee Lake", "Coffee Lake Refresh", "K10", "Bulldozer", "Piledriver", "Vishera", "Steamroller", "Excavator",
+    "Jaguar", "Zen", "Zen+"})
+REBAR_YES = frozenset({
+    "Comet Lake", "Rocket Lake", "Alder Lake", "Raptor Lake", "Raptor Lake Refresh", "Meteor Lake", "Arrow Lake",
+    "Arrow Lake Refresh", "Zen 2", "Zen 3", "Zen 4", "Zen 5"})
+ARC_ARCHITECTURES = frozenset({"Xe-HPG", "Xe2-HPG"})
+
+
+def _needs_rebar(gpu: object) -> bool:
+    """Intel's discrete Arc cards (Alchemist, Battlemage) are built around Resizable BAR."""
+    name = str(getattr(gpu, "name", ""))
+    return (getattr(gpu, "vendor", None) == "Intel" and
+            (getattr(gpu, "architecture", None) in ARC_ARCHITECTURES or name.startswith("Arc ")))
+
+
+@rule("GPU-REBAR", "warning", "An Intel Arc card sits on a platform with Resizable BAR", "platform",
+      good=example("Arc B580 with a Ryzen 9 7950X (Zen 4)", cpu=s.RYZEN_7950X, gpu=(s.ARC_B580, 1)),
+      bad=example("Arc B580 with an i7-5820K (Haswell-E)", cpu=s.I7_5820K, gpu=(s.ARC_B580, 1)))
+def gpu_rebar(r: Rule, build: Build) -> Iterator[Outcome]:
+    """What: an Intel Arc card (Alchemist or Battlemage) needs a CPU and board with Resizable BAR:
+    Intel Core 10th generation or later, AMD Ryzen 3000 (not 3000G) or later.
+
+    Why: Arc's driver moves data to the card in large transfers through the whole of its memory
+    window; without Resizable BAR the window is 256 MB and the card loses a fifth to a half of
+    its speed. Intel lists Resizable BAR among Arc's system requirements.
+
+    Bad: an Arc B580 on an X99 board with an i7-5820K.
+
+    Fix: a 10th-generation Core or Ryzen 3000 (or later) platform with Resizable BAR enabled in
+    the firmware, or a GeForce or Radeon card, which lose little without it.
+
+    Source: Intel's Arc desktop system requirements (10th-12th gen Core with 400/500/600-series
+    boards; Ryzen 3000 except 3000G and Ryzen 5000 with 500-series boards), as reported by
+    HotHardware, "Don't bother with Arc without Resizable BAR" (2022); TechPowerUp's Arc A770
+    review measured 20-24% lower frame rates with Resizable BAR off.
+    """
+    arcs = [g for g in build.gpus if _needs_rebar(g)]
+    cpu = build.cpu
+    if not arcs or cpu is None:
+        yield r.skip("needs an Intel Arc card and a CPU")
+        return
+    arch = cpu.microarchitecture
+    if arch in REBAR_YES:
+        return
+    if arch not in REBAR_NO:
+        yield r.unknown(cpu, "whether its platform has Resizable BAR (the microarchitecture)")
+        return
+    yield r.warning(f"{arcs[0].name} needs Resizable BAR; {cpu.name} ({arch}) predates it, so the card runs "
+                    "with a 256 MB memory window and loses a fifth to a half of its speed",
+                    [arcs[0].name, cpu.name],
+                    fix="a 10th-generation Core or Ryzen 3000 (or later) platform, or a GeForce or Radeon card")
+
+
+RULES: tuple[Rule, ...] = (socket, memory_type, memory_slots, memory_registered, pcie_lanes, gpu_rebar)

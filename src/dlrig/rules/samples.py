@@ -41,6 +41,11 @@ RTX_4090 = Gpu(id="gpu/test-rtx-4090", name="GeForce RTX 4090", src=SRC, vram_gb
 RTX_6000_ADA = Gpu(id="gpu/test-rtx-6000-ada", name="RTX 6000 Ada Generation", src=SRC,
                    vram_gb=48, board_power_w=300, cooler="blower", slot_width=2, length_mm=267,
                    power_connectors=PowerConnectors(pcie_12vhpwr=1), pcie_lanes=16)
+# Arc B580 Limited Edition: 12 GB, 190 W, one 8-pin, 272 mm, dual slot, PCIe 4.0 x8 (Intel's
+# product specifications).
+ARC_B580 = Gpu(id="gpu/test-arc-b580", name="Arc B580", src=SRC, vendor="Intel", architecture="Xe2-HPG",
+               vram_gb=12, board_power_w=190, cooler="open-air", slot_width=2, length_mm=272,
+               power_connectors=PowerConnectors(pcie_8pin=1), pcie_lanes=8)
 OPEN_AIR_2SLOT = Gpu(id="gpu/test-open-air", name="Example open-air dual-slot card", src=SRC,
                      vram_gb=16, board_power_w=220, cooler="open-air", slot_width=2,
                      length_mm=280, power_connectors=PowerConnectors(pcie_8pin=2))
@@ -57,7 +62,7 @@ MYSTERY_GPU = Gpu(id="gpu/test-mystery", name="Example card with no specs", src=
 # (AnandTech Haswell-E review, 2014; buildcores-opendb).
 I7_5820K = Cpu(id="cpu/test-i7-5820k", name="Intel Core i7-5820K", src=SRC, socket="LGA2011-3",
                cores=6, threads=12, tdp_w=140, pcie_lanes=28, memory_types=("DDR4",),
-               memory_channels=4, max_memory_gb=64)
+               memory_channels=4, max_memory_gb=64, microarchitecture="Haswell-E")
 # i7-5930K: the same with 40 lanes (AnandTech Haswell-E review).
 I7_5930K = Cpu(id="cpu/test-i7-5930k", name="Intel Core i7-5930K", src=SRC, socket="LGA2011-3",
                cores=6, threads=12, tdp_w=140, pcie_lanes=40, memory_types=("DDR4",),
@@ -66,7 +71,7 @@ I7_5930K = Cpu(id="cpu/test-i7-5930k", name="Intel Core i7-5930K", src=SRC, sock
 # (AMD product page: "Native PCIe Lanes (Total/Usable) 28/24").
 RYZEN_7950X = Cpu(id="cpu/test-ryzen-7950x", name="AMD Ryzen 9 7950X", src=SRC, socket="AM5",
                   cores=16, threads=32, tdp_w=170, pcie_lanes=24, memory_types=("DDR5",),
-                  memory_channels=2, max_memory_gb=192)
+                  memory_channels=2, max_memory_gb=192, microarchitecture="Zen 4")
 # Threadripper PRO 5975WX: sWRX8, 32 cores, 280 W, 128 PCIe 4.0 lanes, 8-channel DDR4 (AMD).
 TR_PRO_5975WX = Cpu(id="cpu/test-tr-pro-5975wx", name="AMD Ryzen Threadripper PRO 5975WX",
                     src=SRC, socket="sWRX8", cores=32, threads=64, tdp_w=280, pcie_lanes=128,
