@@ -328,3 +328,18 @@ def test_plan_infer_matches_cli(client: TestClient) -> None:
     assert no.status_code == 422 and no.json()["causes"][0]["field"] == "tokens_per_s" and no.json()["advice"]
     bad = client.post("/api/plan/infer", json={**body, "throughput": 5})
     assert bad.status_code == 400 and bad.json()["field"] == "throughput"
+
+
+def test_the_planner_shows_the_recommended_price_and_plans_the_minimal_build(client: TestClient) -> None:
+    """The page says what the recommended build adds and its price; Minimal plans the cheaper one."""
+    import re
+
+    page = client.get("/plan", params={"budget": "3000", "gpus": "2"})
+    assert page.status_code == 200 and 'id="recommended"' in page.text and "Left out:" in page.text
+    delta = re.search(r"(\$[\d,.]+) more than the same GPUs", page.text)
+    minimal = client.get("/plan", params={"budget": "3000", "gpus": "2", "minimal": "on"})
+    assert minimal.status_code == 200 and "Minimal: the cheapest build" in minimal.text
+    body = client.post("/api/plan", json={"budget": 3000, "gpus": "2", "minimal": True}).json()
+    full = client.post("/api/plan", json={"budget": 3000, "gpus": "2"}).json()
+    assert body["total_usd"] <= full["total_usd"]
+    assert delta is not None and full["recommended"]["minimal_total_usd"] <= full["total_usd"]

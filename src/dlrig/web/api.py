@@ -128,6 +128,7 @@ class PlanFields(_In):
     frontier: bool = Field(False, description="return the cost/throughput frontier instead of one plan")
     boxes: int | None = Field(None, description="compare one box with 2..N smaller boxes")
     time_limit: float = Field(20.0, gt=0, le=60, description="solver time limit, s")
+    minimal: bool = Field(False, description="the cheapest build that passes check, not the recommended one")
 
 
 PlanIn = create_model("PlanIn", __base__=PlanFields, **WORKLOAD_FIELDS)
@@ -148,7 +149,7 @@ def plan_request(body: Any, catalog: Catalog) -> Any:
                        prices=body.prices, price_fallback=body.price_fallback, region=body.region,
                        tax_rate=body.tax_rate, include=tuple(body.include), exclude=tuple(body.exclude),
                        form_factor=body.form_factor, max_power_w=body.max_power_w, min_storage_gb=body.storage_gb,
-                       alternatives=body.alternatives, time_limit_s=body.time_limit)
+                       alternatives=body.alternatives, time_limit_s=body.time_limit, minimal=body.minimal)
 
 
 class CostIn(BuildIn):

@@ -157,7 +157,8 @@ def plan_request(catalog: Catalog, form: Form) -> Any:
                        precision=None if workload else fields.get("precision"),
                        prices=form.text("prices", "latest") or "latest", region=form.text("region"),
                        tax_rate=form.number("tax_rate", "sales tax", 0.0) or 0.0,
-                       alternatives=form.integer("alternatives", "alternatives", 3) or 0)
+                       alternatives=form.integer("alternatives", "alternatives", 3) or 0,
+                       minimal=form.flag("minimal"))
 
 
 def plan_result(catalog: Catalog, form: Form) -> dict[str, Any]:
