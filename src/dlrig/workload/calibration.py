@@ -328,11 +328,13 @@ STORED_TERMS = ((True, True), (True, False), (False, True), (False, False))  # (
 
 
 def inputs_digest() -> str:
-    """The fingerprint of the data the fits are made from (Lambda's rows, the CNN zoo's figures)."""
+    """The fingerprint of the data the fits are made from (Lambda's rows, the CNN zoo's figures)
+    and the derived figures stored beside them (the public fit rows the band multiplier reads)."""
     import hashlib
 
     h = hashlib.sha1(DATA.read_bytes())
     h.update((DATA.parent / "cnn_zoo.json").read_bytes())
+    h.update((DATA.parent / "public_measurements.json").read_bytes())
     return h.hexdigest()[:16]
 
 
