@@ -44,6 +44,7 @@ def test_an_impossible_target_exits_1_with_causes_in_one_json_document() -> None
     assert doc["causes"][0]["code"] == "INFER-SPEED" and doc["advice"]
     text = runner.invoke(app, [*LLAMA_70B, "--tokens-per-s", "500"])
     assert text.exit_code == 1 and "Advice" in text.output
+    assert text.output.count("the fastest GPU option is") == 1  # the cause once, in the error line
 
 
 def test_bad_input_exits_2_naming_the_option() -> None:

@@ -56,7 +56,7 @@ def plan_infer(req: Any, tokens_per_s: float | None, basis: str, out: Path | Non
 
             from dlrig.render.plan_infer import render_infer_infeasible
 
-            render_infer_infeasible(exc, Console(stderr=True))
+            render_infer_infeasible(exc, Console(stderr=True))  # the advice; the causes follow in the error
         raise
     if out is not None:
         from dlrig.cli.plan_cmds import _write

@@ -77,10 +77,8 @@ def _explain(p: Any, con: Any) -> None:
 
 
 def render_infer_infeasible(exc: Any, con: Any) -> None:
-    """The causes and the advice of an InferInfeasible (the message itself goes out as the error)."""
-    con.print("[bold]Causes[/bold]")
-    for c in exc.causes:
-        con.print(f"  - {c.code}: {c.message}")
+    """The advice of an InferInfeasible; its causes go out with the error message itself (the
+    CLI's one error path names every cause and its option), so they are not printed twice."""
     if exc.advice:
         con.print("[bold]Advice[/bold]")
         for a in exc.advice:
